@@ -1,0 +1,47 @@
+"""The `audience` command: one subcommand per module listed in COMMANDS.
+
+Each module defines `register(subparsers)`, adding its parser with
+`set_defaults(handler=...)`; a handler returns the exit code. Input the
+command cannot read ends with exit code 2 and one line on stderr, never a
+traceback (raise `UsageError`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+COMMANDS: tuple[str, ...] = (
+    "audience_assets.cli.parse",
+)
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="audience", description="Spanish TV-audience files to validated post drafts."
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for name in COMMANDS:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except UsageError as exc:
+        print(f"audience {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

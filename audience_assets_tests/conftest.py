@@ -1,0 +1,6 @@
+"""Shared fixtures. Real servers (Solr, Ollama, PostgreSQL) are started once per
+test session by the plugin modules below, with fresh data folders."""
+
+pytest_plugins = [
+    "audience_assets_tests.fixtures.common",
+]
