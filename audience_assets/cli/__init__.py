@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 COMMANDS: tuple[str, ...] = (
     "audience_assets.cli.parse",
+    "audience_assets.cli.samples",
 )
 
 
