@@ -1,0 +1,69 @@
+"""The LLM server: the project's local Ollama (scripts/ollama start) by default,
+any Ollama host (a GPU machine) in production."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import dagster as dg
+import ollama
+from pydantic import Field
+
+from audience_assets.core.writing.llm import LLMSettings
+
+DEFAULT_HOST = "http://127.0.0.1:11434"
+DEFAULT_MODEL = "qwen2.5-coder:0.5b-instruct-q4_K_M"
+
+
+class OllamaResource(dg.ConfigurableResource):
+    """An Ollama server and the model and sampling options drafts are written with."""
+
+    host: str = Field(
+        default=DEFAULT_HOST,
+        description="Ollama URL (env OLLAMA_HOST); `scripts/ollama start` prints the local one.",
+    )
+    model: str = Field(
+        default=DEFAULT_MODEL,
+        description="Model tag on that host (env OLLAMA_MODEL), e.g. "
+        "qwen2.5:14b-instruct-q5_K_M on a GPU host.",
+    )
+    timeout: float = Field(
+        default=120.0, gt=0, description="Seconds one request may take (never unbounded)."
+    )
+    temperature: float = Field(default=0.0, ge=0)
+    seed: int = Field(default=42, description="Base seed; attempt n uses seed + n - 1.")
+    num_predict: int = Field(default=160, description="Most tokens one answer may have.")
+    num_ctx: int = Field(default=4096, description="Context window in tokens.")
+    keep_alive: str = Field(default="10m", description="How long the model stays loaded.")
+    timeout_retries: int = Field(default=2, ge=0, description="Retries of a timed-out request.")
+
+    def client(self) -> ollama.Client:
+        return ollama.Client(host=self.host, timeout=self.timeout)
+
+    def options(self) -> dict[str, Any]:
+        return {
+            "temperature": self.temperature,
+            "seed": self.seed,
+            "num_predict": self.num_predict,
+            "num_ctx": self.num_ctx,
+        }
+
+    def settings(self, model: str | None = None) -> LLMSettings:
+        return LLMSettings(
+            model=model or self.model,
+            host=self.host,
+            options=self.options(),
+            keep_alive=self.keep_alive,
+            timeout_retries=self.timeout_retries,
+        )
+
+
+def ollama_resource_from_env() -> OllamaResource:
+    """The resource as the definitions configure it: host and model from OLLAMA_HOST
+    and OLLAMA_MODEL when set (shown as env vars in the UI), the defaults otherwise."""
+    config: dict[str, Any] = {}
+    for field_name, var in (("host", "OLLAMA_HOST"), ("model", "OLLAMA_MODEL")):
+        if os.environ.get(var):
+            config[field_name] = dg.EnvVar(var)
+    return OllamaResource(**config)

