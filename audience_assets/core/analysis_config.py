@@ -100,6 +100,9 @@ class Rule(_Strict):
 
     enabled: bool = True
     event: str = ""
+    # Where the rule applies; empty: every configured target / region.
+    targets: list[str] = []
+    regions: list[str] = []
 
     @field_validator("event")
     @classmethod
@@ -145,7 +148,6 @@ class NewscastRule(Rule):
 
 
 class TargetLeaderRule(Rule):
-    targets: list[str] = []
     min_duration_minutes: Annotated[int, Field(ge=0)] = 30
     prime_time_only: bool = True
 
@@ -210,6 +212,7 @@ class AnalysisConfig(_Strict):
     channels: dict[str, Channel] = {}
     programmes: dict[str, Programme] = {}
     watchlist: list[str] = []
+    ignore_titles: list[str] = []
     targets: dict[str, str]
     regions: dict[str, str]
     rules: dict[str, Rule]
@@ -261,13 +264,18 @@ class AnalysisConfig(_Strict):
         missing = [r for r in self.enabled_rules() if r not in seen]
         if missing:
             raise ValueError(f"priority lacks enabled rule(s): {', '.join(missing)}")
-        leader = self.rules.get("target_leader")
-        if isinstance(leader, TargetLeaderRule):
-            for target in leader.targets:
-                if target not in self.targets:
-                    raise ValueError(
-                        f"rules.target_leader.targets names {target!r}, not one of targets"
-                    )
+        for rule_id, rule in self.rules.items():
+            for name, known in (("targets", self.targets), ("regions", self.regions)):
+                for value in getattr(rule, name):
+                    if value not in known:
+                        raise ValueError(f"rules.{rule_id}.{name} names {value!r}, which is not "
+                                         f"one of the configured {name}")
+        for pattern in self.ignore_titles:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"ignore_titles: {pattern!r} is not a regular expression: "
+                                 f"{exc}") from None
         return self
 
     # ---- lookups used by the rules -------------------------------------------------
@@ -278,6 +286,16 @@ class AnalysisConfig(_Strict):
     def rule(self, rule_id: str) -> Rule | None:
         rule = self.rules.get(rule_id)
         return rule if rule is not None and rule.enabled else None
+
+    def applies(self, rule_id: str, target: str, region: str) -> bool:
+        """Whether the enabled rule is evaluated for this target and region."""
+        rule = self.rule(rule_id)
+        return rule is not None and (not rule.targets or target in rule.targets) and (
+            not rule.regions or region in rule.regions)
+
+    def ignored(self, title: str) -> bool:
+        """Continuity and filler titles that are never posted."""
+        return any(re.search(pattern, title) for pattern in self.ignore_titles)
 
     def rank(self, rule_id: str) -> int:
         """Priority of a rule: larger is more important; 0 for an unlisted rule."""

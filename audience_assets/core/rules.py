@@ -134,8 +134,11 @@ def programme_bests(records: Sequence[AudienceRecord], history: AudienceHistory,
     broadcasts of the same day included. A first broadcast holds none.
     """
     windows = (("historical_record", None), ("season_best", "season"), ("year_best", "year"))
+    if not records:
+        return []
+    target, region = records[0].target, records[0].region
     active = [(f"{prefix}_{m}", kind, m) for prefix, kind in windows for m in METRICS
-              if config.rule(f"{prefix}_{m}") is not None]
+              if config.applies(f"{prefix}_{m}", target, region)]
     if not active:
         return []
     by_programme: dict[tuple[str, str], list[AudienceRecord]] = defaultdict(list)
@@ -143,6 +146,8 @@ def programme_bests(records: Sequence[AudienceRecord], history: AudienceHistory,
         by_programme[(record.title, record.channel)].append(record)
     candidates: list[Candidate] = []
     for record in records:
+        if config.ignored(record.title):
+            continue
         same_day_before = [r for r in by_programme[(record.title, record.channel)]
                            if r.start < record.start]
         all_time: dict[Metric, BestBroadcast | None] = {}
@@ -250,8 +255,6 @@ def target_leader(records: Sequence[AudienceRecord], history: AudienceHistory,
     broadcast sharing at least half of the shorter one's time."""
     rule = config.rule("target_leader")
     if not isinstance(rule, TargetLeaderRule) or not records:
-        return []
-    if records[0].target not in rule.targets:
         return []
     spans = {id(r): (dt.datetime.fromisoformat(r.start), dt.datetime.fromisoformat(r.end))
              for r in records}
@@ -401,10 +404,12 @@ def find_candidates(records: Sequence[AudienceRecord], history: AudienceHistory,
     `timings`, when given, accumulates seconds spent per rule family.
     """
     candidates: list[Candidate] = []
-    for group in analysed_groups(records, config).values():
+    for (target, region), group in analysed_groups(records, config).items():
         for name, function in RULES.items():
             began = time.perf_counter()
-            candidates.extend(function(group, history, config))
+            candidates.extend(c for c in function(group, history, config)
+                              if config.applies(c.rule, target, region)
+                              and not config.ignored(c.record.title))
             if timings is not None:
                 timings[name] = timings.get(name, 0.0) + time.perf_counter() - began
     return candidates
