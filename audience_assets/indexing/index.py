@@ -1,0 +1,153 @@
+"""Moving a date's records from the SQL store into Solr, and comparing the two.
+
+Plain functions over a pysolr client and a SQLAlchemy engine, shared by the
+asset, its check, the tests and benchmarks/index.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pysolr
+import sqlalchemy as sa
+
+from audience_assets.core.search_index import (
+    Mismatch,
+    batches,
+    compare_sample,
+    date_filter,
+    document_id,
+    sample,
+    solr_date,
+    to_document,
+)
+from audience_assets.core.store import audience_records, load_records
+
+
+class IndexingInterrupted(RuntimeError):
+    """Solr failed part-way: the date named in the message is incomplete until a re-run."""
+
+
+@dataclass
+class IndexStats:
+    documents: int = 0
+    seconds: float = 0.0
+    per_date: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def docs_per_s(self) -> float:
+        return self.documents / self.seconds if self.seconds > 0 else 0.0
+
+
+def index_dates(
+    client: pysolr.Solr,
+    engine: sa.Engine,
+    dates: Sequence[str],
+    batch_size: int,
+    commit_within_ms: int | None = None,
+    where: str = "Solr",
+    on_batch: Callable[[str, int], None] | None = None,
+) -> IndexStats:
+    """Replace each date's documents by that date's SQL records, then commit once.
+
+    Each date is deleted and re-added (ids are deterministic, so a re-run never
+    duplicates). If Solr fails part-way the date is left visibly incomplete
+    (batches carry commitWithin) and IndexingInterrupted names it.
+    """
+    stats = IndexStats()
+    started = time.perf_counter()
+    params: dict[str, Any] = {}
+    if commit_within_ms:
+        params["commitWithin"] = str(commit_within_ms)
+    for date in dates:
+        records = load_records(engine, date)
+        done = 0
+        try:
+            client.delete(q=date_filter(date), commit=False)
+            for batch in batches((to_document(r) for r in records), batch_size):
+                client.add(batch, commit=False, **params)
+                done += len(batch)
+                if on_batch is not None:
+                    on_batch(date, done)
+        except (pysolr.SolrError, OSError) as exc:
+            raise IndexingInterrupted(
+                f"indexing {date} into {where} stopped after {done} of {len(records)} "
+                f"documents: {exc}. The date is incomplete in the index until the asset is "
+                "re-run (is Solr up? `scripts/solr start`)."
+            ) from exc
+        stats.per_date[date] = done
+        stats.documents += done
+    try:
+        client.commit()
+    except (pysolr.SolrError, OSError) as exc:
+        raise IndexingInterrupted(
+            f"commit of {', '.join(dates)} to {where} failed: {exc} (is Solr up? "
+            "`scripts/solr start`)."
+        ) from exc
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def solr_counts(client: pysolr.Solr, start: str, end: str) -> dict[str, int]:
+    """Documents per broadcast date in [start, end] (dates without documents are absent)."""
+    after_end = (dt.date.fromisoformat(end) + dt.timedelta(days=1)).isoformat()
+    facet = {"days": {"type": "range", "field": "broadcast_date", "start": solr_date(start),
+                      "end": solr_date(after_end), "gap": "+1DAY"}}
+    results = client.search("*:*", fq=[date_filter(start, end)], rows=0,
+                            **{"json.facet": json.dumps(facet)})
+    buckets = results.raw_response.get("facets", {}).get("days", {}).get("buckets", [])
+    return {str(b["val"])[:10]: int(b["count"]) for b in buckets if int(b["count"])}
+
+
+def sql_counts(engine: sa.Engine, start: str, end: str) -> dict[str, int]:
+    c = audience_records.c
+    query = (
+        sa.select(c.broadcast_date, sa.func.count())
+        .where(c.broadcast_date >= start, c.broadcast_date <= end)
+        .group_by(c.broadcast_date)
+    )
+    with engine.connect() as conn:
+        return {str(d): int(n) for d, n in conn.execute(query)}
+
+
+@dataclass
+class Verification:
+    dates: list[str]
+    sql: dict[str, int]
+    solr: dict[str, int]
+    problems: list[Mismatch]
+    sampled: int
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+def verify_dates(
+    client: pysolr.Solr, engine: sa.Engine, dates: Sequence[str], sample_size: int = 20
+) -> Verification:
+    """Per date: the index holds exactly as many documents as the SQL store, and a
+    deterministic sample of records matches its document field by field."""
+    start, end = min(dates), max(dates)
+    sql, solr = sql_counts(engine, start, end), solr_counts(client, start, end)
+    problems: list[Mismatch] = []
+    sampled = 0
+    for date in sorted(dates):
+        want, got = sql.get(date, 0), solr.get(date, 0)
+        if want != got:
+            problems.append(Mismatch(date, f"SQL store has {want} records, index has {got}"))
+            continue
+        if not want:
+            continue
+        picked = sample(load_records(engine, date), sample_size, seed=date)
+        ids = " ".join(document_id(r) for r in picked)  # hex digests: nothing to escape
+        docs = list(client.search("*:*", fq=[f"{{!terms f=id separator=' '}}{ids}"],
+                                  rows=len(picked)))
+        problems.extend(compare_sample(date, picked, docs))
+        sampled += len(picked)
+    return Verification(sorted(dates), sql, solr, problems, sampled)
