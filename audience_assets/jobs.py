@@ -2,11 +2,8 @@
 
 import dagster as dg
 
-from audience_assets.partitions import broadcast_days
-
 daily_pipeline = dg.define_asset_job(
     "daily_pipeline",
-    selection=dg.AssetSelection.keys("kantar_raw_file").downstream(),
-    partitions_def=broadcast_days,
+    selection=dg.AssetSelection.assets("kantar_raw_file").downstream(),
     description="Every stage for one broadcast date, from the delivered files to the drafts.",
 )

@@ -108,14 +108,19 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def parse_file(path: str | Path, engine: XlsxEngine = "calamine") -> Delivery:
-    """Parse one programmes delivery. Raises KantarParseError for anything unreadable."""
+def parse_file(
+    path: str | Path, engine: XlsxEngine = "calamine", delivered_as: str | None = None
+) -> Delivery:
+    """Parse one programmes delivery. Raises KantarParseError for anything unreadable.
+
+    `delivered_as`: the name the client gave the file, when `path` is its archived copy.
+    """
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise KantarParseError(str(path), f"cannot read file: {exc.strerror or exc}") from exc
-    return parse_bytes(data, name=str(path), engine=engine)
+    return parse_bytes(data, name=delivered_as or str(path), engine=engine)
 
 
 def parse_bytes(data: bytes, name: str, engine: XlsxEngine = "calamine") -> Delivery:

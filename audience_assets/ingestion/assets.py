@@ -143,7 +143,8 @@ def audience_records(
     """The date's normalised records, replacing that date's rows in table audience_records."""
     date = context.partition_key
     records = [
-        r for d in kantar_raw_file for r in parse_file(d.archived_path).records
+        r for d in kantar_raw_file
+        for r in parse_file(d.archived_path, delivered_as=d.file_name).records
         if r.broadcast_date == date
     ]
     stored = replace_dates(database.engine(), [date], records)

@@ -1,0 +1,95 @@
+import json
+import os
+import time
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from audience_assets.ingestion import sensors
+from audience_assets.ingestion.sensors import MAX_TRACKED_FILES, hot_folder_sensor
+from audience_assets.resources.storage import StorageResource
+from audience_assets_tests.ingestion.conftest import SAMPLES, corrected, deliver, make_storage
+
+
+def evaluate(storage: StorageResource, cursor: str | None = None) -> dg.SensorResult:
+    context = dg.build_sensor_context(
+        instance=dg.DagsterInstance.ephemeral(), cursor=cursor, resources={"storage": storage}
+    )
+    result = hot_folder_sensor(context)
+    assert isinstance(result, dg.SensorResult)
+    return result
+
+
+def test_complete_file_requests_a_run_per_broadcast_date_keyed_by_content(storage):
+    (path,) = deliver(storage, "programas_2026-11-16_total.tsv")
+    result = evaluate(storage)
+    (request,) = result.run_requests or []
+    assert request.partition_key == "2026-11-16"
+    sha = request.tags["audience/sha256"]
+    assert request.run_key == f"{sha}:2026-11-16"
+    assert request.tags["audience/file"] == path.name
+
+
+def test_file_still_being_copied_waits_until_size_and_mtime_settle(tmp_path, monkeypatch):
+    storage = make_storage(tmp_path, settle_seconds=30)
+    hot = storage.path("hot_folder")
+    partial = (SAMPLES / "programas_2026-11-16_total.tsv").read_bytes()
+    target = hot / "entrega.tsv"
+    target.write_bytes(partial[: len(partial) // 2])
+    first = evaluate(storage)
+    assert not first.run_requests
+    assert "entrega.tsv" in (first.skip_reason.skip_message if first.skip_reason else "")
+    # the copy finishes: the file changed, so the settling period starts again
+    target.write_bytes(partial)
+    clock = time.time() + 20
+    monkeypatch.setattr(sensors.time, "time", lambda: clock)
+    second = evaluate(storage, first.cursor)
+    assert not second.run_requests
+    clock += 31
+    third = evaluate(storage, second.cursor)
+    assert [r.partition_key for r in third.run_requests or []] == ["2026-11-16"]
+
+
+def test_same_content_twice_gives_the_same_run_key_and_redelivery_a_new_one(storage, tmp_path):
+    (first,) = deliver(storage, "programas_2026-11-16_total.tsv")
+    duplicate = first.with_name("copia.tsv")
+    duplicate.write_bytes(first.read_bytes())
+    keys = {r.run_key for r in evaluate(storage).run_requests or []}
+    assert len(keys) == 1  # Dagster never launches a run_key twice
+    first.write_bytes(corrected(first.read_bytes()))
+    os.utime(first, (time.time() - 60, time.time() - 60))
+    keys_after = {r.run_key for r in evaluate(storage).run_requests or []}
+    assert keys < keys_after and len(keys_after) == 2
+
+
+def test_unreadable_file_is_quarantined_with_its_reason_and_the_sensor_goes_on(storage):
+    hot = storage.path("hot_folder")
+    (hot / "roto.tsv").write_bytes(b"[PROGRAMAS] (ESPA\xd1A)\r\nnada\tque\tleer\r\n")
+    deliver(storage, "programas_2026-11-17_total.tsv")
+    result = evaluate(storage)
+    assert [r.partition_key for r in result.run_requests or []] == ["2026-11-17"]
+    assert not (hot / "roto.tsv").exists()
+    quarantined = list(Path(storage.quarantine_dir).glob("*roto.tsv"))
+    assert len(quarantined) == 1
+    reason = quarantined[0].with_name(quarantined[0].name + ".reason.txt").read_text()
+    assert "roto.tsv" in reason and "no header row" in reason
+
+
+@pytest.mark.parametrize("name", ["entrega.tsv.part", "~$entrega.xlsx", "entrega.crdownload",
+                                  ".entrega.tsv"])
+def test_temporary_names_are_ignored(storage, name):
+    hot = storage.path("hot_folder")
+    (hot / name).write_bytes((SAMPLES / "programas_2026-11-16_total.tsv").read_bytes())
+    result = evaluate(storage)
+    assert not result.run_requests
+    assert (hot / name).exists()
+
+
+def test_cursor_stays_bounded(tmp_path):
+    storage = make_storage(tmp_path, settle_seconds=3600)
+    hot = storage.path("hot_folder")
+    for i in range(MAX_TRACKED_FILES + 50):
+        (hot / f"f{i}.tsv").write_bytes(b"x")
+    result = evaluate(storage)
+    assert len(json.loads(result.cursor or "{}")["files"]) == MAX_TRACKED_FILES
