@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     day = [r for r in records if r.broadcast_date == date]
     if not day:
         raise UsageError(f"no broadcast dated {date} in the given files")
-    from audience_assets.core.history import SqlHistory  # type: ignore[attr-defined]
+    from audience_assets.core.history import SqlHistory
 
     engine = make_engine("sqlite://")
     replace_dates(engine, {r.broadcast_date for r in records}, records)

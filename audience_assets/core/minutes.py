@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from audience_assets.core.kantar import (
@@ -135,6 +136,7 @@ def parse_minutes_bytes(data: bytes, name: str) -> MinuteDelivery:
     region = info["region"]
     points = []
     seen: set[tuple[str, str]] = set()
+    days: dict[str, dt.date] = {}
     for i, row in enumerate(rows[header_idx + 1:], start=header_idx + 2):
         if all(not cell.strip() for cell in row):
             continue
@@ -144,10 +146,11 @@ def parse_minutes_bytes(data: bytes, name: str) -> MinuteDelivery:
         channel = row[columns["channel"]].strip()
         if not channel:
             raise KantarParseError(name, "empty value", i, "Cadena")
-        day = parse_date(row[columns["date"]], name, i)
+        date_text = row[columns["date"]]
+        day = days.get(date_text) or days.setdefault(date_text, parse_date(date_text, name, i))
         minute = _minute(day, row[columns["minute"]].strip(), name, i)
-        avg = parse_number(row[columns["avg_audience"]], name, i, "AM(000)", thousands=True)
-        share = parse_number(row[columns["share"]], name, i, "Cuota", thousands=False)
+        avg = _number(row[columns["avg_audience"]], name, i, "AM(000)", thousands=True)
+        share = _number(row[columns["share"]], name, i, "Cuota", thousands=False)
         if avg < 0 or share < 0 or share > 100:
             raise KantarParseError(name, f"figure out of range: {avg} / {share}", i)
         key = (channel, minute)
@@ -160,6 +163,17 @@ def parse_minutes_bytes(data: bytes, name: str) -> MinuteDelivery:
     if not points:
         raise KantarParseError(name, "no minute rows after the header (truncated?)")
     return MinuteDelivery(name, sha256_of(data), target, region, points)
+
+
+_PLAIN_DECIMAL = re.compile(r"^\d{1,6}(,\d{1,3})?$")
+
+
+def _number(text: str, name: str, row: int, column: str, thousands: bool) -> Decimal:
+    # most cells are plain "123,4": skip the general parser's cases (a 100k-row file)
+    text = text.strip()
+    if _PLAIN_DECIMAL.match(text):
+        return Decimal(text.replace(",", "."))
+    return parse_number(text, name, row, column, thousands=thousands)
 
 
 def _minute(day: dt.date, text: str, name: str, row: int) -> str:
