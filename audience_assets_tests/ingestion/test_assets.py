@@ -65,3 +65,19 @@ def test_rerun_and_redelivery_replace_the_day_without_duplicates(storage, databa
 def test_missing_delivery_fails_with_a_clear_message(storage, database):
     with pytest.raises(dg.Failure, match="No Kantar delivery for 2026-11-18"):
         materialize_day(storage, database, "2026-11-18")
+
+
+@pytest.mark.integration
+def test_postgresql_store_replaces_days_like_sqlite(storage, postgres_url):
+    from audience_assets.resources.database import DatabaseResource
+
+    database = DatabaseResource(url=postgres_url)
+    deliver(storage, *DAY_FILES)
+    assert materialize_day(storage, database).success
+    count = count_records(database.engine(), DAY)
+    assert count == sum(len(parse_file(SAMPLES / n).records) for n in DAY_FILES)
+    assert materialize_day(storage, database).success
+    assert count_records(database.engine(), DAY) == count
+    stored = load_records(database.engine(), DAY)
+    assert {r.region for r in stored} >= {"Andalucía", "Total España"}
+    assert all(isinstance(r.avg_audience, int) for r in stored)
