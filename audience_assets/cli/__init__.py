@@ -17,6 +17,7 @@ COMMANDS: tuple[str, ...] = (
     "audience_assets.cli.parse",
     "audience_assets.cli.samples",
     "audience_assets.cli.select",
+    "audience_assets.cli.validate",
 )
 
 

@@ -1,0 +1,212 @@
+"""The client-editable word lists and tables of the validator (data/config/validator/).
+
+Each YAML file is checked on load: a typo in a key, a wrong type or an empty
+phrase stops with a message that names the file and the entry.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .text import fold, phrase_regex
+
+CONFIG_ENV = "AUDIENCE_VALIDATOR_CONFIG"
+DEFAULT_DIR = Path(__file__).resolve().parents[3] / "data" / "config" / "validator"
+NETWORKS = ("x", "bluesky", "threads")
+
+
+class ValidatorConfigError(ValueError):
+    """A configuration file of the validator is missing or malformed."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _phrases(values: list[str]) -> list[str]:
+    for value in values:
+        if not str(value).strip():
+            raise ValueError("empty phrase")
+        phrase_regex(str(value))
+    return [str(v) for v in values]
+
+
+class Limits(_Strict):
+    x: int = Field(gt=0)
+    bluesky: int = Field(gt=0)
+    threads: int = Field(gt=0)
+
+
+class NaiveBounds(_Strict):
+    min_chars: int = Field(ge=0)
+    max_chars: int = Field(gt=0)
+
+
+class Settings(_Strict):
+    version: int
+    limits: Limits
+    allow_rounding: bool = False
+    min_hashtags: int = Field(ge=0)
+    min_emojis: int = Field(ge=0)
+    # Unlabelled numbers below this are not taken as audience figures ("13 a 24 años").
+    min_unlabelled_figure: int = Field(ge=0)
+    naive: NaiveBounds
+
+
+class Words(_Strict):
+    version: int
+    banned: list[str]
+    promotional: list[str]
+    comparison: list[str]
+    context: list[str]
+    time_reference: list[str]
+    present_tense: list[str]
+    compound_auxiliaries: list[str]
+    note_words: list[str]
+    acronyms: list[str]
+    unique_viewers_labels: list[str]
+    avg_audience_labels: list[str]
+    share_labels: list[str]
+
+    _check = field_validator(
+        "banned", "promotional", "comparison", "context", "time_reference", "present_tense",
+        "compound_auxiliaries", "note_words", "unique_viewers_labels", "avg_audience_labels",
+        "share_labels",
+    )(_phrases)
+
+
+class Concept(_Strict):
+    id: str
+    in_event: list[str]
+    conveyed_by: list[str]
+    claims: list[str] = []
+    message: str
+
+    _check = field_validator("in_event", "conveyed_by", "claims")(_phrases)
+
+
+class Region(_Strict):
+    name: str
+    aliases: list[str]
+
+    _check = field_validator("aliases")(_phrases)
+
+
+class Events(_Strict):
+    version: int
+    concepts: list[Concept]
+    regions: list[Region]
+    # Claims in hashtags: folded stems searched inside each hashtag.
+    hashtag_claim_stems: dict[str, list[str]]
+
+
+class Hashtags(_Strict):
+    version: int
+    english: list[str]
+    spanish: list[str]
+    both: list[str]
+
+    @field_validator("english", "spanish", "both")
+    @classmethod
+    def _words(cls, values: list[str]) -> list[str]:
+        out = []
+        for value in values:
+            word = fold(str(value)).strip()
+            if not word or " " in word:
+                raise ValueError(f"{value!r}: one word per entry")
+            out.append(word)
+        return out
+
+
+class EmojiGroup(_Strict):
+    id: str
+    emojis: list[str]
+    # The emoji fits when the genre is one of these or a keyword appears in the
+    # fact sheet (title, description, event, hashtag hint); otherwise off-topic.
+    genres: list[str] = []
+    keywords: list[str] = []
+    # Groups of one family (the sports) share the genre: a DEPORTES sheet fits any
+    # ball unless its keywords name another sport of the family.
+    family: str = ""
+    message: str
+
+    _check = field_validator("keywords")(_phrases)
+
+
+class Emojis(_Strict):
+    version: int
+    groups: list[EmojiGroup]
+
+
+class Names(_Strict):
+    version: int
+    handle_suffixes: list[str]
+    # handle without '@', lower case (programme, channel, team) -> the names a
+    # hashtag may spell in full
+    handles: dict[str, list[str]]
+
+    @field_validator("handles")
+    @classmethod
+    def _lower(cls, values: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {str(k).lstrip("@").lower(): [str(n) for n in v] for k, v in values.items()}
+
+
+class ValidatorConfig(_Strict):
+    directory: str
+    settings: Settings
+    words: Words
+    events: Events
+    hashtags: Hashtags
+    emojis: Emojis
+    names: Names
+
+
+_FILES: dict[str, type[_Strict]] = {
+    "settings": Settings,
+    "words": Words,
+    "events": Events,
+    "hashtags": Hashtags,
+    "emojis": Emojis,
+    "names": Names,
+}
+
+
+def _read(path: Path, model: type[_Strict]) -> Any:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValidatorConfigError(f"{path}: file not found") from None
+    except yaml.YAMLError as exc:
+        raise ValidatorConfigError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ValidatorConfigError(f"{path}: expected a mapping at the top level")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ValidatorConfigError(
+            f"{path}: {where}: {first['msg']} ({len(exc.errors())} error(s))"
+        ) from None
+
+
+def load_config(directory: str | Path | None = None) -> ValidatorConfig:
+    """Load and check the validator's files; `directory` defaults to $AUDIENCE_VALIDATOR_CONFIG
+    or the repository's data/config/validator/."""
+    chosen = directory or os.environ.get(CONFIG_ENV) or DEFAULT_DIR
+    return _load_cached(str(Path(chosen).resolve()))
+
+
+@lru_cache(maxsize=8)
+def _load_cached(directory: str) -> ValidatorConfig:
+    root = Path(directory)
+    if not root.is_dir():
+        raise ValidatorConfigError(f"{root}: validator configuration folder not found")
+    parts = {name: _read(root / f"{name}.yaml", model) for name, model in _FILES.items()}
+    return ValidatorConfig(directory=directory, **parts)

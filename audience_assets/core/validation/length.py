@@ -1,0 +1,31 @@
+"""Rule length.limit: X weighted length (twitter-text), Bluesky graphemes, Threads characters."""
+
+from __future__ import annotations
+
+from twitter_text import parse_tweet
+
+from .context import Post
+from .model import Violation
+from .text import graphemes
+
+
+def measure(text: str, network: str) -> int:
+    """The length a network counts: X weighted, Bluesky graphemes, Threads code points."""
+    if network == "x":
+        return int(parse_tweet(text).weightedLength)
+    if network == "bluesky":
+        return graphemes(text)
+    if network == "threads":
+        return len(text)
+    raise ValueError(f"unknown network {network!r}: expected x, bluesky or threads")
+
+
+def check(post: Post) -> list[Violation]:
+    limit = getattr(post.config.settings.limits, post.network)
+    length = measure(post.text, post.network)
+    if length <= limit:
+        return []
+    unit = {"x": "caracteres ponderados", "bluesky": "grafemas", "threads": "caracteres"}
+    return [Violation("length.limit",
+                      f"Demasiado largo para {post.network}: {length} {unit[post.network]} "
+                      f"(máximo {limit}).", None)]

@@ -1,0 +1,1 @@
+"""Drafting stage (Dagster layer): post drafts and their blocking validity check."""
