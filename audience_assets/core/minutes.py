@@ -248,7 +248,7 @@ def programme_curve(level: float, length: int, rng: random.Random, *, commercial
     if commercial and length >= 25:
         at = rng.randint(12, 18)
         while at + 6 < length - 4:
-            dip_len, depth = rng.randint(3, 6), rng.uniform(0.06, 0.12)
+            dip_len, depth = rng.randint(3, 6), rng.uniform(0.05, 0.10)
             for k in range(dip_len):
                 values[at + k] *= 1 - depth * math.sin(math.pi * (k + 0.5) / dip_len)
             at += dip_len + rng.randint(14, 22)
