@@ -16,6 +16,7 @@ from collections.abc import Sequence
 COMMANDS: tuple[str, ...] = (
     "audience_assets.cli.parse",
     "audience_assets.cli.samples",
+    "audience_assets.cli.run",
     "audience_assets.cli.select",
     "audience_assets.cli.validate",
 )

@@ -12,7 +12,7 @@ from audience_assets.core.kantar import KantarParseError, parse_file
 from audience_assets.core.records import RECORD_FIELDS
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("parse", help="print the normalised records of a Kantar file")
     parser.add_argument("file", help="a programmes delivery (.tsv/.txt or .xlsx)")
     parser.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")

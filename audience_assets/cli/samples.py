@@ -10,13 +10,16 @@ from audience_assets.cli import UsageError
 from audience_assets.core import samples
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("samples", help="write synthetic Kantar deliveries")
     parser.add_argument("--start", default="2026-11-16", help="first broadcast date (YYYY-MM-DD)")
     parser.add_argument("--days", type=int, default=7, help="number of consecutive days")
     parser.add_argument("--out", default="data/samples", help="folder to write into")
-    parser.add_argument("--populations", default="all",
-                        help="comma-separated slugs (total,jovenes,25-44,andalucia,...) or all")
+    parser.add_argument(
+        "--populations",
+        default="all",
+        help="comma-separated slugs (total,jovenes,25-44,andalucia,...) or all",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -27,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--start {args.start!r} is not a date YYYY-MM-DD") from None
     if args.days < 1:
         raise UsageError("--days must be at least 1")
-    pops = samples.POPULATIONS
+    pops: tuple[samples.Population, ...] = samples.POPULATIONS
     if args.populations != "all":
         wanted = set(args.populations.split(","))
         unknown = wanted - {p.slug for p in pops}

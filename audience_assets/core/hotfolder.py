@@ -83,11 +83,20 @@ def archive_delivery(
             os.replace(tmp, target)  # atomic: readers never see half a file
             target.chmod(0o444)
         rows = sum(1 for r in delivery.records if r.broadcast_date == date)
-        entries.append(DeliveryEntry(
-            sha256=delivery.sha256, broadcast_date=date, file_name=source.name,
-            archived_path=str(target), kind=delivery.kind, target=delivery.target,
-            region=delivery.region, size=size, rows=rows, received_at=received_at,
-        ))
+        entries.append(
+            DeliveryEntry(
+                sha256=delivery.sha256,
+                broadcast_date=date,
+                file_name=source.name,
+                archived_path=str(target),
+                kind=delivery.kind,
+                target=delivery.target,
+                region=delivery.region,
+                size=size,
+                rows=rows,
+                received_at=received_at,
+            )
+        )
     return entries
 
 

@@ -72,9 +72,16 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("title", "channel", "date", "start", "end", "share", "avg_audience", "unique_viewers")
 # Headers shown in errors, as the client's files spell them.
 DISPLAY = {
-    "title": "Título", "description": "Descripción", "channel": "Cadena", "date": "Fecha",
-    "start": "Hora de Inicio", "end": "Hora de Fin", "genre": "Género", "share": "Cuota",
-    "avg_audience": "AM(000)", "unique_viewers": "MAA(000)",
+    "title": "Título",
+    "description": "Descripción",
+    "channel": "Cadena",
+    "date": "Fecha",
+    "start": "Hora de Inicio",
+    "end": "Hora de Fin",
+    "genre": "Género",
+    "share": "Cuota",
+    "avg_audience": "AM(000)",
+    "unique_viewers": "MAA(000)",
 }
 _ALIASES = {alias: canon for canon, names in COLUMNS.items() for alias in names}
 # A row is the header when it names at least this many of the required columns.
@@ -127,10 +134,8 @@ def parse_bytes(data: bytes, name: str, engine: XlsxEngine = "calamine") -> Deli
     if not data.strip():
         raise KantarParseError(name, "file is empty")
     if data[:4] == b"PK\x03\x04":
-        rows, fmt = read_xlsx_rows(data, name, engine), "xlsx"
-    else:
-        rows, fmt = read_text_rows(data), "tsv"
-    return parse_rows(rows, name=name, sha256=sha256_of(data), fmt=fmt)
+        return parse_rows(read_xlsx_rows(data, name, engine), name, sha256_of(data), "xlsx")
+    return parse_rows(read_text_rows(data), name, sha256_of(data), "tsv")
 
 
 def decode_text(data: bytes) -> str:
@@ -194,7 +199,9 @@ def _is_blank(row: Sequence[Cell]) -> bool:
     return all(_cell_text(c) == "" for c in row)
 
 
-def find_header(rows: Sequence[Sequence[Cell]], name: str) -> tuple[int, dict[str, int], dict[str, int]]:
+def find_header(
+    rows: Sequence[Sequence[Cell]], name: str
+) -> tuple[int, dict[str, int], dict[str, int]]:
     """Index of the header row, canonical column -> index, extra column name -> index."""
     for i, row in enumerate(rows):
         keys = [_norm(_cell_text(c)) for c in row]
@@ -212,7 +219,9 @@ def find_header(rows: Sequence[Sequence[Cell]], name: str) -> tuple[int, dict[st
         missing = [c for c in REQUIRED if c not in columns]
         if missing:
             raise KantarParseError(
-                name, "required column missing from the header", row=i + 1,
+                name,
+                "required column missing from the header",
+                row=i + 1,
                 column=DISPLAY[missing[0]],
             )
         return i, columns, extra
@@ -259,23 +268,39 @@ def region_of_population(population: str) -> str:
     return " ".join(w.capitalize() for w in base.lower().split())
 
 
-def parse_rows(rows: Sequence[Sequence[Cell]], name: str, sha256: str, fmt: Literal["tsv", "xlsx"]) -> Delivery:
+def parse_rows(
+    rows: Sequence[Sequence[Cell]], name: str, sha256: str, fmt: Literal["tsv", "xlsx"]
+) -> Delivery:
     header_idx, columns, extra_cols = find_header(rows, name)
     info = read_preamble(rows[:header_idx])
     target = info["target"] or DEFAULT_TARGET
-    records = list(_records(rows, header_idx, columns, extra_cols, name, sha256, target, info["region"]))
+    records = list(
+        _records(rows, header_idx, columns, extra_cols, name, sha256, target, info["region"])
+    )
     if not records:
         raise KantarParseError(name, "no broadcast rows after the header", row=header_idx + 1)
     return Delivery(
-        path=name, sha256=sha256, format=fmt, kind=info["kind"] or "PROGRAMAS",
-        population=info["population"], target=target, region=info["region"],
-        header_row=header_idx + 1, records=records,
+        path=name,
+        sha256=sha256,
+        format=fmt,
+        kind=info["kind"] or "PROGRAMAS",
+        population=info["population"],
+        target=target,
+        region=info["region"],
+        header_row=header_idx + 1,
+        records=records,
     )
 
 
 def _records(
-    rows: Sequence[Sequence[Cell]], header_idx: int, columns: dict[str, int],
-    extra_cols: dict[str, int], name: str, sha256: str, target: str, region: str,
+    rows: Sequence[Sequence[Cell]],
+    header_idx: int,
+    columns: dict[str, int],
+    extra_cols: dict[str, int],
+    name: str,
+    sha256: str,
+    target: str,
+    region: str,
 ) -> Iterator[AudienceRecord]:
     source = Path(name).name
     data_cols = [columns[c] for c in REQUIRED if c not in ("title",)]
@@ -298,7 +323,9 @@ def _records(
                 return None
             if j >= len(row):
                 if canon in REQUIRED:
-                    raise KantarParseError(name, "row is cut short (truncated file?)", rownum, DISPLAY[canon])
+                    raise KantarParseError(
+                        name, "row is cut short (truncated file?)", rownum, DISPLAY[canon]
+                    )
                 return None
             return row[j]
 

@@ -128,16 +128,25 @@ class FactSheet:
     def key(self) -> str:
         """Stable identity of the broadcast+target+region this sheet is about."""
         return "|".join(
-            (self.broadcast_date, self.channel_code or self.channel, self.start, self.title,
-             self.target, self.region)
+            (
+                self.broadcast_date,
+                self.channel_code or self.channel,
+                self.start,
+                self.title,
+                self.target,
+                self.region,
+            )
         )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FactSheet:
         known = {f for f in cls.__dataclass_fields__}
         values = {k: v for k, v in data.items() if k in known}
-        missing = [k for k in ("title", "channel", "unique_viewers", "avg_audience", "share")
-                   if k not in values]
+        missing = [
+            k
+            for k in ("title", "channel", "unique_viewers", "avg_audience", "share")
+            if k not in values
+        ]
         if missing:
             raise ValueError(f"fact sheet lacks {', '.join(missing)}")
         values["unique_viewers"] = int(values["unique_viewers"])

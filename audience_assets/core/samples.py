@@ -19,8 +19,19 @@ import openpyxl
 
 WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 HEADER = (
-    "Título", "Descripción", "Cadena", "Fecha", "Día semana", "Hora de Inicio", "Hora de Fin",
-    "Género", "Cuota", "AM(000)", "MAA(000)", "ACaPL", "FdM",
+    "Título",
+    "Descripción",
+    "Cadena",
+    "Fecha",
+    "Día semana",
+    "Hora de Inicio",
+    "Hora de Fin",
+    "Género",
+    "Cuota",
+    "AM(000)",
+    "MAA(000)",
+    "ACaPL",
+    "FdM",
 )
 
 
@@ -48,10 +59,24 @@ class Population:
     youth: bool = False
 
 
-CHANNELS = ("La1", "La2", "A3", "CUATRO", "T5", "LA SEXTA", "ARAGON TV", "TV3", "CANAL SUR",
-            "TELEMADRID")
-REGIONAL = {"ARAGON TV": "Aragón", "TV3": "Cataluña", "CANAL SUR": "Andalucía",
-            "TELEMADRID": "Madrid"}
+CHANNELS = (
+    "La1",
+    "La2",
+    "A3",
+    "CUATRO",
+    "T5",
+    "LA SEXTA",
+    "ARAGON TV",
+    "TV3",
+    "CANAL SUR",
+    "TELEMADRID",
+)
+REGIONAL = {
+    "ARAGON TV": "Aragón",
+    "TV3": "Cataluña",
+    "CANAL SUR": "Andalucía",
+    "TELEMADRID": "Madrid",
+}
 
 POPULATIONS = (
     Population("total", "Total Individuos (4+)", "", "ESPAÑA[+2] TOTAL", 1.0),
@@ -95,12 +120,20 @@ GRID: tuple[Slot, ...] = (
     Slot("TELEMADRID", "MADRID DIRECTO", "MAGACINES", "19:00", "20:30", 1.3),
 )
 # Saturday night football on La1 replaces its usual evening.
-SPORTS_NIGHT = Slot("La1", "FUTBOL: SUPERCOPA DE ESPAÑA", "DEPORTES", "20:00", "22:10", 24.5,
-                    "REAL MADRID-FC BARCELONA")
+SPORTS_NIGHT = Slot(
+    "La1",
+    "FUTBOL: SUPERCOPA DE ESPAÑA",
+    "DEPORTES",
+    "20:00",
+    "22:10",
+    24.5,
+    "REAL MADRID-FC BARCELONA",
+)
 FILLER = {
     "INFORMACIÓN": "AVANCE INFORMATIVO",
     "ENTRETENIMIENTO": "PROGRAMACIÓN DE MADRUGADA",
 }
+
 
 # Total viewers (thousands, national 4+) in front of the TV by half hour of the TV day,
 # a rough Spanish day: morning low, lunch peak, prime-time peak.
@@ -143,8 +176,16 @@ def day_slots(day: dt.date) -> list[Slot]:
             while stop - cursor >= 20:
                 length = min(stop - cursor, 120)
                 genre = "INFORMACIÓN" if (cursor // 60) % 3 == 0 else "ENTRETENIMIENTO"
-                slots.append(Slot(channel, f"{FILLER[genre]} {channel}", genre, _clock(cursor)[:5],
-                                  _clock(cursor + length)[:5], 0.0))
+                slots.append(
+                    Slot(
+                        channel,
+                        f"{FILLER[genre]} {channel}",
+                        genre,
+                        _clock(cursor)[:5],
+                        _clock(cursor + length)[:5],
+                        0.0,
+                    )
+                )
                 cursor += length
             if slot:
                 slots.append(slot)
@@ -157,9 +198,18 @@ def _rng(*parts: object) -> random.Random:
     return random.Random(int.from_bytes(seed[:8], "big"))
 
 
-CHANNEL_BASE_SHARE = {"La1": 9.5, "La2": 2.6, "A3": 12.5, "CUATRO": 5.4, "T5": 10.0,
-                      "LA SEXTA": 6.2, "ARAGON TV": 0.6, "TV3": 1.9, "CANAL SUR": 1.7,
-                      "TELEMADRID": 1.0}
+CHANNEL_BASE_SHARE = {
+    "La1": 9.5,
+    "La2": 2.6,
+    "A3": 12.5,
+    "CUATRO": 5.4,
+    "T5": 10.0,
+    "LA SEXTA": 6.2,
+    "ARAGON TV": 0.6,
+    "TV3": 1.9,
+    "CANAL SUR": 1.7,
+    "TELEMADRID": 1.0,
+}
 
 
 def broadcast_rows(
@@ -168,7 +218,11 @@ def broadcast_rows(
     """One delivery's rows for `day` and `population`, figures as Kantar writes them."""
     rows: list[tuple[str, ...]] = []
     for slot in day_slots(day):
-        if population.region and slot.channel in REGIONAL and slot.channel != population.home_channel:
+        if (
+            population.region
+            and slot.channel in REGIONAL
+            and slot.channel != population.home_channel
+        ):
             continue  # a regional channel is only measured in its own region
         rng = _rng(day, population.slug, slot.channel, slot.title, slot.start)
         share = slot.share or CHANNEL_BASE_SHARE[slot.channel] * rng.uniform(0.6, 1.1)
@@ -177,7 +231,9 @@ def broadcast_rows(
             share *= 9.0  # regional channels are big at home
         if population.youth:
             share *= 1.4 if slot.genre in ("ENTRETENIMIENTO", "DEPORTES") else 0.7
-        boost = record_day is not None and day == record_day and slot.title == "LA RULETA DE LA SUERTE"
+        boost = (
+            record_day is not None and day == record_day and slot.title == "LA RULETA DE LA SUERTE"
+        )
         if boost:
             share *= 1.2
         share = min(share, 60.0)
@@ -191,14 +247,23 @@ def broadcast_rows(
             reach_factor *= 1.15
         reach = avg * reach_factor
         weekday = WEEKDAYS[day.weekday()]
-        rows.append((
-            slot.title, slot.description, slot.channel, day.strftime("%d/%m/%Y"), weekday,
-            _clock(start), _clock(end), slot.genre,
-            f"{share:.1f}".replace(".", ","),
-            _thousands(avg), _thousands(reach),
-            f"{rng.uniform(35, 80):.1f}".replace(".", ","),
-            f"{100 * round(avg) / max(round(reach), 1):.1f}".replace(".", ","),
-        ))
+        rows.append(
+            (
+                slot.title,
+                slot.description,
+                slot.channel,
+                day.strftime("%d/%m/%Y"),
+                weekday,
+                _clock(start),
+                _clock(end),
+                slot.genre,
+                f"{share:.1f}".replace(".", ","),
+                _thousands(avg),
+                _thousands(reach),
+                f"{rng.uniform(35, 80):.1f}".replace(".", ","),
+                f"{100 * round(avg) / max(round(reach), 1):.1f}".replace(".", ","),
+            )
+        )
     return rows
 
 
@@ -209,9 +274,13 @@ def _thousands(value: float) -> str:
     return f"{round(value):,}".replace(",", ".")
 
 
-def preamble(day: dt.date, population: Population, kind: str = "PROGRAMAS") -> list[tuple[str, ...]]:
-    rows = [(f"[{kind}] ({population.kantar_population})[lineal]TSD)",),
-            (f"Target: {population.target}",)]
+def preamble(
+    day: dt.date, population: Population, kind: str = "PROGRAMAS"
+) -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = [
+        (f"[{kind}] ({population.kantar_population})[lineal]TSD)",),
+        (f"Target: {population.target}",),
+    ]
     if population.region:
         rows.append((f"Región: {population.region}",))
     rows.append((f"Periodo: {day.strftime('%d/%m/%Y')}",))
@@ -246,8 +315,11 @@ def write_xlsx(path: Path, rows: Iterable[tuple[str, ...]]) -> None:
 
 
 def write_day(
-    day: dt.date, folder: Path, populations: Iterable[Population] = POPULATIONS,
-    xlsx_slugs: frozenset[str] = frozenset({"jovenes"}), record_day: dt.date | None = None,
+    day: dt.date,
+    folder: Path,
+    populations: Iterable[Population] = POPULATIONS,
+    xlsx_slugs: frozenset[str] = frozenset({"jovenes"}),
+    record_day: dt.date | None = None,
 ) -> list[Path]:
     """Write one delivery per population for `day` into `folder`; returns the paths."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -265,7 +337,10 @@ def write_day(
 
 
 def write_days(
-    first_day: dt.date, days: int, folder: Path, populations: Iterable[Population] = POPULATIONS,
+    first_day: dt.date,
+    days: int,
+    folder: Path,
+    populations: Iterable[Population] = POPULATIONS,
     xlsx_slugs: frozenset[str] = frozenset({"jovenes"}),
 ) -> list[Path]:
     """`days` consecutive days from `first_day`; the last day carries a historical record."""

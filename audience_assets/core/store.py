@@ -7,8 +7,8 @@ share these functions.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -53,7 +53,9 @@ def _row(record: AudienceRecord) -> dict[str, Any]:
     return row
 
 
-def replace_dates(engine: sa.Engine, dates: Iterable[str], records: Sequence[AudienceRecord]) -> int:
+def replace_dates(
+    engine: sa.Engine, dates: Iterable[str], records: Sequence[AudienceRecord]
+) -> int:
     """Replace every row of `dates` by `records` in one transaction; returns rows written.
 
     A re-run or a corrected re-delivery therefore never duplicates a day, and a
@@ -92,8 +94,10 @@ def load_records(
 
 
 def count_records(engine: sa.Engine, date: str) -> int:
-    query = sa.select(sa.func.count()).select_from(audience_records).where(
-        audience_records.c.broadcast_date == date
+    query = (
+        sa.select(sa.func.count())
+        .select_from(audience_records)
+        .where(audience_records.c.broadcast_date == date)
     )
     with engine.connect() as conn:
         return int(conn.execute(query).scalar_one())

@@ -1,6 +1,5 @@
 """Ingestion: delivered Kantar files -> immutable archive -> normalised records in SQL."""
 
-
 import time
 import warnings
 from pathlib import Path
@@ -102,8 +101,18 @@ def kantar_raw_file(
             allow_retries=False,
         )
     table = pd.DataFrame(
-        [{"file": d.file_name, "kind": d.kind, "target": d.target, "region": d.region,
-          "rows": d.rows, "bytes": d.size, "sha256": d.sha256[:12]} for d in deliveries]
+        [
+            {
+                "file": d.file_name,
+                "kind": d.kind,
+                "target": d.target,
+                "region": d.region,
+                "rows": d.rows,
+                "bytes": d.size,
+                "sha256": d.sha256[:12],
+            }
+            for d in deliveries
+        ]
     )
     return dg.Output(
         deliveries,
@@ -130,7 +139,9 @@ def records_frame(records: list[AudienceRecord]) -> pd.DataFrame:
     kinds={"pandas", "sql"},
     dagster_type=AudienceRecordsFrame,
     check_specs=[
-        dg.AssetCheckSpec(name, asset="audience_records", blocking=severity == dg.AssetCheckSeverity.ERROR)
+        dg.AssetCheckSpec(
+            name, asset="audience_records", blocking=severity == dg.AssetCheckSeverity.ERROR
+        )
         for name, (_, severity) in CHECKS.items()
     ],
     code_version="1",
@@ -139,11 +150,12 @@ def audience_records(
     context: dg.AssetExecutionContext,
     kantar_raw_file: list[DeliveryEntry],
     database: DatabaseResource,
-):  # type: ignore[no-untyped-def]
+):
     """The date's normalised records, replacing that date's rows in table audience_records."""
     date = context.partition_key
     records = [
-        r for d in kantar_raw_file
+        r
+        for d in kantar_raw_file
         for r in parse_file(d.archived_path, delivered_as=d.file_name).records
         if r.broadcast_date == date
     ]
@@ -158,8 +170,18 @@ def audience_records(
             "regions": ", ".join(sorted(frame["region"].unique())),
             "preview": dg.MetadataValue.md(
                 frame.sort_values("unique_viewers", ascending=False)
-                .head(10)[["channel", "title", "start", "target", "region", "share",
-                           "avg_audience", "unique_viewers"]]
+                .head(10)[
+                    [
+                        "channel",
+                        "title",
+                        "start",
+                        "target",
+                        "region",
+                        "share",
+                        "avg_audience",
+                        "unique_viewers",
+                    ]
+                ]
                 .to_markdown(index=False)
             ),
         },
@@ -167,7 +189,7 @@ def audience_records(
     yield from check_results(records)
 
 
-def check_results(records: list[AudienceRecord]):  # type: ignore[no-untyped-def]
+def check_results(records: list[AudienceRecord]):
     for name, (rule, severity) in CHECKS.items():
         problems = rule(records)
         yield dg.AssetCheckResult(
@@ -177,6 +199,8 @@ def check_results(records: list[AudienceRecord]):  # type: ignore[no-untyped-def
             severity=severity,
             metadata={
                 "failures": len(problems),
-                "examples": dg.MetadataValue.md("\n".join(f"- {p}" for p in problems[:20]) or "none"),
+                "examples": dg.MetadataValue.md(
+                    "\n".join(f"- {p}" for p in problems[:20]) or "none"
+                ),
             },
         )

@@ -1,6 +1,7 @@
 """Hot-folder sensor: a complete, readable delivery -> one run per broadcast date it covers."""
 
 import json
+import logging
 import time
 from pathlib import Path
 
@@ -35,8 +36,9 @@ def load_cursor(cursor: str | None) -> dict[str, Observation]:
 
 def dump_cursor(observations: dict[str, Observation]) -> str:
     newest = sorted(observations.items(), key=lambda kv: kv[1].since)[-MAX_TRACKED_FILES:]
-    return json.dumps({"files": {name: obs.to_list() for name, obs in newest}},
-                      separators=(",", ":"))
+    return json.dumps(
+        {"files": {name: obs.to_list() for name, obs in newest}}, separators=(",", ":")
+    )
 
 
 @dg.sensor(
@@ -69,13 +71,18 @@ def hot_folder_sensor(
             observations[path.name] = obs  # stays until its run archives it
     cursor = dump_cursor(observations)
     if not run_requests:
-        reason = f"waiting for {', '.join(waiting)} to finish copying" if waiting else (
-            "no new complete delivery in the hot folder")
+        reason = (
+            f"waiting for {', '.join(waiting)} to finish copying"
+            if waiting
+            else ("no new complete delivery in the hot folder")
+        )
         return dg.SensorResult(skip_reason=reason, cursor=cursor)
     return dg.SensorResult(run_requests=run_requests, cursor=cursor)
 
 
-def requests_for(path: Path, storage: StorageResource, log: dg.DagsterLogManager) -> list[dg.RunRequest]:
+def requests_for(
+    path: Path, storage: StorageResource, log: logging.Logger
+) -> list[dg.RunRequest]:
     """Run requests for a complete file; an unreadable one goes to quarantine instead."""
     try:
         delivery = parse_file(path)
@@ -85,8 +92,10 @@ def requests_for(path: Path, storage: StorageResource, log: dg.DagsterLogManager
         return []
     outside = [d for d in delivery.dates if not broadcast_days.has_partition_key(d)]
     if outside:
-        reason = (f"{path.name}: broadcast date(s) {', '.join(outside)} outside the partitions "
-                  f"({broadcast_days.start:%Y-%m-%d} to yesterday)")
+        reason = (
+            f"{path.name}: broadcast date(s) {', '.join(outside)} outside the partitions "
+            f"({broadcast_days.start:%Y-%m-%d} to yesterday)"
+        )
         moved = quarantine(path, storage.path("quarantine_dir"), reason)
         log.error(f"quarantined {path.name} -> {moved}: {reason}")
         return []
@@ -94,8 +103,11 @@ def requests_for(path: Path, storage: StorageResource, log: dg.DagsterLogManager
         dg.RunRequest(
             partition_key=date,
             run_key=f"{delivery.sha256}:{date}",
-            tags={"audience/file": path.name, "audience/sha256": delivery.sha256,
-                  "audience/kind": delivery.kind},
+            tags={
+                "audience/file": path.name,
+                "audience/sha256": delivery.sha256,
+                "audience/kind": delivery.kind,
+            },
         )
         for date in delivery.dates
     ]

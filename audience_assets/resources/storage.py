@@ -11,18 +11,29 @@ from pydantic import Field
 class StorageResource(dg.ConfigurableResource):
     """File locations; relative paths resolve against the working directory (the repo root)."""
 
-    hot_folder: str = Field(default="var/hot", description="Where the client drops deliveries "
-                            "(env AUDIENCE_HOT_FOLDER).")
-    archive_dir: str = Field(default="var/archive", description="Immutable archive of every "
-                             "accepted delivery, <archive>/YYYY/MM/DD/<sha256>-<name> "
-                             "(env AUDIENCE_ARCHIVE_DIR).")
-    quarantine_dir: str = Field(default="var/quarantine", description="Unreadable deliveries, "
-                                "each with a .reason.txt (env AUDIENCE_QUARANTINE_DIR).")
-    output_dir: str = Field(default="var/outputs", description="Exports, reports and charts "
-                            "(env AUDIENCE_OUTPUT_DIR).")
-    settle_seconds: int = Field(default=10, description="A file counts as completely copied "
-                                  "once its size and mtime stay unchanged this long "
-                                  "(env AUDIENCE_SETTLE_SECONDS).")
+    hot_folder: str = Field(
+        default="var/hot",
+        description="Where the client drops deliveries (env AUDIENCE_HOT_FOLDER).",
+    )
+    archive_dir: str = Field(
+        default="var/archive",
+        description="Immutable archive of every "
+        "accepted delivery, <archive>/YYYY/MM/DD/<sha256>-<name> "
+        "(env AUDIENCE_ARCHIVE_DIR).",
+    )
+    quarantine_dir: str = Field(
+        default="var/quarantine",
+        description="Unreadable deliveries, each with a .reason.txt (env AUDIENCE_QUARANTINE_DIR).",
+    )
+    output_dir: str = Field(
+        default="var/outputs", description="Exports, reports and charts (env AUDIENCE_OUTPUT_DIR)."
+    )
+    settle_seconds: int = Field(
+        default=10,
+        description="A file counts as completely copied "
+        "once its size and mtime stay unchanged this long "
+        "(env AUDIENCE_SETTLE_SECONDS).",
+    )
 
     def path(self, name: str) -> Path:
         folder = Path(getattr(self, name))

@@ -8,12 +8,18 @@ import pytest
 from audience_assets.core.kantar import KantarParseError, parse_bytes, parse_file
 from audience_assets.core.records import DEFAULT_TARGET, NATIONAL_REGION
 
-HEADER = ("Título\tDescripción\tCadena\tFecha\tDía semana\tHora de Inicio\tHora de Fin\tGénero"
-          "\tCuota\tAM(000)\tMAA(000)\tACaPL\tFdM")
-RULETA = ("LA RULETA DE LA SUERTE\t\tA3\t15/01/2024\tlunes\t12:45:00\t14:00:00\tCONCURSOS"
-          "\t15,7\t1.206\t2.620\t55,1\t46,0")
-LATE = ("LA NAVE DEL MISTERIO\tLos enigmas\tCUATRO\t15/01/2024\tlunes\t22:45:00\t25:40:00"
-        "\tDIVULGACION\t7,4\t794\t4.624\t40,0\t17,2")
+HEADER = (
+    "Título\tDescripción\tCadena\tFecha\tDía semana\tHora de Inicio\tHora de Fin\tGénero"
+    "\tCuota\tAM(000)\tMAA(000)\tACaPL\tFdM"
+)
+RULETA = (
+    "LA RULETA DE LA SUERTE\t\tA3\t15/01/2024\tlunes\t12:45:00\t14:00:00\tCONCURSOS"
+    "\t15,7\t1.206\t2.620\t55,1\t46,0"
+)
+LATE = (
+    "LA NAVE DEL MISTERIO\tLos enigmas\tCUATRO\t15/01/2024\tlunes\t22:45:00\t25:40:00"
+    "\tDIVULGACION\t7,4\t794\t4.624\t40,0\t17,2"
+)
 
 
 def tsv(*lines: str, encoding: str = "cp1252", newline: str = "\r\n") -> bytes:
@@ -49,15 +55,19 @@ def test_exact_values_of_a_windows_1252_crlf_file():
 
 def test_utf8_lf_file_with_bom_reads_the_same():
     cp = parse_bytes(tsv(*PREAMBLE, HEADER, RULETA), "a.tsv").records
-    utf = parse_bytes(b"\xef\xbb\xbf" + tsv(*PREAMBLE, HEADER, RULETA, encoding="utf-8", newline="\n"),
-                      "b.tsv").records
+    utf = parse_bytes(
+        b"\xef\xbb\xbf" + tsv(*PREAMBLE, HEADER, RULETA, encoding="utf-8", newline="\n"), "b.tsv"
+    ).records
     assert [r.to_dict() | {"source_file": "", "source_sha256": ""} for r in cp] == [
-        r.to_dict() | {"source_file": "", "source_sha256": ""} for r in utf]
+        r.to_dict() | {"source_file": "", "source_sha256": ""} for r in utf
+    ]
     assert utf[0].title == "LA RULETA DE LA SUERTE"
 
 
 def test_accents_survive_windows_1252():
-    line = RULETA.replace("LA RULETA DE LA SUERTE", "SUEÑOS DE LIBERTAD").replace("CONCURSOS", "FICCIÓN")
+    line = RULETA.replace("LA RULETA DE LA SUERTE", "SUEÑOS DE LIBERTAD").replace(
+        "CONCURSOS", "FICCIÓN"
+    )
     record = parse_bytes(tsv(*PREAMBLE, HEADER, line), "a.tsv").records[0]
     assert record.title == "SUEÑOS DE LIBERTAD"
     assert record.genre == "FICCIÓN"
@@ -78,8 +88,13 @@ def test_end_before_start_rolls_over_midnight():
 
 
 def test_preamble_variants_region_and_extra_rows():
-    preamble = ("Informe generado 16/01/2024", "[PROGRAMAS] (ANDALUCÍA)[lineal]TSD)",
-                "Target: Jóvenes 13-24", "", "")
+    preamble = (
+        "Informe generado 16/01/2024",
+        "[PROGRAMAS] (ANDALUCÍA)[lineal]TSD)",
+        "Target: Jóvenes 13-24",
+        "",
+        "",
+    )
     delivery = parse_bytes(tsv(*preamble, HEADER, RULETA), "a.tsv")
     assert delivery.region == "Andalucía"
     assert delivery.target == "Jóvenes 13-24"
@@ -175,11 +190,37 @@ XLSX_ROWS: list[list[object]] = [
     ["[PROGRAMAS] (ESPAÑA[+2] TOTAL)[lineal]TSD)"],
     ["Target: Total Individuos (4+)"],
     [],
-    HEADER.split("\t"),
-    ["LA RULETA DE LA SUERTE", None, "A3", dt.datetime(2024, 1, 15), "lunes", "12:45:00",
-     "14:00:00", "CONCURSOS", 15.7, 1206, 2620, 55.1, 46.0],
-    ["LA NAVE DEL MISTERIO", "Los enigmas", "CUATRO", "15/01/2024", "lunes", dt.time(22, 45),
-     "25:40:00", "DIVULGACION", 7.4, 794.0, 4624.0, 40.0, 17.2],
+    [*HEADER.split("\t")],
+    [
+        "LA RULETA DE LA SUERTE",
+        None,
+        "A3",
+        dt.datetime(2024, 1, 15),
+        "lunes",
+        "12:45:00",
+        "14:00:00",
+        "CONCURSOS",
+        15.7,
+        1206,
+        2620,
+        55.1,
+        46.0,
+    ],
+    [
+        "LA NAVE DEL MISTERIO",
+        "Los enigmas",
+        "CUATRO",
+        "15/01/2024",
+        "lunes",
+        dt.time(22, 45),
+        "25:40:00",
+        "DIVULGACION",
+        7.4,
+        794.0,
+        4624.0,
+        40.0,
+        17.2,
+    ],
 ]
 
 
@@ -188,10 +229,22 @@ def test_xlsx_gives_the_same_records_as_text(engine):
     from_xlsx = parse_bytes(xlsx_bytes(XLSX_ROWS), "a.xlsx", engine=engine)
     from_tsv = parse_bytes(tsv(*PREAMBLE, HEADER, RULETA, LATE), "a.tsv")
     assert from_xlsx.format == "xlsx"
-    keys = ("broadcast_date", "channel", "title", "description", "start", "end", "share",
-            "avg_audience", "unique_viewers", "target", "region")
+    keys = (
+        "broadcast_date",
+        "channel",
+        "title",
+        "description",
+        "start",
+        "end",
+        "share",
+        "avg_audience",
+        "unique_viewers",
+        "target",
+        "region",
+    )
     assert [[getattr(r, k) for k in keys] for r in from_xlsx.records] == [
-        [getattr(r, k) for k in keys] for r in from_tsv.records]
+        [getattr(r, k) for k in keys] for r in from_tsv.records
+    ]
 
 
 def test_excel_serial_date():

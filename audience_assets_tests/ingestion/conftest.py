@@ -11,8 +11,10 @@ SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 
 def make_storage(root: Path, settle_seconds: int = 0) -> StorageResource:
     return StorageResource(
-        hot_folder=str(root / "hot"), archive_dir=str(root / "archive"),
-        quarantine_dir=str(root / "quarantine"), output_dir=str(root / "out"),
+        hot_folder=str(root / "hot"),
+        archive_dir=str(root / "archive"),
+        quarantine_dir=str(root / "quarantine"),
+        output_dir=str(root / "out"),
         settle_seconds=settle_seconds,
     )
 

@@ -28,9 +28,7 @@ def test_a_day_is_archived_parsed_and_stored_exactly(storage, database):
     expected = [r for name in DAY_FILES for r in parse_file(SAMPLES / name).records]
     stored = load_records(database.engine(), DAY)
     key = lambda r: (r.target, r.region, r.channel, r.start, r.title)  # noqa: E731
-    assert sorted(stored, key=key) == sorted(
-        [r for r in expected], key=key
-    )
+    assert sorted(stored, key=key) == sorted([r for r in expected], key=key)
     # archived immutably under the date, named by content hash; the hot folder is drained
     archived = sorted(Path(storage.archive_dir, "2026", "11", "16").iterdir())
     assert len(archived) == len(DAY_FILES)
@@ -38,8 +36,12 @@ def test_a_day_is_archived_parsed_and_stored_exactly(storage, database):
     assert not any(Path(storage.hot_folder).iterdir())
     checks = result.get_asset_check_evaluations()
     assert {c.check_name for c in checks} == {
-        "required_fields_present", "share_within_0_100", "avg_audience_within_reach",
-        "fdm_consistent", "unique_broadcast_key"}
+        "required_fields_present",
+        "share_within_0_100",
+        "avg_audience_within_reach",
+        "fdm_consistent",
+        "unique_broadcast_key",
+    }
     assert all(c.passed for c in checks)
     meta = result.asset_materializations_for_node("audience_records")[0].metadata
     assert meta["dagster/row_count"].value == len(expected)
@@ -57,8 +59,13 @@ def test_rerun_and_redelivery_replace_the_day_without_duplicates(storage, databa
     assert materialize_day(storage, database).success
     rows = load_records(database.engine(), DAY)
     assert len(rows) == count
-    ruleta = [r for r in rows if r.title == "LA RULETA DE LA SUERTE"
-              and r.target == "Total Individuos (4+)" and r.region == "Total España"]
+    ruleta = [
+        r
+        for r in rows
+        if r.title == "LA RULETA DE LA SUERTE"
+        and r.target == "Total Individuos (4+)"
+        and r.region == "Total España"
+    ]
     assert [r.avg_audience for r in ruleta] == [999_000]
 
 

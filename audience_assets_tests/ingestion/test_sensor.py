@@ -39,7 +39,7 @@ def test_file_still_being_copied_waits_until_size_and_mtime_settle(tmp_path, mon
     target.write_bytes(partial[: len(partial) // 2])
     first = evaluate(storage)
     assert not first.run_requests
-    assert "entrega.tsv" in (first.skip_reason.skip_message if first.skip_reason else "")
+    assert "entrega.tsv" in ((first.skip_reason and first.skip_reason.skip_message) or "")
     # the copy finishes: the file changed, so the settling period starts again
     target.write_bytes(partial)
     clock = time.time() + 20
@@ -76,8 +76,9 @@ def test_unreadable_file_is_quarantined_with_its_reason_and_the_sensor_goes_on(s
     assert "roto.tsv" in reason and "no header row" in reason
 
 
-@pytest.mark.parametrize("name", ["entrega.tsv.part", "~$entrega.xlsx", "entrega.crdownload",
-                                  ".entrega.tsv"])
+@pytest.mark.parametrize(
+    "name", ["entrega.tsv.part", "~$entrega.xlsx", "entrega.crdownload", ".entrega.tsv"]
+)
 def test_temporary_names_are_ignored(storage, name):
     hot = storage.path("hot_folder")
     (hot / name).write_bytes((SAMPLES / "programas_2026-11-16_total.tsv").read_bytes())

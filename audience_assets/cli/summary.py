@@ -1,0 +1,57 @@
+"""What a run produced, for the terminal: counts per stage, the drafts, and where files are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+
+def _table_rows(engine: sa.Engine, table: str, dates: list[str]) -> list[dict[str, Any]]:
+    if not sa.inspect(engine).has_table(table):
+        return []
+    meta = sa.MetaData()
+    t = sa.Table(table, meta, autoload_with=engine)
+    query = sa.select(t)
+    if "broadcast_date" in t.c:
+        query = query.where(t.c.broadcast_date.in_(dates)).order_by(t.c.broadcast_date)
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def _count(engine: sa.Engine, table: str, dates: list[str]) -> int | None:
+    if not sa.inspect(engine).has_table(table):
+        return None
+    t = sa.Table(table, sa.MetaData(), autoload_with=engine)
+    query = sa.select(sa.func.count()).select_from(t)
+    if "broadcast_date" in t.c:
+        query = query.where(t.c.broadcast_date.in_(dates))
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
+def print_summary(defs: Any, dates: list[str]) -> None:
+    engine = defs.resources["database"].engine()
+    storage = defs.resources["storage"]
+    print(f"\n== {dates[0]} .. {dates[-1]} ==")
+    for table in ("audience_records", "fact_sheets", "post_drafts"):
+        n = _count(engine, table, dates)
+        if n is not None:
+            print(f"{table}: {n} rows")
+    drafts = _table_rows(engine, "post_drafts", dates)
+    if drafts:
+        print("\n-- drafts --")
+        for d in drafts:
+            writer = d.get("writer", "")
+            flag = " (fallback)" if d.get("fallback") else ""
+            print(f"[{d.get('broadcast_date')}] {writer}{flag} {d.get('status', '')}")
+            print(f"  {d.get('text', '')}")
+    print("\n-- outputs --")
+    print(f"database:   {engine.url.render_as_string(hide_password=True)}")
+    for name in ("archive_dir", "quarantine_dir", "output_dir"):
+        print(f"{name + ':':<11} {Path(getattr(storage, name)).resolve()}")
+    print(
+        "Dagster UI: DAGSTER_HOME=$PWD/var/dagster_home .venv/bin/dagster dev  (then open "
+        "http://127.0.0.1:3000)"
+    )
