@@ -93,7 +93,7 @@ def test_detector_stays_quiet_on_ramps_and_ad_breaks() -> None:
 
 
 def test_precision_and_recall_on_synthetic_curves() -> None:
-    precision, recall, by_size, detections = evaluate(SETTINGS, curves=150, seed=5)
+    precision, recall, by_size, _detections = evaluate(SETTINGS, curves=150, seed=5)
     assert precision >= 0.85 and recall >= 0.85, (precision, recall, by_size)
     big = [hits / total for size, (hits, total) in by_size.items() if size in ("+40%", "-40%")]
     assert min(big) >= 0.95

@@ -1,0 +1,286 @@
+"""Analysis: the day's notable broadcasts (fact sheets) and what happened minute by minute."""
+
+# No `from __future__ import annotations`: Dagster reads the context annotation at runtime.
+import json
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import pandas as pd
+
+from audience_assets.analysis.charts import curve_png, markdown_image
+from audience_assets.analysis.fact_sheets_store import replace_fact_sheets
+from audience_assets.core.analysis_config import AnalysisConfig
+from audience_assets.core.anomalies import (
+    BroadcastMinute,
+    DayAnomalies,
+    analyse_day,
+    golden_minute_candidates,
+)
+from audience_assets.core.history import AudienceHistory, SqlHistory
+from audience_assets.core.hotfolder import archive_path, candidate_files
+from audience_assets.core.kantar import KantarParseError, sniff_kind
+from audience_assets.core.minutes import KIND, MinutePoint, parse_minutes_file, tv_clock
+from audience_assets.core.records import AudienceRecord, FactSheet
+from audience_assets.core.rules import (
+    Candidate,
+    duplicate_problems,
+    evidence_problems,
+    figure_problems,
+    select_fact_sheets,
+)
+from audience_assets.core.store import load_records
+from audience_assets.partitions import broadcast_days
+from audience_assets.resources.analysis import AnalysisResource
+from audience_assets.resources.database import DatabaseResource
+from audience_assets.resources.solr import SolrResource, SolrUnavailable
+from audience_assets.resources.storage import StorageResource
+
+CHECK_FIGURES = "figures_equal_records"
+CHECK_DUPLICATES = "no_duplicate_broadcast"
+CHECK_EVIDENCE = "events_backed_by_evidence"
+MAX_CHARTS = 6  # charts embedded in the UI per day; all are written to disk
+
+
+def _is_minutes(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return sniff_kind(handle.read(4096)) == KIND
+
+
+def accept_minute_files(storage: StorageResource, log: dg.DagsterLogManager) -> list[str]:
+    """Move complete minute-by-minute files from the hot folder into the archive."""
+    accepted = []
+    now = time.time()
+    for path in candidate_files(storage.path("hot_folder")):
+        if now - path.stat().st_mtime < storage.settle_seconds or not _is_minutes(path):
+            continue
+        try:
+            delivery = parse_minutes_file(path)
+        except KantarParseError as exc:
+            log.warning(f"skipped unreadable minute delivery: {exc}")
+            continue
+        data = path.read_bytes()
+        for date in delivery.dates:
+            target = archive_path(storage.path("archive_dir"), date, delivery.sha256, path.name)
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+                target.chmod(0o444)
+        path.unlink()
+        accepted.append(path.name)
+    return accepted
+
+
+def archived_minute_files(storage: StorageResource, date: str) -> list[Path]:
+    """The newest archived minute delivery of `date` for each target and region."""
+    year, month, day = date.split("-")
+    folder = storage.path("archive_dir") / year / month / day
+    newest: dict[tuple[str, str], tuple[float, Path]] = {}
+    for path in sorted(folder.glob("*")) if folder.is_dir() else []:
+        if not path.is_file() or not _is_minutes(path):
+            continue
+        delivery = parse_minutes_file(path)
+        key = (delivery.target, delivery.region)
+        if key not in newest or path.stat().st_mtime > newest[key][0]:
+            newest[key] = (path.stat().st_mtime, path)
+    return [path for _, path in sorted(newest.values())]
+
+
+@dg.asset(
+    partitions_def=broadcast_days,
+    group_name="analysis",
+    kinds={"file"},
+    code_version="1",
+)
+def minute_audience(
+    context: dg.AssetExecutionContext, storage: StorageResource
+) -> dg.Output[list[MinutePoint]]:
+    """The date's minute-by-minute audience per channel (minute deliveries; none is fine)."""
+    date = context.partition_key
+    accepted = accept_minute_files(storage, context.log)
+    files = archived_minute_files(storage, date)
+    points = [p for f in files for p in parse_minutes_file(f).points if p.broadcast_date == date]
+    channels = sorted({p.channel for p in points})
+    return dg.Output(points, metadata={
+        "dagster/row_count": len(points),
+        "files": ", ".join(f.name for f in files) or "none delivered",
+        "newly_accepted": ", ".join(accepted) or "none",
+        "channels": ", ".join(channels) or "none",
+    })
+
+
+def _group_key(point_or_record: MinutePoint | AudienceRecord) -> tuple[str, str]:
+    return point_or_record.target, point_or_record.region
+
+
+@dg.asset(
+    partitions_def=broadcast_days,
+    group_name="analysis",
+    deps=[dg.AssetKey("audience_records")],
+    kinds={"python"},
+    code_version="1",
+)
+def audience_anomalies(
+    context: dg.AssetExecutionContext,
+    minute_audience: list[MinutePoint],
+    database: DatabaseResource,
+    storage: StorageResource,
+    analysis: AnalysisResource,
+) -> dg.Output[dict[str, DayAnomalies]]:
+    """Golden minutes, peaks and drops, each attached to its broadcast, per target|region."""
+    date = context.partition_key
+    config = analysis.load()
+    records = load_records(database.engine(), date)
+    by_group: dict[tuple[str, str], list[MinutePoint]] = defaultdict(list)
+    for point in minute_audience:
+        by_group[_group_key(point)].append(point)
+    result: dict[str, DayAnomalies] = {}
+    metadata: dict[str, Any] = {}
+    charts_dir = storage.path("output_dir") / "charts" / date
+    embedded = 0
+    for group, points in sorted(by_group.items()):
+        day_records = [r for r in records if _group_key(r) == group]
+        day = analyse_day(points, day_records, config.anomalies)
+        result["|".join(group)] = day
+        notable = _notable_broadcasts(day)
+        for (channel, start, title), marks in notable:
+            series = [p for p in points if p.channel == channel and start <= p.minute]
+            record = next(r for r in day_records if (r.channel, r.start, r.title) == (
+                channel, start, title))
+            series = [p for p in series if p.minute < record.end]
+            png = curve_png(series, marks, f"{title} ({channel}) · {group[0]} · {group[1]}")
+            charts_dir.mkdir(parents=True, exist_ok=True)
+            path = charts_dir / f"{_slug(group, channel, start)}.png"
+            path.write_bytes(png)
+            if embedded < MAX_CHARTS:
+                metadata[f"chart {embedded + 1}: {title} {tv_clock(start, date)}"] = (
+                    dg.MetadataValue.md(markdown_image(png, title)))
+                embedded += 1
+    golden = [d.golden_minute for d in result.values() if d.golden_minute]
+    events = [e for d in result.values() for e in d.events]
+    table = pd.DataFrame([{
+        "kind": e.kind, "channel": e.channel, "title": e.title,
+        "minute": tv_clock(e.minute, e.broadcast_date), "AM": e.avg_audience,
+        "relative": e.relative, "z": e.z} for e in [*golden, *events]])
+    metadata.update({
+        "golden_minute": ", ".join(f"{g.title} ({g.channel}) {tv_clock(g.minute, date)} "
+                                   f"{g.avg_audience}" for g in golden) or "no minute data",
+        "peaks": sum(1 for e in events if e.kind == "peak"),
+        "drops": sum(1 for e in events if e.kind == "drop"),
+        "events": dg.MetadataValue.md(table.to_markdown(index=False) if len(table) else "none"),
+        "charts_folder": dg.MetadataValue.path(str(charts_dir)),
+    })
+    return dg.Output(result, metadata=metadata)
+
+
+def _notable_broadcasts(day: DayAnomalies
+                        ) -> list[tuple[tuple[str, str, str], list[BroadcastMinute]]]:
+    """Broadcasts worth a chart: the day's golden minute first, then those with events."""
+    marks: dict[tuple[str, str, str], list[BroadcastMinute]] = defaultdict(list)
+    if day.golden_minute is not None:
+        g = day.golden_minute
+        marks[(g.channel, g.broadcast_start, g.title)].append(g)
+    for event in day.events:
+        marks[(event.channel, event.broadcast_start, event.title)].append(event)
+    return list(marks.items())
+
+
+def _slug(group: tuple[str, str], channel: str, start: str) -> str:
+    raw = f"{group[0]}_{group[1]}_{channel}_{start[11:16]}"
+    return "".join(c if c.isalnum() else "-" for c in raw)
+
+
+def choose_history(
+    analysis: AnalysisResource, solr: SolrResource, database: DatabaseResource,
+    log: dg.DagsterLogManager,
+) -> tuple[AudienceHistory, str]:
+    """Solr when configured and answering (or required), else the SQL store."""
+    if analysis.history != "sql":
+        try:
+            solr.ping()
+            return solr.history(), solr.where()
+        except SolrUnavailable as exc:
+            if analysis.history == "solr":
+                raise
+            log.warning(f"history from the SQL store: {exc}")
+    return SqlHistory(database.engine()), "SQL store"
+
+
+def golden_candidates(anomalies: dict[str, DayAnomalies], records: list[AudienceRecord],
+                      config: AnalysisConfig) -> list[Candidate]:
+    candidates = []
+    for key, day in anomalies.items():
+        target, region = key.split("|", 1)
+        group = [r for r in records if (r.target, r.region) == (target, region)]
+        candidates += golden_minute_candidates(day, group, config)
+    return candidates
+
+
+@dg.asset(
+    partitions_def=broadcast_days,
+    group_name="analysis",
+    deps=[dg.AssetKey("audience_records"), dg.AssetKey("solr_audience_index")],
+    kinds={"python", "sql"},
+    check_specs=[
+        dg.AssetCheckSpec(CHECK_FIGURES, asset="relevant_broadcasts", blocking=True,
+                          description="Every fact sheet's figures equal its record's exactly."),
+        dg.AssetCheckSpec(CHECK_DUPLICATES, asset="relevant_broadcasts", blocking=True,
+                          description="At most one fact sheet per broadcast, target, region."),
+        dg.AssetCheckSpec(CHECK_EVIDENCE, asset="relevant_broadcasts", blocking=True,
+                          description="Each rule and event is backed by the numbers compared."),
+    ],
+    code_version="1",
+)
+def relevant_broadcasts(
+    context: dg.AssetExecutionContext,
+    audience_anomalies: dict[str, DayAnomalies],
+    database: DatabaseResource,
+    solr: SolrResource,
+    analysis: AnalysisResource,
+):
+    """The day's fact sheets: configured rules over the records and the history, merged
+    by priority, plus the golden minute; stored in table fact_sheets."""
+    date = context.partition_key
+    config = analysis.load()
+    records = load_records(database.engine(), date)
+    history, source = choose_history(analysis, solr, database, context.log)
+    started = time.perf_counter()
+    sheets = select_fact_sheets(records, history, config,
+                                golden_candidates(audience_anomalies, records, config))
+    seconds = time.perf_counter() - started
+    replace_fact_sheets(database.engine(), date, sheets)
+    yield dg.Output(sheets, metadata=_sheet_metadata(sheets, source, seconds))
+    yield from sheet_checks(sheets, records, config)
+
+
+def _sheet_metadata(sheets: list[FactSheet], source: str, seconds: float
+                    ) -> dict[str, Any]:
+    table = pd.DataFrame([{
+        "title": s.title, "channel": s.channel, "espectadores únicos": s.unique_viewers,
+        "audiencia media": s.avg_audience, "cuota": s.share, "event": s.event,
+        "rules": ", ".join(s.rules), "target": s.target, "region": s.region,
+    } for s in sheets])
+    return {
+        "dagster/row_count": len(sheets),
+        "history": source,
+        "seconds": round(seconds, 3),
+        "with_event": sum(1 for s in sheets if s.event),
+        "fact_sheets": dg.MetadataValue.md(
+            table.to_markdown(index=False) if len(table) else "none"),
+    }
+
+
+def sheet_checks(sheets: list[FactSheet], records: list[AudienceRecord],
+                 config: AnalysisConfig) -> list[dg.AssetCheckResult]:
+    evidence = [f"{s.key}: {p}" for s in sheets for p in evidence_problems(s, config)]
+    results = []
+    for name, problems in ((CHECK_FIGURES, figure_problems(sheets, records)),
+                           (CHECK_DUPLICATES, duplicate_problems(sheets)),
+                           (CHECK_EVIDENCE, evidence)):
+        results.append(dg.AssetCheckResult(
+            check_name=name, passed=not problems,
+            metadata={"problems": len(problems),
+                      "first": json.dumps(problems[:5], ensure_ascii=False)}))
+    return results

@@ -1,0 +1,55 @@
+"""PNG charts of minute curves with their golden minute, peaks and drops marked."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on servers; must precede pyplot
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+
+from audience_assets.core.anomalies import BroadcastMinute
+from audience_assets.core.minutes import MinutePoint
+
+MARKS = {"golden_minute": ("gold", "*", "minuto de oro"), "peak": ("tab:green", "^", "pico"),
+         "drop": ("tab:red", "v", "caída")}
+
+
+def curve_png(points: Sequence[MinutePoint], marks: Sequence[BroadcastMinute], title: str,
+              dpi: int = 80) -> bytes:
+    """The broadcast's minute audience (thousands) with `marks` drawn on it."""
+    times = [mdates.date2num(dt.datetime.fromisoformat(p.minute)) for p in points]
+    values = [p.avg_audience / 1000 for p in points]
+    fig, ax = plt.subplots(figsize=(7, 2.6), dpi=dpi)
+    try:
+        ax.plot(times, values, color="tab:blue", linewidth=1.2)
+        seen: set[str] = set()
+        for mark in marks:
+            color, marker, label = MARKS[mark.kind]
+            at = mdates.date2num(dt.datetime.fromisoformat(mark.minute))
+            ax.scatter([at], [mark.avg_audience / 1000],
+                       color=color, marker=marker, s=90, zorder=3, edgecolors="black",
+                       label=None if mark.kind in seen else label)
+            seen.add(mark.kind)
+        ax.set_title(title, fontsize=9)
+        ax.set_ylabel("AM (miles)", fontsize=8)
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M"))
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+        if seen:
+            ax.legend(fontsize=7, loc="lower right")
+        fig.tight_layout()
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
+        return buffer.getvalue()
+    finally:
+        plt.close(fig)
+
+
+def markdown_image(png: bytes, alt: str) -> str:
+    return f"![{alt}](data:image/png;base64,{base64.b64encode(png).decode('ascii')})"

@@ -1,0 +1,28 @@
+"""The client's analysis configuration file, and which history the rules ask."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import dagster as dg
+from pydantic import Field
+
+from audience_assets.core.analysis_config import (
+    DEFAULT_CONFIG_PATH,
+    AnalysisConfig,
+    load_analysis_config,
+)
+
+
+class AnalysisResource(dg.ConfigurableResource):
+    """Relevance rules, handles, watchlist and thresholds (data/config/analysis.yaml)."""
+
+    config_file: str = Field(default=str(DEFAULT_CONFIG_PATH),
+                             description="The analysis YAML (env AUDIENCE_ANALYSIS_CONFIG).")
+    history: Literal["auto", "solr", "sql"] = Field(
+        default="auto",
+        description="Where the rules read the history: solr, sql, or auto = Solr when it "
+        "answers, else the SQL store (env AUDIENCE_HISTORY).")
+
+    def load(self) -> AnalysisConfig:
+        return load_analysis_config(self.config_file)

@@ -1,0 +1,96 @@
+"""The analysis assets over the bundled sample week, and Solr vs SQL history."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from audience_assets.analysis.assets import (
+    audience_anomalies,
+    minute_audience,
+    relevant_broadcasts,
+)
+from audience_assets.analysis.fact_sheets_store import load_fact_sheets
+from audience_assets.cli.select import golden_minutes, read_deliveries
+from audience_assets.core.analysis_config import load_analysis_config
+from audience_assets.core.history import SolrHistory, SqlHistory
+from audience_assets.core.minutes import MinutePoint
+from audience_assets.core.records import AudienceRecord
+from audience_assets.core.rules import select_fact_sheets
+from audience_assets.core.store import make_engine, replace_dates
+from audience_assets.indexing.index import index_dates
+from audience_assets.resources.analysis import AnalysisResource
+from audience_assets.resources.database import DatabaseResource
+from audience_assets.resources.solr import SolrResource
+from audience_assets.resources.storage import StorageResource
+from audience_assets_tests.fixtures.solr import SolrServer
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+FILES = sorted(str(p) for p in SAMPLES.glob("programas_*"))
+Week = tuple[list[AudienceRecord], list[MinutePoint]]
+LAST = max(Path(p).name.split("_")[1] for p in FILES)
+
+
+@pytest.fixture(scope="module")
+def week() -> Week:
+    return read_deliveries(FILES + [str(SAMPLES / f"minutes_{LAST}.tsv")])
+
+
+def test_assets_materialise_sheets_anomalies_and_charts(tmp_path: Path, week: Week) -> None:
+    records, _ = week
+    url = f"sqlite:///{tmp_path / 'audience.db'}"
+    engine = make_engine(url)
+    replace_dates(engine, {r.broadcast_date for r in records}, records)
+    hot = tmp_path / "hot"
+    hot.mkdir()
+    shutil.copy(SAMPLES / f"minutes_{LAST}.tsv", hot)
+    storage = StorageResource(hot_folder=str(hot), archive_dir=str(tmp_path / "archive"),
+                              quarantine_dir=str(tmp_path / "q"),
+                              output_dir=str(tmp_path / "out"), settle_seconds=0)
+    result = dg.materialize(
+        [minute_audience, audience_anomalies, relevant_broadcasts],
+        partition_key=LAST,
+        resources={"database": DatabaseResource(url=url), "storage": storage,
+                   "solr": SolrResource(url="http://127.0.0.1:9/solr/none"),
+                   "analysis": AnalysisResource(history="sql")},
+    )
+    assert result.success
+    assert not list(hot.iterdir())  # the minute file was archived
+    sheets = result.output_for_node("relevant_broadcasts")
+    assert load_fact_sheets(engine, LAST) == sheets
+    assert any(s.event.startswith("Minuto de oro del día a las ") for s in sheets)
+    assert any(s.event.startswith("Máximo histórico") for s in sheets)
+    checks = result.get_asset_check_evaluations()
+    assert len(checks) == 3 and all(c.passed for c in checks)
+    charts = list((tmp_path / "out" / "charts" / LAST).glob("*.png"))
+    assert charts and charts[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    anomalies = result.asset_materializations_for_node("audience_anomalies")[0].metadata
+    assert any(key.startswith("chart 1") for key in anomalies)
+    # a re-run replaces the day's sheets rather than adding to them
+    again = dg.materialize([minute_audience, audience_anomalies, relevant_broadcasts],
+                           partition_key=LAST, resources={
+                               "database": DatabaseResource(url=url), "storage": storage,
+                               "solr": SolrResource(url="http://127.0.0.1:9/solr/none"),
+                               "analysis": AnalysisResource(history="auto")})
+    assert again.success and load_fact_sheets(engine, LAST) == sheets
+
+
+@pytest.mark.integration
+def test_solr_and_sql_histories_give_the_same_fact_sheets(
+        tmp_path: Path, solr_server: SolrServer, week: Week) -> None:
+    records, minutes = week
+    engine = make_engine(f"sqlite:///{tmp_path / 'a.db'}")
+    dates = sorted({r.broadcast_date for r in records})
+    replace_dates(engine, dates, records)
+    client = solr_server.client()
+    client.delete(q="*:*", commit=True)
+    index_dates(client, engine, dates, batch_size=2000)
+    config = load_analysis_config()
+    day = [r for r in records if r.broadcast_date == LAST]
+    extra = golden_minutes(day, minutes, config)
+    via_sql = select_fact_sheets(day, SqlHistory(engine), config, extra)
+    via_solr = select_fact_sheets(day, SolrHistory(client), config, extra)
+    assert via_sql and via_sql == via_solr
