@@ -181,9 +181,8 @@ class Post:
 
     @cached_property
     def style_text(self) -> str:
-        """What style rules read: the writer's own words only."""
-        return mask_spans(self.text, [*self.fact_spans, *self.event_spans,
-                                      *self._token_spans(emojis_too=True)])
+        """What style rules read: the writer's own words (and the event, which the post words)."""
+        return mask_spans(self.text, [*self.fact_spans, *self._token_spans(emojis_too=True)])
 
     @cached_property
     def style_folded(self) -> str:

@@ -11,9 +11,11 @@ from .text import emoji_identity, find_phrases, fold, fold_word
 def check(post: Post) -> list[Violation]:
     found: list[Violation] = []
     seen: dict[str, tuple[int, int]] = {}
+    repeated: set[str] = set()
     for emoji in post.emojis:
         key = emoji_identity(emoji.text)
-        if key in seen:
+        if key in seen and key not in repeated:
+            repeated.add(key)
             found.append(Violation("emojis.repeated",
                                    f"El emoji {emoji.text} está repetido; use emojis distintos.",
                                    emoji.span))
@@ -43,22 +45,26 @@ def _group_of(key: str, groups: list[EmojiGroup]) -> EmojiGroup | None:
     return None
 
 
-def _keywords_match(post: Post, group: EmojiGroup) -> bool:
-    facts = post.facts.search_text
-    if find_phrases(facts, group.keywords):
-        return True
+def _match_strength(post: Post, group: EmojiGroup) -> int:
+    """2: a keyword in the fact sheet's words; 1: only inside a handle; 0: none."""
+    if find_phrases(post.facts.search_text, group.keywords):
+        return 2
     # Handles run words together (@navedelmisterio): look inside them too.
     joined = [fold_word(h) for h in post.facts.required_handles]
-    return any(len(fold_word(k)) >= 5 and fold_word(k) in h for k in group.keywords
-               for h in joined)
+    if any(len(fold_word(k)) >= 5 and fold_word(k) in h for k in group.keywords for h in joined):
+        return 1
+    return 0
 
 
 def _fits(post: Post, group: EmojiGroup, groups: list[EmojiGroup]) -> bool:
-    if _keywords_match(post, group):
-        return True
+    rivals = [g for g in groups if g is not group and group.family and g.family == group.family]
+    strength = _match_strength(post, group)
+    best_rival = max((_match_strength(post, g) for g in rivals), default=0)
+    if strength:
+        # "Real Madrid" inside @RealMadridBasket does not make a basketball final football.
+        return strength >= best_rival
     genre = fold(post.facts.genre).strip()
     if genre and genre in {fold(g) for g in group.genres}:
         # A sports genre fits any ball, unless the sheet names another sport.
-        rivals = [g for g in groups if g is not group and g.family and g.family == group.family]
-        return not any(_keywords_match(post, g) for g in rivals)
+        return best_rival == 0
     return False

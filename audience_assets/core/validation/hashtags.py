@@ -63,17 +63,17 @@ def _segment(blob: str, vocabulary: frozenset[str]) -> tuple[str, ...]:
 
 
 def _misspelled(forms: set[str], names: set[str]) -> str | None:
-    candidates = [n for n in names if len(n) >= 5]
-    for form in forms:
-        if any(_is_subsequence(n, form) for n in candidates):
-            return None  # a fuller spelling of a handle (#LaRuletaDeLaSuerte for laruletasuerte)
+    candidates = sorted(n for n in names if len(n) >= 5)
     for form in forms:
         if len(form) < 5:
             continue
-        for name in sorted(candidates):
-            limit = 1 if len(name) < 8 else 2
-            if 1 <= _distance(form, name) <= limit:
+        for name in candidates:
+            if 1 <= _distance(form, name) <= (1 if len(name) < 8 else 2):
                 return name
+    for form in forms:
+        if len(form) < 5 or any(_is_subsequence(n, form) for n in candidates):
+            continue  # a fuller spelling of a name (#LaRuletaDeLaSuerte for laruletasuerte)
+        for name in candidates:
             if len(name) >= 8 and len(form) >= len(name) and 1 <= len(name) - _lcs(form, name) <= 2:
                 return name
     return None
