@@ -32,7 +32,7 @@ OUTPUT_FIELDS = ("title", "description", "channel", "channel_code", "unique_view
                  "avg_audience", "share", "event", "rules", "target", "region", "evidence")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
     parser = subparsers.add_parser(
         "select", help="print the notable broadcasts of a date as fact sheets (JSON lines)")
     parser.add_argument("files", nargs="+", metavar="FILE",

@@ -36,7 +36,7 @@ LAST = max(Path(p).name.split("_")[1] for p in FILES)
 
 @pytest.fixture(scope="module")
 def week() -> Week:
-    return read_deliveries(FILES + [str(SAMPLES / f"minutes_{LAST}.tsv")])
+    return read_deliveries([*FILES, str(SAMPLES / f"minutes_{LAST}.tsv")])
 
 
 def test_assets_materialise_sheets_anomalies_and_charts(tmp_path: Path, week: Week) -> None:
