@@ -10,7 +10,8 @@ from dagster_pandas import PandasColumn, create_dagster_pandas_dataframe_type
 
 from audience_assets.core import integrity
 from audience_assets.core.hotfolder import archive_delivery, candidate_files
-from audience_assets.core.kantar import KantarParseError, parse_file
+from audience_assets.core.kantar import KantarParseError, parse_file, sniff_kind
+from audience_assets.core.minutes import KIND as MINUTES_KIND
 from audience_assets.core.records import RECORD_FIELDS, AudienceRecord
 from audience_assets.core.store import (
     DeliveryEntry,
@@ -67,6 +68,8 @@ def accept_hot_folder_files(
         if now - path.stat().st_mtime < storage.settle_seconds:
             log.info(f"{path.name}: still being copied, left for a later run")
             continue
+        if sniff_kind(path.read_bytes()[:4096]) == MINUTES_KIND:
+            continue  # minute-by-minute files are archived by minute_audience
         try:
             delivery = parse_file(path)
         except KantarParseError as exc:

@@ -14,7 +14,8 @@ from audience_assets.core.hotfolder import (
     observe,
     quarantine,
 )
-from audience_assets.core.kantar import KantarParseError, parse_file
+from audience_assets.core.deliveries import read_delivery
+from audience_assets.core.kantar import KantarParseError
 from audience_assets.jobs import daily_pipeline
 from audience_assets.partitions import broadcast_days
 from audience_assets.resources.storage import StorageResource
@@ -85,7 +86,7 @@ def requests_for(
 ) -> list[dg.RunRequest]:
     """Run requests for a complete file; an unreadable one goes to quarantine instead."""
     try:
-        delivery = parse_file(path)
+        delivery = read_delivery(path)
     except KantarParseError as exc:
         moved = quarantine(path, storage.path("quarantine_dir"), str(exc))
         log.error(f"quarantined {path.name} -> {moved}: {exc}")

@@ -94,3 +94,12 @@ def test_cursor_stays_bounded(tmp_path):
         (hot / f"f{i}.tsv").write_bytes(b"x")
     result = evaluate(storage)
     assert len(json.loads(result.cursor or "{}")["files"]) == MAX_TRACKED_FILES
+
+
+def test_minute_by_minute_files_are_requested_not_quarantined(storage):
+    minute_files = sorted(SAMPLES.glob("minutes_2026-11-16*"))
+    assert minute_files, "the bundled week has minute-by-minute files"
+    deliver(storage, minute_files[0].name)
+    result = evaluate(storage)
+    assert [r.partition_key for r in result.run_requests or []] == ["2026-11-16"]
+    assert (result.run_requests or [])[0].tags["audience/kind"] == "MINUTADOS"
