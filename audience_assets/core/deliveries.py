@@ -29,8 +29,20 @@ def read_delivery(path: Path) -> DeliverySummary:
         raise KantarParseError(str(path), f"cannot read file: {exc.strerror or exc}") from exc
     if kind == MINUTES_KIND:
         minutes = parse_minutes_file(path)
-        return DeliverySummary(kind, minutes.sha256, minutes.target, minutes.region,
-                               tuple(minutes.dates), len(minutes.points))
+        return DeliverySummary(
+            kind,
+            minutes.sha256,
+            minutes.target,
+            minutes.region,
+            tuple(minutes.dates),
+            len(minutes.points),
+        )
     programmes = parse_file(path)
-    return DeliverySummary(programmes.kind, programmes.sha256, programmes.target,
-                           programmes.region, tuple(programmes.dates), len(programmes.records))
+    return DeliverySummary(
+        programmes.kind,
+        programmes.sha256,
+        programmes.target,
+        programmes.region,
+        tuple(programmes.dates),
+        len(programmes.records),
+    )

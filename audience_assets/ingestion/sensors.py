@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from audience_assets.core.deliveries import read_delivery
 from audience_assets.core.hotfolder import (
     Observation,
     candidate_files,
@@ -14,7 +15,6 @@ from audience_assets.core.hotfolder import (
     observe,
     quarantine,
 )
-from audience_assets.core.deliveries import read_delivery
 from audience_assets.core.kantar import KantarParseError
 from audience_assets.jobs import daily_pipeline
 from audience_assets.partitions import broadcast_days
@@ -81,9 +81,7 @@ def hot_folder_sensor(
     return dg.SensorResult(run_requests=run_requests, cursor=cursor)
 
 
-def requests_for(
-    path: Path, storage: StorageResource, log: logging.Logger
-) -> list[dg.RunRequest]:
+def requests_for(path: Path, storage: StorageResource, log: logging.Logger) -> list[dg.RunRequest]:
     """Run requests for a complete file; an unreadable one goes to quarantine instead."""
     try:
         delivery = read_delivery(path)
