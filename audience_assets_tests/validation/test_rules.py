@@ -120,6 +120,7 @@ def test_rule_fires_on_bad_and_not_on_good(rule, sheet, bad, good):
 def test_violation_span_points_at_the_offending_words():
     text = swap("consiguió", "ha conseguido")
     (violation,) = validate(text, RULETA).violations
+    assert violation.span is not None
     assert text[violation.span[0]:violation.span[1]] == "ha conseguido"
     assert "pasado simple" in violation.message
 

@@ -1,0 +1,87 @@
+"""Per-rule precision and recall of the strict validator over its corpora, with the
+study's naive check beside it as the baseline.
+
+    .venv/bin/python benchmarks/validator_eval.py [--batch holdout]
+
+Corpora: audience_assets_tests/validation/corpus/ (clean posts must raise no rule;
+defect posts carry the rule ids they break). A rule's true positive is a post
+labelled with it where the validator reports it; a false positive, a post where
+it reports it without the label (clean posts included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections import Counter
+
+from tabulate import tabulate
+
+from audience_assets.core.validation import RULE_IDS, naive_check, validate
+from audience_assets_tests.validation.corpus_data import load
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--batch", help="only posts of this batch (main or holdout)")
+    args = parser.parse_args()
+    clean, defects = load("clean"), load("defects")
+    if args.batch:
+        clean = [s for s in clean if s.batch == args.batch]
+        defects = [s for s in defects if s.batch == args.batch]
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    exact, timings = 0, []
+    strict_flags_clean = naive_flags_clean = strict_catches = naive_catches = 0
+    for sample in clean + defects:
+        start = time.perf_counter()
+        found = validate(sample.text, sample.sheet, sample.network).rules
+        timings.append(time.perf_counter() - start)
+        naive_ok = naive_check(sample.text, sample.sheet)
+        for rule in found & sample.expected:
+            tp[rule] += 1
+        for rule in found - sample.expected:
+            fp[rule] += 1
+        for rule in sample.expected - found:
+            fn[rule] += 1
+        exact += found == sample.expected
+        if sample.expected:
+            strict_catches += bool(found)
+            naive_catches += not naive_ok
+        else:
+            strict_flags_clean += bool(found)
+            naive_flags_clean += not naive_ok
+
+    def ratio(a: int, b: int) -> str:
+        return f"{a / b:.2f}" if b else "-"
+
+    rows = []
+    for rule in RULE_IDS:
+        if tp[rule] + fp[rule] + fn[rule] == 0:
+            continue
+        rows.append([rule, tp[rule] + fn[rule], tp[rule], fp[rule], fn[rule],
+                     ratio(tp[rule], tp[rule] + fp[rule]), ratio(tp[rule], tp[rule] + fn[rule])])
+    total_tp, total_fp, total_fn = sum(tp.values()), sum(fp.values()), sum(fn.values())
+    rows.append(["all rules (micro)", total_tp + total_fn, total_tp, total_fp, total_fn,
+                 ratio(total_tp, total_tp + total_fp), ratio(total_tp, total_tp + total_fn)])
+    print(f"corpora: {len(clean)} clean posts, {len(defects)} defect posts"
+          + (f" (batch {args.batch})" if args.batch else ""))
+    print(tabulate(rows, headers=["rule", "labelled", "TP", "FP", "FN", "precision", "recall"]))
+    print()
+    print(tabulate([
+        ["defect posts rejected", f"{naive_catches}/{len(defects)}",
+         f"{strict_catches}/{len(defects)}"],
+        ["clean posts rejected", f"{naive_flags_clean}/{len(clean)}",
+         f"{strict_flags_clean}/{len(clean)}"],
+        ["posts with exactly the labelled rules", "-", f"{exact}/{len(clean) + len(defects)}"],
+    ], headers=["", "naive check (study)", "strict validator"]))
+    print(f"\nmedian validate() time per post: {statistics.median(timings) * 1000:.2f} ms "
+          f"(max {max(timings) * 1000:.2f} ms, {len(timings)} posts)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
