@@ -2,10 +2,14 @@
 
 import dagster as dg
 
+from audience_assets.analysis.definitions import defs as analysis_defs
+from audience_assets.indexing.definitions import defs as indexing_defs
 from audience_assets.ingestion.definitions import defs as ingestion_defs
 from audience_assets.jobs import daily_pipeline
 from audience_assets.resources import env_or
+from audience_assets.resources.analysis import AnalysisResource
 from audience_assets.resources.database import DEFAULT_DB_URL, DatabaseResource
+from audience_assets.resources.solr import DEFAULT_SOLR_URL, SolrResource
 from audience_assets.resources.storage import StorageResource
 
 resources = {
@@ -17,9 +21,24 @@ resources = {
         output_dir=env_or("AUDIENCE_OUTPUT_DIR", "var/outputs"),
         settle_seconds=env_or("AUDIENCE_SETTLE_SECONDS", 10),
     ),
+    "solr": SolrResource(
+        url=env_or("SOLR_URL", DEFAULT_SOLR_URL),
+        zk_hosts=env_or("SOLR_ZK_HOSTS", ""),
+        collection=env_or("SOLR_COLLECTION", "audience"),
+        connect_timeout=env_or("SOLR_CONNECT_TIMEOUT", 5.0),
+        read_timeout=env_or("SOLR_READ_TIMEOUT", 120.0),
+        batch_size=env_or("SOLR_BATCH_SIZE", 2000),
+        commit_within_ms=env_or("SOLR_COMMIT_WITHIN_MS", 10_000),
+    ),
+    "analysis": AnalysisResource(
+        config_file=env_or("AUDIENCE_ANALYSIS_CONFIG", AnalysisResource().config_file),
+        history=env_or("AUDIENCE_HISTORY", "auto"),
+    ),
 }
 
 defs = dg.Definitions.merge(
     ingestion_defs,
+    indexing_defs,
+    analysis_defs,
     dg.Definitions(jobs=[daily_pipeline], resources=resources),
 )

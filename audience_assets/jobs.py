@@ -2,8 +2,12 @@
 
 import dagster as dg
 
+# Every asset is partitioned by broadcast date, so "all" is the day's whole chain.
+# Stages keep their own backfill policy (the Solr index backfills a range in one run
+# when selected alone); a backfill of this job runs one date per run, which is what
+# the LLM stage wants.
 daily_pipeline = dg.define_asset_job(
     "daily_pipeline",
-    selection=dg.AssetSelection.assets("kantar_raw_file").downstream(),
+    selection=dg.AssetSelection.all(),
     description="Every stage for one broadcast date, from the delivered files to the drafts.",
 )

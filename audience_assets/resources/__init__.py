@@ -17,7 +17,9 @@ def env_or(name: str, default: Any) -> Any:
     if name not in os.environ:
         return default
     if isinstance(default, bool):
-        return dg.EnvVar(name)
+        return os.environ[name].strip().lower() in ("1", "true", "yes", "on")
     if isinstance(default, int):
         return dg.EnvVar.int(name)
+    if isinstance(default, float):
+        return float(os.environ[name])  # EnvVar has no float form
     return dg.EnvVar(name)
