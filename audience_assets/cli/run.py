@@ -40,13 +40,20 @@ def _dates(first: str, last: str | None) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    import warnings
+
     import dagster as dg
+
+    # The job mixes the Solr index's single-run policy with per-date stages on purpose.
+    warnings.filterwarnings("ignore", message=".*multiple backfill policies")
 
     from audience_assets.cli.summary import print_summary
     from audience_assets.definitions import defs
 
     dates = _dates(args.first, args.last)
-    resources = defs.resources or {}
+    # Outside a run, EnvVar settings resolve only through process_config_and_initialize.
+    resources = {k: r.process_config_and_initialize() for k, r in (defs.resources or {}).items()
+                 if k in ("storage", "database")}
     storage = resources["storage"]
     if args.deliver:
         source = Path(args.deliver)
@@ -74,5 +81,5 @@ def run(args: argparse.Namespace) -> int:
             for event in result.all_events:
                 if event.event_type_value == "STEP_FAILURE" and event.step_key:
                     print(f"  {event.step_key}: {event.message}")
-    print_summary(defs, dates)
+    print_summary(resources["database"], storage, dates)
     return 1 if failed else 0

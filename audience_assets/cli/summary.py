@@ -31,9 +31,8 @@ def _count(engine: sa.Engine, table: str, dates: list[str]) -> int | None:
         return int(conn.execute(query).scalar_one())
 
 
-def print_summary(defs: Any, dates: list[str]) -> None:
-    engine = defs.resources["database"].engine()
-    storage = defs.resources["storage"]
+def print_summary(database: Any, storage: Any, dates: list[str]) -> None:
+    engine = database.engine()
     print(f"\n== {dates[0]} .. {dates[-1]} ==")
     for table in ("audience_records", "fact_sheets", "post_drafts"):
         n = _count(engine, table, dates)
