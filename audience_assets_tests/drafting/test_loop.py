@@ -97,7 +97,7 @@ def test_guided_fills_the_exact_values_and_rejects_bad_placeholders() -> None:
     good = json.dumps({
         "frase": "{evento}: {programa} en {cadena} reunió a {espectadores} espectadores "
                  "únicos, con una audiencia media de {audiencia} y un {cuota} de cuota.",
-        "hashtags": ["LaRuletaDeLaSuerte", "#Audiencias", "#audiencias"],
+        "hashtags": ["Audiencias", "#audiencias", "#LaRuletaSuerte"],
         "emojis": ["🎡", "📊📊"]})
     client = FakeOllamaClient([bad, good])
     draft = draft_post(SHEET, GuidedWriter(client, SETTINGS), JUDGE, fallback=TemplateWriter())
@@ -108,7 +108,7 @@ def test_guided_fills_the_exact_values_and_rejects_bad_placeholders() -> None:
     assert draft.text == (
         "Máximo histórico de espectadores únicos del programa: @laruletasuerte en @antena3com "
         "reunió a 2.620.000 espectadores únicos, con una audiencia media de 1.206.000 y un "
-        "15.7% de cuota. 🎡 📊\n#LaRuletaDeLaSuerte #Audiencias")
+        "15.7% de cuota. 🎡 📊\n#laruletasuerte #Audiencias")
 
 
 def test_guided_answer_that_is_not_json_is_an_attempt_with_a_reason() -> None:

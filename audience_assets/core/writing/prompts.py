@@ -86,3 +86,22 @@ def fact_block(sheet: FactSheet) -> str:
         lines.append(f"género: {sheet.genre}")
     lines.append("</datos>")
     return "\n".join(lines)
+
+
+def placeholder_block(sheet: FactSheet) -> str:
+    """The fact sheet for the guided writer: placeholders instead of values, so
+    the model has no figure or handle to copy (or miscopy); the names are only
+    shown to choose hashtags and emojis."""
+    lines = [
+        "<datos>",
+        f"programa: {{programa}}  (es {sheet.title})",
+        f"cadena: {{cadena}}  (es {sheet.channel})",
+        "espectadores únicos: {espectadores}",
+        "audiencia media: {audiencia}",
+        "cuota: {cuota}",
+        f"evento: {{evento}}  (es «{sheet.event}»)" if sheet.event else "evento: (ninguno)",
+    ]
+    if sheet.genre:
+        lines.append(f"género: {sheet.genre}")
+    lines.append("</datos>")
+    return "\n".join(lines)

@@ -22,7 +22,13 @@ import regex
 from audience_assets.core.records import FactSheet
 from audience_assets.core.writing import templates
 from audience_assets.core.writing.llm import ChatClient, LLMReply, LLMSettings, chat
-from audience_assets.core.writing.prompts import Prompt, fact_block, load_prompt, network_limit
+from audience_assets.core.writing.prompts import (
+    Prompt,
+    fact_block,
+    load_prompt,
+    network_limit,
+    placeholder_block,
+)
 
 WRITER_NAMES = ("free", "guided", "template")
 
@@ -123,15 +129,40 @@ class FreeWriter:
         return WriterOutput(text=reply.text.strip(), reply=reply, raw=reply.text)
 
 
-GUIDED_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "frase": {"type": "string"},
-        "hashtags": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 3},
-        "emojis": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 3},
-    },
-    "required": ["frase", "hashtags", "emojis"],
-}
+# The sentence's grammar (Ollama turns a schema's `pattern` into a sampling
+# grammar): every placeholder exactly once, each figure bound to its metric's
+# name, in the client's order; the model chooses the verb phrase and the
+# connectors. The free words exclude figures, braces, handles, hashtags,
+# quotes, brackets, exclamations and markdown, so those cannot be written.
+_VERB = r'[^{}0-9#@"\n()\[\]*!¡.:;¿?]{2,40}'
+_CORE = (
+    r"\{programa\}( en | de |, de )\{cadena\} " + _VERB
+    + r" \{espectadores\} espectadores únicos, "
+    + r"(con una audiencia media de \{audiencia\}|una audiencia media de \{audiencia\}"
+    + r"|\{audiencia\} de audiencia media)"
+    + r"( y | y con )(un \{cuota\} de cuota|una cuota del \{cuota\})"
+)
+
+
+def sentence_pattern(has_event: bool) -> str:
+    """The event, when there is one, opens or closes the sentence."""
+    if not has_event:
+        return f"^{_CORE}\\.$"
+    return f"^(\\{{evento\\}}: {_CORE}\\.|{_CORE}\\. \\{{evento\\}}\\.)$"
+
+
+def guided_schema(has_event: bool) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {
+            "frase": {"type": "string", "pattern": sentence_pattern(has_event)},
+            "hashtags": {"type": "array", "minItems": 1, "maxItems": 2, "items": {
+                "type": "string", "pattern": "^#[A-Za-zÁÉÍÓÚÜÑáéíóúüñ0-9_]{2,40}$"}},
+            "emojis": {"type": "array", "minItems": 2, "maxItems": 3,
+                       "items": {"type": "string", "maxLength": 8}},
+        },
+        "required": ["frase", "hashtags", "emojis"],
+    }
 
 
 def clean_hashtags(items: Sequence[Any]) -> list[str]:
@@ -176,7 +207,7 @@ class GuidedWriter:
         assert self.prompt is not None
         system = self.prompt.render(red=network_limit(network))
         messages = [{"role": "system", "content": system},
-                    {"role": "user", "content": fact_block(sheet)}]
+                    {"role": "user", "content": placeholder_block(sheet)}]
         if self.feedback_prompt is not None:
             messages += _feedback_messages(self.feedback_prompt, feedback)
         return messages
@@ -185,13 +216,17 @@ class GuidedWriter:
         self, sheet: FactSheet, *, network: str, attempt: int, feedback: Feedback | None
     ) -> WriterOutput:
         reply = chat(self.client, _attempt_settings(self.settings, attempt),
-                     self.messages(sheet, network, feedback), format=GUIDED_SCHEMA)
+                     self.messages(sheet, network, feedback),
+                     format=guided_schema(bool(sheet.event)))
         try:
             data = json.loads(reply.text)
             if not isinstance(data, Mapping):
                 raise ValueError("not an object")
             sentence = str(data["frase"]).strip()
-            hashtags = clean_hashtags(list(data.get("hashtags") or []))
+            # The programme's hashtag is an exact value, like the handles: the code
+            # writes it; the model adds one or two about the content.
+            hashtags = clean_hashtags([templates.programme_hashtag(sheet),
+                                       *list(data.get("hashtags") or [])])
             emojis = clean_emojis(list(data.get("emojis") or []))
         except (ValueError, KeyError, TypeError) as exc:
             return WriterOutput(text="", reply=reply, raw=reply.text,
