@@ -3,12 +3,14 @@
 import dagster as dg
 
 from audience_assets.analysis.definitions import defs as analysis_defs
+from audience_assets.drafting.definitions import defs as drafting_defs
 from audience_assets.indexing.definitions import defs as indexing_defs
 from audience_assets.ingestion.definitions import defs as ingestion_defs
 from audience_assets.jobs import daily_pipeline
 from audience_assets.resources import env_or
 from audience_assets.resources.analysis import AnalysisResource
 from audience_assets.resources.database import DEFAULT_DB_URL, DatabaseResource
+from audience_assets.resources.llm import ollama_resource_from_env
 from audience_assets.resources.solr import DEFAULT_SOLR_URL, SolrResource
 from audience_assets.resources.storage import StorageResource
 
@@ -30,6 +32,7 @@ resources = {
         batch_size=env_or("SOLR_BATCH_SIZE", 2000),
         commit_within_ms=env_or("SOLR_COMMIT_WITHIN_MS", 10_000),
     ),
+    "llm": ollama_resource_from_env(),
     "analysis": AnalysisResource(
         config_file=env_or("AUDIENCE_ANALYSIS_CONFIG", AnalysisResource().config_file),
         history=env_or("AUDIENCE_HISTORY", "auto"),
@@ -40,5 +43,6 @@ defs = dg.Definitions.merge(
     ingestion_defs,
     indexing_defs,
     analysis_defs,
+    drafting_defs,
     dg.Definitions(jobs=[daily_pipeline], resources=resources),
 )

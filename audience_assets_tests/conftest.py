@@ -3,6 +3,7 @@ test session by the plugin modules below, with fresh data folders."""
 
 pytest_plugins = [
     "audience_assets_tests.fixtures.common",
+    "audience_assets_tests.fixtures.ollama",
     "audience_assets_tests.fixtures.postgres",
     "audience_assets_tests.fixtures.solr",
 ]

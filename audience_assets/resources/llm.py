@@ -3,7 +3,6 @@ any Ollama host (a GPU machine) in production."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import dagster as dg
@@ -11,6 +10,7 @@ import ollama
 from pydantic import Field
 
 from audience_assets.core.writing.llm import LLMSettings
+from audience_assets.resources import env_or
 
 DEFAULT_HOST = "http://127.0.0.1:11434"
 DEFAULT_MODEL = "qwen2.5-coder:0.5b-instruct-q4_K_M"
@@ -60,10 +60,14 @@ class OllamaResource(dg.ConfigurableResource):
 
 
 def ollama_resource_from_env() -> OllamaResource:
-    """The resource as the definitions configure it: host and model from OLLAMA_HOST
-    and OLLAMA_MODEL when set (shown as env vars in the UI), the defaults otherwise."""
-    config: dict[str, Any] = {}
-    for field_name, var in (("host", "OLLAMA_HOST"), ("model", "OLLAMA_MODEL")):
-        if os.environ.get(var):
-            config[field_name] = dg.EnvVar(var)
-    return OllamaResource(**config)
+    """The resource as the definitions configure it: every field from its
+    environment variable when set (shown as such in the UI), else its default."""
+    defaults = OllamaResource()
+    return OllamaResource(
+        host=env_or("OLLAMA_HOST", defaults.host),
+        model=env_or("OLLAMA_MODEL", defaults.model),
+        timeout=env_or("OLLAMA_TIMEOUT", defaults.timeout),
+        num_predict=env_or("OLLAMA_NUM_PREDICT", defaults.num_predict),
+        num_ctx=env_or("OLLAMA_NUM_CTX", defaults.num_ctx),
+        keep_alive=env_or("OLLAMA_KEEP_ALIVE", defaults.keep_alive),
+    )

@@ -180,10 +180,13 @@ def register(host: str, ollama_bin: str) -> None:
         print(f"models: ollama create {model['name']}", file=sys.stderr)
         env = {**os.environ, "OLLAMA_HOST": host}
         try:
-            subprocess.run([ollama_bin, "create", model["name"], "-f", handle.name],
-                           check=True, env=env, stdout=subprocess.DEVNULL)
+            done_create = subprocess.run([ollama_bin, "create", model["name"], "-f", handle.name],
+                                         env=env, capture_output=True, text=True, check=False)
         finally:
             os.unlink(handle.name)
+        if done_create.returncode != 0:
+            raise SystemExit(f"models: ollama create {model['name']} failed:\n"
+                             f"{done_create.stderr[-2000:]}")
         done[model["name"]] = fingerprint
         store.mkdir(parents=True, exist_ok=True)
         marker.write_text(json.dumps(done, indent=1, sort_keys=True))
