@@ -19,6 +19,7 @@ COMMANDS: tuple[str, ...] = (
     "audience_assets.cli.run",
     "audience_assets.cli.select",
     "audience_assets.cli.validate",
+    "audience_assets.cli.draft",
 )
 
 
