@@ -4,7 +4,6 @@
 import json
 import time
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -20,8 +19,6 @@ from audience_assets.core.anomalies import (
     golden_minute_candidates,
 )
 from audience_assets.core.history import AudienceHistory, SqlHistory
-from audience_assets.core.hotfolder import archive_path, candidate_files
-from audience_assets.core.kantar import KantarParseError, sniff_kind
 from audience_assets.core.minutes import KIND, MinutePoint, parse_minutes_file, tv_clock
 from audience_assets.core.records import AudienceRecord, FactSheet
 from audience_assets.core.rules import (
@@ -31,7 +28,7 @@ from audience_assets.core.rules import (
     figure_problems,
     select_fact_sheets,
 )
-from audience_assets.core.store import load_records
+from audience_assets.core.store import DeliveryEntry, load_records
 from audience_assets.partitions import broadcast_days
 from audience_assets.resources.analysis import AnalysisResource
 from audience_assets.resources.database import DatabaseResource
@@ -44,50 +41,6 @@ CHECK_EVIDENCE = "events_backed_by_evidence"
 MAX_CHARTS = 6  # charts embedded in the UI per day; all are written to disk
 
 
-def _is_minutes(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        return sniff_kind(handle.read(4096)) == KIND
-
-
-def accept_minute_files(storage: StorageResource, log: dg.DagsterLogManager) -> list[str]:
-    """Move complete minute-by-minute files from the hot folder into the archive."""
-    accepted = []
-    now = time.time()
-    for path in candidate_files(storage.path("hot_folder")):
-        if now - path.stat().st_mtime < storage.settle_seconds or not _is_minutes(path):
-            continue
-        try:
-            delivery = parse_minutes_file(path)
-        except KantarParseError as exc:
-            log.warning(f"skipped unreadable minute delivery: {exc}")
-            continue
-        data = path.read_bytes()
-        for date in delivery.dates:
-            target = archive_path(storage.path("archive_dir"), date, delivery.sha256, path.name)
-            if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-                target.chmod(0o444)
-        path.unlink()
-        accepted.append(path.name)
-    return accepted
-
-
-def archived_minute_files(storage: StorageResource, date: str) -> list[Path]:
-    """The newest archived minute delivery of `date` for each target and region."""
-    year, month, day = date.split("-")
-    folder = storage.path("archive_dir") / year / month / day
-    newest: dict[tuple[str, str], tuple[float, Path]] = {}
-    for path in sorted(folder.glob("*")) if folder.is_dir() else []:
-        if not path.is_file() or not _is_minutes(path):
-            continue
-        delivery = parse_minutes_file(path)
-        key = (delivery.target, delivery.region)
-        if key not in newest or path.stat().st_mtime > newest[key][0]:
-            newest[key] = (path.stat().st_mtime, path)
-    return [path for _, path in sorted(newest.values())]
-
-
 @dg.asset(
     partitions_def=broadcast_days,
     group_name="analysis",
@@ -95,18 +48,21 @@ def archived_minute_files(storage: StorageResource, date: str) -> list[Path]:
     code_version="1",
 )
 def minute_audience(
-    context: dg.AssetExecutionContext, storage: StorageResource
+    context: dg.AssetExecutionContext, kantar_raw_file: list[DeliveryEntry]
 ) -> dg.Output[list[MinutePoint]]:
     """The date's minute-by-minute audience per channel (minute deliveries; none is fine)."""
     date = context.partition_key
-    accepted = accept_minute_files(storage, context.log)
-    files = archived_minute_files(storage, date)
-    points = [p for f in files for p in parse_minutes_file(f).points if p.broadcast_date == date]
+    files = [d for d in kantar_raw_file if d.kind == KIND]
+    points = [
+        p
+        for d in files
+        for p in parse_minutes_file(d.archived_path).points
+        if p.broadcast_date == date
+    ]
     channels = sorted({p.channel for p in points})
     return dg.Output(points, metadata={
         "dagster/row_count": len(points),
-        "files": ", ".join(f.name for f in files) or "none delivered",
-        "newly_accepted": ", ".join(accepted) or "none",
+        "files": ", ".join(d.file_name for d in files) or "none delivered",
         "channels": ", ".join(channels) or "none",
     })
 

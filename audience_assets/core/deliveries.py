@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,8 +17,11 @@ class DeliverySummary:
     sha256: str
     target: str
     region: str
-    dates: tuple[str, ...]
-    rows: int
+    rows_by_date: dict[str, int]
+
+    @property
+    def dates(self) -> list[str]:
+        return sorted(self.rows_by_date)
 
 
 def read_delivery(path: Path) -> DeliverySummary:
@@ -29,20 +33,10 @@ def read_delivery(path: Path) -> DeliverySummary:
         raise KantarParseError(str(path), f"cannot read file: {exc.strerror or exc}") from exc
     if kind == MINUTES_KIND:
         minutes = parse_minutes_file(path)
-        return DeliverySummary(
-            kind,
-            minutes.sha256,
-            minutes.target,
-            minutes.region,
-            tuple(minutes.dates),
-            len(minutes.points),
-        )
+        rows = Counter(p.broadcast_date for p in minutes.points)
+        return DeliverySummary(kind, minutes.sha256, minutes.target, minutes.region, dict(rows))
     programmes = parse_file(path)
+    rows = Counter(r.broadcast_date for r in programmes.records)
     return DeliverySummary(
-        programmes.kind,
-        programmes.sha256,
-        programmes.target,
-        programmes.region,
-        tuple(programmes.dates),
-        len(programmes.records),
+        programmes.kind, programmes.sha256, programmes.target, programmes.region, dict(rows)
     )

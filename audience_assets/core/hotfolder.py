@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from audience_assets.core.kantar import Delivery
+from audience_assets.core.deliveries import DeliverySummary
 from audience_assets.core.store import DeliveryEntry
 
 # Names that copy tools and office programs use while a file is still being written.
@@ -68,7 +68,7 @@ def archive_path(archive_dir: Path, date: str, sha256: str, name: str) -> Path:
 
 
 def archive_delivery(
-    source: Path, delivery: Delivery, archive_dir: Path, received_at: float | None = None
+    source: Path, delivery: DeliverySummary, archive_dir: Path, received_at: float | None = None
 ) -> list[DeliveryEntry]:
     """Copy `source` under every date it covers; existing archive files are never rewritten."""
     received_at = time.time() if received_at is None else received_at
@@ -82,7 +82,7 @@ def archive_delivery(
             shutil.copyfile(source, tmp)
             os.replace(tmp, target)  # atomic: readers never see half a file
             target.chmod(0o444)
-        rows = sum(1 for r in delivery.records if r.broadcast_date == date)
+        rows = delivery.rows_by_date[date]
         entries.append(
             DeliveryEntry(
                 sha256=delivery.sha256,

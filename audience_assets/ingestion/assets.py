@@ -9,8 +9,9 @@ import pandas as pd
 from dagster_pandas import PandasColumn, create_dagster_pandas_dataframe_type
 
 from audience_assets.core import integrity
+from audience_assets.core.deliveries import read_delivery
 from audience_assets.core.hotfolder import archive_delivery, candidate_files
-from audience_assets.core.kantar import KantarParseError, parse_file, sniff_kind
+from audience_assets.core.kantar import KantarParseError, parse_file
 from audience_assets.core.minutes import KIND as MINUTES_KIND
 from audience_assets.core.records import RECORD_FIELDS, AudienceRecord
 from audience_assets.core.store import (
@@ -68,10 +69,8 @@ def accept_hot_folder_files(
         if now - path.stat().st_mtime < storage.settle_seconds:
             log.info(f"{path.name}: still being copied, left for a later run")
             continue
-        if sniff_kind(path.read_bytes()[:4096]) == MINUTES_KIND:
-            continue  # minute-by-minute files are archived by minute_audience
         try:
-            delivery = parse_file(path)
+            delivery = read_delivery(path)
         except KantarParseError as exc:
             log.warning(f"skipped unreadable delivery: {exc}")
             continue
@@ -93,7 +92,8 @@ def accept_hot_folder_files(
 def kantar_raw_file(
     context: dg.AssetExecutionContext, storage: StorageResource, database: DatabaseResource
 ) -> dg.Output[list[DeliveryEntry]]:
-    """The broadcast date's Kantar deliveries, archived immutably; re-deliveries supersede."""
+    """The broadcast date's Kantar deliveries (programmes and minute-by-minute), archived
+    immutably; a re-delivery of the same kind, target and region supersedes the earlier."""
     date = context.partition_key
     accepted = accept_hot_folder_files(date, storage, database, context.log)
     deliveries = current_deliveries(database.engine(), date)
@@ -156,9 +156,17 @@ def audience_records(
 ):
     """The date's normalised records, replacing that date's rows in table audience_records."""
     date = context.partition_key
+    programmes = [d for d in kantar_raw_file if d.kind != MINUTES_KIND]
+    if not programmes:
+        # Only minute files so far: keep the stored records rather than wiping the day.
+        raise dg.Failure(
+            f"No programmes delivery for {date} yet (only minute-by-minute files); "
+            "the date runs again when it arrives.",
+            allow_retries=False,
+        )
     records = [
         r
-        for d in kantar_raw_file
+        for d in programmes
         for r in parse_file(d.archived_path, delivered_as=d.file_name).records
         if r.broadcast_date == date
     ]

@@ -22,6 +22,7 @@ from audience_assets.core.records import AudienceRecord
 from audience_assets.core.rules import select_fact_sheets
 from audience_assets.core.store import make_engine, replace_dates
 from audience_assets.indexing.index import index_dates
+from audience_assets.ingestion.assets import audience_records, kantar_raw_file
 from audience_assets.resources.analysis import AnalysisResource
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.solr import SolrResource
@@ -46,31 +47,34 @@ def test_assets_materialise_sheets_anomalies_and_charts(tmp_path: Path, week: We
     replace_dates(engine, {r.broadcast_date for r in records}, records)
     hot = tmp_path / "hot"
     hot.mkdir()
-    shutil.copy(SAMPLES / f"minutes_{LAST}.tsv", hot)
+    for delivered in SAMPLES.glob(f"*{LAST}*"):
+        shutil.copy(delivered, hot)
     storage = StorageResource(hot_folder=str(hot), archive_dir=str(tmp_path / "archive"),
                               quarantine_dir=str(tmp_path / "q"),
                               output_dir=str(tmp_path / "out"), settle_seconds=0)
+    stages = [kantar_raw_file, audience_records, minute_audience, audience_anomalies,
+              relevant_broadcasts]
     result = dg.materialize(
-        [minute_audience, audience_anomalies, relevant_broadcasts],
+        stages,
         partition_key=LAST,
         resources={"database": DatabaseResource(url=url), "storage": storage,
                    "solr": SolrResource(url="http://127.0.0.1:9/solr/none"),
                    "analysis": AnalysisResource(history="sql")},
     )
     assert result.success
-    assert not list(hot.iterdir())  # the minute file was archived
+    assert not list(hot.iterdir())  # programmes and minute files were archived
     sheets = result.output_for_node("relevant_broadcasts")
     assert load_fact_sheets(engine, LAST) == sheets
     assert any(s.event.startswith("Minuto de oro del día a las ") for s in sheets)
     assert any(s.event.startswith("Máximo histórico") for s in sheets)
     checks = result.get_asset_check_evaluations()
-    assert len(checks) == 3 and all(c.passed for c in checks)
+    assert len(checks) == 8 and all(c.passed for c in checks)
     charts = list((tmp_path / "out" / "charts" / LAST).glob("*.png"))
     assert charts and charts[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     anomalies = result.asset_materializations_for_node("audience_anomalies")[0].metadata
     assert any(key.startswith("chart 1") for key in anomalies)
     # a re-run replaces the day's sheets rather than adding to them
-    again = dg.materialize([minute_audience, audience_anomalies, relevant_broadcasts],
+    again = dg.materialize(stages,
                            partition_key=LAST, resources={
                                "database": DatabaseResource(url=url), "storage": storage,
                                "solr": SolrResource(url="http://127.0.0.1:9/solr/none"),
