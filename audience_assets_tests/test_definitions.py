@@ -9,6 +9,8 @@ EXPECTED_PARENTS = {
     "kantar_raw_file": set(),
     "audience_records": {"kantar_raw_file"},
     "solr_audience_index": {"audience_records"},
+    "minute_audience": {"kantar_raw_file"},
+    "audience_anomalies": {"minute_audience", "audience_records"},
     "relevant_broadcasts": {"audience_records", "solr_audience_index", "audience_anomalies"},
 }
 
