@@ -45,15 +45,19 @@ def solr_audience_index(
     """The dates' records from table audience_records, replacing those dates' Solr documents."""
     dates = list(context.partition_keys)
     client = solr.client()
-    solr.ping(client)
-    stats = index_dates(
-        client, database.engine(), dates, solr.batch_size, solr.commit_within_ms,
-        where=solr.where(),
-    )
-    context.log.info(
-        f"indexed {stats.documents} documents of {len(dates)} date(s) in {stats.seconds:.1f} s"
-    )
-    verification = verify_dates(client, database.engine(), dates)
+    try:
+        solr.ping(client)
+        stats = index_dates(
+            client, database.engine(), dates, solr.batch_size, solr.commit_within_ms,
+            where=solr.where(),
+        )
+        context.log.info(
+            f"indexed {stats.documents} documents of {len(dates)} date(s) in "
+            f"{stats.seconds:.1f} s"
+        )
+        verification = verify_dates(client, database.engine(), dates)
+    finally:
+        solr.close(client)
     return dg.MaterializeResult(
         metadata={
             "documents": stats.documents,

@@ -49,9 +49,27 @@ class SolrResource(dg.ConfigurableResource):
     def client(self) -> pysolr.Solr:
         timeout = (self.connect_timeout, self.read_timeout)
         if self.zk_hosts:
-            zookeeper = pysolr.ZooKeeper(self.zk_hosts)
+            # Bounded retries: pysolr's default retries a dead ZooKeeper forever.
+            try:
+                zookeeper = pysolr.ZooKeeper(
+                    self.zk_hosts, timeout=max(self.connect_timeout, 10.0), max_retries=5
+                )
+            except Exception as exc:  # kazoo's timeout and connection errors
+                raise SolrUnavailable(
+                    f"ZooKeeper {self.zk_hosts} does not answer ({exc!r}): check SOLR_ZK_HOSTS "
+                    "(host:port list with the chroot, e.g. zk1:2181,zk2:2181/solr)."
+                ) from exc
             return pysolr.SolrCloud(zookeeper, self.collection, timeout=timeout)
         return pysolr.Solr(self.url, timeout=timeout)
+
+    @staticmethod
+    def close(client: pysolr.Solr) -> None:
+        """Release the client's ZooKeeper session (SolrCloud) and HTTP connections."""
+        zookeeper = getattr(client, "zookeeper", None)
+        if zookeeper is not None:
+            zookeeper.zk.stop()
+            zookeeper.zk.close()
+        client.get_session().close()
 
     def where(self) -> str:
         if self.zk_hosts:

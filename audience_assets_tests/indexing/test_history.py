@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from audience_assets.core.history import (
-    AudienceHistory,
     METRICS,
+    AudienceHistory,
     BestBroadcast,
     SolrHistory,
     SqlHistory,
