@@ -1,0 +1,55 @@
+"""post_drafts in template mode: no model needed, so the Dagster layer (SQL rows,
+metadata, the blocking check, idempotent re-runs) is tested on its own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+
+from audience_assets.core.drafts_store import load_drafts
+from audience_assets.drafting.assets import DraftingConfig, post_drafts
+from audience_assets.resources.database import DatabaseResource
+from audience_assets.resources.llm import OllamaResource
+from audience_assets_tests.drafting.test_templates import STUDY_SHEETS
+
+
+def run(database: DatabaseResource, sheets: list, date: str = "2025-01-14") -> list:
+    # Template mode never calls the server: the host may be anything.
+    results = post_drafts(context=dg.build_asset_context(partition_key=date),
+                          config=DraftingConfig(mode="template"), relevant_broadcasts=sheets,
+                          llm=OllamaResource(host="http://127.0.0.1:9"), database=database)
+    assert isinstance(results, Iterator)
+    return list(results)
+
+
+def test_template_drafts_are_stored_for_review_with_metadata(tmp_path: Path) -> None:
+    database = DatabaseResource(url=f"sqlite:///{tmp_path}/drafts.db")
+    output, check = run(database, STUDY_SHEETS)
+    assert isinstance(check, dg.AssetCheckResult) and check.passed
+    assert check.check_name == "drafts_pass_strict_validator"
+    meta = output.metadata
+    assert meta["dagster/row_count"].value == 5
+    assert meta["writer_mix"].value == {"template": 5}
+    assert meta["attempts_per_draft"].value == [1, 1, 1, 1, 1]
+    assert "@laruletasuerte" in meta["preview"].value
+    rows = load_drafts(database.engine(), "2025-01-14")
+    assert [r["fact_sheet"]["title"] for r in rows] == [s.title for s in STUDY_SHEETS]
+    assert {r["status"] for r in rows} == {"pending_review"}
+    assert all(r["valid"] and not r["fell_back"] and r["writer"] == "template" for r in rows)
+
+
+def test_a_rerun_replaces_the_day_and_leaves_other_days(tmp_path: Path) -> None:
+    database = DatabaseResource(url=f"sqlite:///{tmp_path}/drafts.db")
+    run(database, STUDY_SHEETS, "2025-01-13")
+    run(database, STUDY_SHEETS, "2025-01-14")
+    run(database, STUDY_SHEETS[:2], "2025-01-14")
+    assert len(load_drafts(database.engine(), "2025-01-14")) == 2
+    assert len(load_drafts(database.engine(), "2025-01-13")) == 5
+
+
+def test_a_day_without_fact_sheets_gives_no_drafts_and_a_passing_check(tmp_path: Path) -> None:
+    database = DatabaseResource(url=f"sqlite:///{tmp_path}/drafts.db")
+    output, check = run(database, [])
+    assert output.metadata["dagster/row_count"].value == 0 and check.passed
