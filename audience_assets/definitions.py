@@ -2,10 +2,11 @@
 
 import dagster as dg
 
-from audience_assets.analysis.definitions import defs as analysis_defs
-from audience_assets.drafting.definitions import defs as drafting_defs
-from audience_assets.indexing.definitions import defs as indexing_defs
-from audience_assets.ingestion.definitions import defs as ingestion_defs
+# Stage modules, not their Definitions: Dagster accepts one Definitions at module scope.
+from audience_assets.analysis import definitions as analysis
+from audience_assets.drafting import definitions as drafting
+from audience_assets.indexing import definitions as indexing
+from audience_assets.ingestion import definitions as ingestion
 from audience_assets.jobs import daily_pipeline
 from audience_assets.resources import env_or
 from audience_assets.resources.analysis import AnalysisResource
@@ -40,9 +41,9 @@ resources = {
 }
 
 defs = dg.Definitions.merge(
-    ingestion_defs,
-    indexing_defs,
-    analysis_defs,
-    drafting_defs,
+    ingestion.defs,
+    indexing.defs,
+    analysis.defs,
+    drafting.defs,
     dg.Definitions(jobs=[daily_pipeline], resources=resources),
 )

@@ -36,3 +36,10 @@ def test_the_sensor_targets_the_daily_job_and_starts_running():
     sensor = defs.resolve_sensor_def("hot_folder_sensor")
     assert sensor.job_name == "daily_pipeline"
     assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+
+
+def test_the_module_exposes_exactly_one_definitions_for_dagster_dev():
+    import audience_assets.definitions as module
+
+    found = [name for name, value in vars(module).items() if isinstance(value, dg.Definitions)]
+    assert found == ["defs"]
