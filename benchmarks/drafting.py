@@ -197,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{mode}: {len(sheets)} fact sheets on {args.model} at {args.host}",
               file=sys.stderr)
         results.append(run_mode(mode, sheets, client, settings, args.max_attempts))
+        # Each mode's row as soon as it is known: a long run still shows something.
+        print(json.dumps(row(results[-1], args.model), ensure_ascii=False), file=sys.stderr)
     table = [row(r, args.model) for r in results]
     print(f"\nDrafting benchmark: {len(sheets)} fact sheets (5 from the study, "
           f"{max(0, len(sheets) - 5)} synthetic), at most {args.max_attempts} attempts, "
