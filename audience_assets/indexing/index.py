@@ -44,6 +44,18 @@ class IndexStats:
         return self.documents / self.seconds if self.seconds > 0 else 0.0
 
 
+def date_ranges(dates: Sequence[str]) -> list[tuple[str, str]]:
+    """`dates` as the fewest inclusive (first, last) runs of consecutive days."""
+    ranges: list[tuple[str, str]] = []
+    for date in sorted(set(dates)):
+        day = dt.date.fromisoformat(date)
+        if ranges and dt.date.fromisoformat(ranges[-1][1]) + dt.timedelta(days=1) == day:
+            ranges[-1] = (ranges[-1][0], date)
+        else:
+            ranges.append((date, date))
+    return ranges
+
+
 def index_dates(
     client: pysolr.Solr,
     engine: sa.Engine,
@@ -53,44 +65,54 @@ def index_dates(
     where: str = "Solr",
     on_batch: Callable[[str, int], None] | None = None,
 ) -> IndexStats:
-    """Replace each date's documents by that date's SQL records, then commit once.
+    """Replace the documents of `dates` by those dates' SQL records, then commit once.
 
-    Each date is deleted and re-added (ids are deterministic, so a re-run never
-    duplicates). If Solr fails part-way the date is left visibly incomplete
-    (batches carry commitWithin) and IndexingInterrupted names it.
+    The dates' documents are deleted first (one delete-by-query per run of
+    consecutive days: each costs Solr a searcher reopen, ~0.15 s here), then each
+    date's records are added in batches. Ids are deterministic, so a re-run never
+    duplicates. If Solr fails part-way, the dates not yet re-added are left visibly
+    incomplete (batches carry commitWithin) and IndexingInterrupted names them.
     """
     stats = IndexStats()
     started = time.perf_counter()
     params: dict[str, Any] = {}
     if commit_within_ms:
         params["commitWithin"] = str(commit_within_ms)
-    for date in dates:
-        records = load_records(engine, date)
-        done = 0
-        try:
-            client.delete(q=date_filter(date), commit=False)
+    ordered = sorted(set(dates))
+    date, done, expected = "", 0, 0
+    try:
+        for first, last in date_ranges(ordered):
+            client.delete(q=date_filter(first, last), commit=False)
+        for date in ordered:
+            records = load_records(engine, date)
+            done, expected = 0, len(records)
             for batch in batches((to_document(r) for r in records), batch_size):
                 client.add(batch, commit=False, **params)
                 done += len(batch)
                 if on_batch is not None:
                     on_batch(date, done)
-        except (pysolr.SolrError, OSError) as exc:
-            raise IndexingInterrupted(
-                f"indexing {date} into {where} stopped after {done} of {len(records)} "
-                f"documents: {exc}. The date is incomplete in the index until the asset is "
-                "re-run (is Solr up? `scripts/solr start`)."
-            ) from exc
-        stats.per_date[date] = done
-        stats.documents += done
-    try:
+            stats.per_date[date] = done
+            stats.documents += done
         client.commit()
     except (pysolr.SolrError, OSError) as exc:
+        pending = [d for d in ordered if d not in stats.per_date]
+        if not pending:
+            what = f"the commit of {len(ordered)} date(s) to {where} failed"
+        elif not date or date not in pending:
+            what = f"deleting the old documents of {len(ordered)} date(s) in {where} failed"
+        else:
+            what = (f"indexing {date} into {where} stopped after {done} of {expected} "
+                    "documents")
         raise IndexingInterrupted(
-            f"commit of {', '.join(dates)} to {where} failed: {exc} (is Solr up? "
-            "`scripts/solr start`)."
+            f"{what}: {exc}. Incomplete in the index until the asset is re-run: "
+            f"{_span(pending or ordered)} (is Solr up? `scripts/solr start`)."
         ) from exc
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+def _span(dates: Sequence[str]) -> str:
+    return dates[0] if len(dates) == 1 else f"{len(dates)} dates, {dates[0]} .. {dates[-1]}"
 
 
 def solr_counts(client: pysolr.Solr, start: str, end: str) -> dict[str, int]:
