@@ -179,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--temperature", type=float, default=0.7,
                         help="same for every mode; each attempt uses a new seed")
     parser.add_argument("--num-predict", type=int, default=160)
+    parser.add_argument("--num-thread", type=int, default=0,
+                        help="CPU threads for the model (0: Ollama's choice); 1 resists "
+                             "a busy 2-core machine better")
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--out", type=Path, help="also write every draft as JSON here")
     args = parser.parse_args(argv)
@@ -186,12 +189,14 @@ def main(argv: list[str] | None = None) -> int:
     sheets = (STUDY_SHEETS + synthetic_sheets(max(0, args.items - len(STUDY_SHEETS))))
     sheets = sheets[:args.items]
     client = ollama.Client(host=args.host, timeout=args.timeout)
-    settings = LLMSettings(model=args.model, host=args.host, options={
-        "temperature": args.temperature, "seed": 42, "num_predict": args.num_predict,
-        "num_ctx": 4096}, keep_alive="10m")
+    options: dict[str, Any] = {"temperature": args.temperature, "seed": 42,
+                               "num_predict": args.num_predict, "num_ctx": 4096}
+    if args.num_thread:
+        options["num_thread"] = args.num_thread
+    settings = LLMSettings(model=args.model, host=args.host, options=options, keep_alive="10m")
     # Load the model first, so that no mode pays the load.
     client.chat(args.model, [{"role": "user", "content": "Hola"}],
-                options={"num_predict": 1}, keep_alive="10m")
+                options={**options, "num_predict": 1}, keep_alive="10m")
     results = []
     for mode in args.modes.split(","):
         print(f"{mode}: {len(sheets)} fact sheets on {args.model} at {args.host}",
@@ -202,7 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     table = [row(r, args.model) for r in results]
     print(f"\nDrafting benchmark: {len(sheets)} fact sheets (5 from the study, "
           f"{max(0, len(sheets) - 5)} synthetic), at most {args.max_attempts} attempts, "
-          f"temperature {args.temperature}, num_predict {args.num_predict}, host {args.host}\n")
+          f"temperature {args.temperature}, num_predict {args.num_predict}, "
+          f"num_thread {args.num_thread or 'default'}, host {args.host}\n")
     print(tabulate(table, headers="keys", tablefmt="github"))
     print("\nStudy reference (RTX 4090, 5 items, naive check): qwen2.5:14b-instruct-q5_K_M "
           "1.00 attempts, 3.89 s per valid draft; qwen2.5:7b never passed in 10 attempts.")
