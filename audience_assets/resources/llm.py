@@ -36,18 +36,24 @@ class OllamaResource(dg.ConfigurableResource):
     num_predict: int = Field(default=160, description="Most tokens one answer may have.")
     num_ctx: int = Field(default=4096, description="Context window in tokens.")
     keep_alive: str = Field(default="10m", description="How long the model stays loaded.")
+    num_thread: int = Field(
+        default=0, ge=0, description="CPU threads (0: Ollama's choice; 1 suits a busy 2-core host)."
+    )
     timeout_retries: int = Field(default=2, ge=0, description="Retries of a timed-out request.")
 
     def client(self) -> ollama.Client:
         return ollama.Client(host=self.host, timeout=self.timeout)
 
     def options(self) -> dict[str, Any]:
-        return {
+        options: dict[str, Any] = {
             "temperature": self.temperature,
             "seed": self.seed,
             "num_predict": self.num_predict,
             "num_ctx": self.num_ctx,
         }
+        if self.num_thread:
+            options["num_thread"] = self.num_thread
+        return options
 
     def settings(self, model: str | None = None) -> LLMSettings:
         return LLMSettings(
@@ -70,4 +76,5 @@ def ollama_resource_from_env() -> OllamaResource:
         num_predict=env_or("OLLAMA_NUM_PREDICT", defaults.num_predict),
         num_ctx=env_or("OLLAMA_NUM_CTX", defaults.num_ctx),
         keep_alive=env_or("OLLAMA_KEEP_ALIVE", defaults.keep_alive),
+        num_thread=env_or("OLLAMA_NUM_THREAD", defaults.num_thread),
     )
