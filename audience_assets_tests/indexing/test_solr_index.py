@@ -154,3 +154,19 @@ def test_an_unreachable_solr_is_named_with_the_way_to_start_it() -> None:
     with pytest.raises(SolrUnavailable, match="scripts/solr start") as failure:
         SolrResource(url=url, connect_timeout=1).ping()
     assert url in str(failure.value)
+
+
+def test_the_asset_retries_an_unreachable_solr_then_fails_naming_it(tmp_path: Path) -> None:
+    engine = store(tmp_path / "a.db", synthetic_records(DATES[0], 1))
+    url = f"http://127.0.0.1:{free_port()}/solr/audience"
+    result = dg.materialize(
+        [solr_audience_index], partition_key=DATES[0], raise_on_error=False,
+        resources={"solr": SolrResource(url=url, connect_timeout=1),
+                   "database": DatabaseResource(url=str(engine.url))},
+    )
+    assert not result.success
+    restarts = [e for e in result.all_events if e.event_type_value == "STEP_RESTARTED"]
+    assert len(restarts) == 3  # RetryPolicy(max_retries=3), exponential backoff from 2 s
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    message = str(failure.step_failure_data.error)
+    assert url in message and "scripts/solr start" in message
