@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audience_assets.core.records import FactSheet
-from audience_assets.core.writing.numbers import format_people, format_share
+from audience_assets.core.validation.figures import format_share, format_viewers
 
 PROMPTS_DIR = Path(
     os.environ.get("AUDIENCE_PROMPTS_DIR") or Path(__file__).resolve().parents[3] / "prompts"
@@ -77,8 +77,8 @@ def fact_block(sheet: FactSheet) -> str:
         "<datos>",
         f"programa: {sheet.title}",
         f"cadena: {sheet.channel}",
-        f"espectadores únicos: {format_people(sheet.unique_viewers)}",
-        f"audiencia media: {format_people(sheet.avg_audience)}",
+        f"espectadores únicos: {format_viewers(sheet.unique_viewers)}",
+        f"audiencia media: {format_viewers(sheet.avg_audience)}",
         f"cuota: {format_share(sheet.share)}",
         f"evento: {sheet.event or '(ninguno)'}",
     ]

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from audience_assets.core.records import FactSheet
-from audience_assets.core.writing.numbers import format_people, format_share
+from audience_assets.core.validation.figures import format_share, format_viewers
 
 TEMPLATES_FILE = Path(
     os.environ.get("AUDIENCE_POST_TEMPLATES")
@@ -43,8 +43,8 @@ def placeholder_values(sheet: FactSheet) -> dict[str, str]:
     return {
         "programa": sheet.title,
         "cadena": sheet.channel,
-        "espectadores": format_people(sheet.unique_viewers),
-        "audiencia": format_people(sheet.avg_audience),
+        "espectadores": format_viewers(sheet.unique_viewers),
+        "audiencia": format_viewers(sheet.avg_audience),
         "cuota": format_share(sheet.share),
         "evento": sheet.event,
     }
