@@ -173,3 +173,32 @@ def test_rounding_is_refused_unless_configured(tmp_path):
                                                      "allow_rounding: true"))
     assert "data.mismatch" not in validate(rounded, RULETA,
                                            config=load_config(tmp_path / "cfg")).rules
+
+
+def test_the_configured_event_phrase_is_data_not_the_writers_style():
+    """Found end to end: the template quotes analysis events that carry an hour or a
+    comparison with the channel's own average; both are the client's wording."""
+    from audience_assets.core.records import FactSheet
+    from audience_assets.core.validation import validate
+
+    golden = FactSheet(title="PASAPALABRA", channel="@antena3com", unique_viewers=4_660_000,
+                       avg_audience=2_341_000, share=17.3,
+                       event="Minuto de oro del día a las 20:58", genre="CONCURSOS",
+                       hashtag_hint="#Pasapalabra")
+    text = ("Minuto de oro del día a las 20:58: PASAPALABRA logró en @antena3com 4.660.000 "
+            "espectadores únicos, una audiencia media de 2.341.000 y un 17.3% de cuota. 🎯 📺\n"
+            "#Pasapalabra #Audiencias")
+    assert validate(text, golden).valid, validate(text, golden).violations
+    # an hour the event does not give is still a time reference
+    invented = text.replace("17.3% de cuota.", "17.3% de cuota a las 21:15.")
+    assert "style.time_reference" in validate(invented, golden).rules
+
+    above = FactSheet(title="AL ROJO VIVO", channel="@laSextaTV", unique_viewers=2_654_000,
+                      avg_audience=692_000, share=11.3, genre="INFORMACIÓN",
+                      event="Muy por encima de la media diaria de la cadena")
+    text = ("Muy por encima de la media diaria de la cadena: AL ROJO VIVO en @laSextaTV reunió "
+            "a 2.654.000 espectadores únicos, con una audiencia media de 692.000 y un 11.3% de "
+            "cuota. 📰 📊\n#AlRojoVivo #Audiencias")
+    assert validate(text, above).valid, validate(text, above).violations
+    compared = text.replace("de cuota.", "de cuota, por encima de El Intermedio.")
+    assert "style.comparison" in validate(compared, above).rules

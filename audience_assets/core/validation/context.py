@@ -181,8 +181,11 @@ class Post:
 
     @cached_property
     def style_text(self) -> str:
-        """What style rules read: the writer's own words (and the event, which the post words)."""
-        return mask_spans(self.text, [*self.fact_spans, *self._token_spans(emojis_too=True)])
+        """What style rules read: the writer's own words. The event phrase, where the post
+        quotes it, is the client's own configured wording ("Minuto de oro del día a las
+        20:58", "Muy por encima de la media diaria de la cadena"): data, like the title."""
+        return mask_spans(self.text, [*self.fact_spans, *self.event_spans,
+                                      *self._token_spans(emojis_too=True)])
 
     @cached_property
     def style_folded(self) -> str:

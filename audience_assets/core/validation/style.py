@@ -13,7 +13,8 @@ from .model import Violation
 from .text import MASK, find_phrases, fold, mask_spans
 
 _PARTICIPLE = r"\w+(?:ado|ada|ados|adas|ido|ida|idos|idas|to|cho|so)"
-_CLOCK_RE = re.compile(r"(?<![\w.,])(?:[01]?\d|2[0-9])[:.h][0-5]\d(?:\s?h)?(?![\w.,%])"
+# A clock time may end a sentence ("a las 21:15."), but "21.150" is a figure.
+_CLOCK_RE = re.compile(r"(?<![\w.,])(?:[01]?\d|2[0-9])[:.h][0-5]\d(?:\s?h)?(?![\w%]|[.,]\d)"
                        r"|(?<![\w.,])\d{1,2}\s?h(?!\w)")
 _DATE_RE = re.compile(r"(?<![\w.,])\d{1,2}[/-]\d{1,2}(?:[/-]\d{2,4})?(?![\w%])")
 _EXCLAMATION_RE = re.compile(r"[!¡‼❗❕⁉]")
@@ -49,12 +50,13 @@ def _tense(post: Post) -> list[Violation]:
     compound = re.compile(rf"(?<!\w)(?:{aux})\s+(?:(?:se|lo|la|le|les|los|las)\s+)?"
                           rf"{_PARTICIPLE}(?!\w)")
     found = []
-    for m in compound.finditer(post.style_folded):
+    # Tense reads the event too: "es lo más visto del día" is the writer's present tense.
+    for m in compound.finditer(post.claim_text):
         found.append(Violation(
             "style.tense",
             f"«{post.text[m.start():m.end()]}»: pretérito perfecto compuesto; use el pasado "
             "simple (consiguió, logró, reunió).", m.span()))
-    for _, span in find_phrases(post.style_folded, words.present_tense):
+    for _, span in find_phrases(post.claim_text, words.present_tense):
         found.append(Violation(
             "style.tense",
             f"«{post.text[span[0]:span[1]]}»: presente para un resultado; use el pasado simple.",
