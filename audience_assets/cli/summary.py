@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -42,14 +43,22 @@ def print_summary(database: Any, storage: Any, dates: list[str]) -> None:
     if drafts:
         print("\n-- drafts --")
         for d in drafts:
-            writer = d.get("writer", "")
-            flag = " (fallback)" if d.get("fallback") else ""
-            print(f"[{d.get('broadcast_date')}] {writer}{flag} {d.get('status', '')}")
-            print(f"  {d.get('text', '')}")
+            flag = " FALLBACK" if d.get("fell_back") else ""
+            valid = "valid" if d.get("valid") else "INVALID"
+            print(f"[{d['broadcast_date']}] {d.get('writer', '')}{flag}, "
+                  f"{d.get('attempt_count', 0)} attempt(s), {valid}, {d.get('status', '')}")
+            print("  " + str(d.get("text", "")).replace("\n", "\n  "))
+        writers = Counter(
+            f"{d.get('writer')}{' (fallback)' if d.get('fell_back') else ''}" for d in drafts
+        )
+        print("writers: " + ", ".join(f"{w} {n}" for w, n in sorted(writers.items())))
     print("\n-- outputs --")
     print(f"database:   {engine.url.render_as_string(hide_password=True)}")
     for name in ("archive_dir", "quarantine_dir", "output_dir"):
-        print(f"{name + ':':<11} {Path(getattr(storage, name)).resolve()}")
+        print(f"{name + ':':<15} {Path(getattr(storage, name)).resolve()}")
+    charts = Path(storage.output_dir, "charts")
+    if charts.is_dir():
+        print(f"{'charts:':<15} {charts.resolve()} ({sum(1 for _ in charts.rglob('*.png'))} PNG)")
     print(
         "Dagster UI: DAGSTER_HOME=$PWD/var/dagster_home .venv/bin/dagster dev  (then open "
         "http://127.0.0.1:3000)"
