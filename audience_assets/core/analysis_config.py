@@ -122,6 +122,9 @@ class Rule(_Strict):
 
 class RecordRule(Rule):
     min_duration_minutes: Annotated[int, Field(ge=0)] = 10
+    # A programme in its first days beats its own short history every day: no claim of a
+    # record until it has been on air this many days.
+    min_history_days: Annotated[int, Field(ge=0)] = 0
 
 
 class DayTopRule(Rule):

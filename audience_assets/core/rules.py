@@ -166,6 +166,8 @@ def programme_bests(records: Sequence[AudienceRecord], history: AudienceHistory,
             overall = all_time[metric]
             if overall is None:
                 continue  # never broadcast before: no window has an earlier broadcast
+            if rule.min_history_days and _days_on_air(history, record) < rule.min_history_days:
+                continue
             value = figure(record, metric)
             if since is not None and value <= overall.value and overall.broadcast_date >= since:
                 continue  # the all-time best lies inside the window and is not beaten
@@ -187,6 +189,12 @@ def programme_bests(records: Sequence[AudienceRecord], history: AudienceHistory,
                 ) or record.broadcast_date
             candidates.append(Candidate(rule_id, record, evidence))
     return candidates
+
+
+def _days_on_air(history: AudienceHistory, record: AudienceRecord) -> int:
+    first = history.first_broadcast_date(record.title, record.channel, record.target,
+                                         record.region) or record.broadcast_date
+    return (dt.date.fromisoformat(record.broadcast_date) - dt.date.fromisoformat(first)).days
 
 
 def _best_before(history: AudienceHistory, record: AudienceRecord, metric: Metric,

@@ -155,3 +155,35 @@ def test_client_configuration_reproduces_the_study_fact_sheet() -> None:
     assert sheet.event == "Máximo histórico de espectadores únicos del programa"
     assert sheet.hashtag_hint == "#LaRuletaDeLaSuerte"
     assert evidence_problems(sheet, cfg) == []
+
+
+def test_no_record_is_claimed_before_the_programme_has_enough_history():
+    """A programme's second broadcast 'beats' its first: no record until min_history_days."""
+    from audience_assets.core.analysis_config import load_analysis_config
+    from audience_assets.core.history import SqlHistory
+    from audience_assets.core.records import AudienceRecord
+    from audience_assets.core.rules import select_fact_sheets
+    from audience_assets.core.store import make_engine, replace_dates
+
+    def broadcast(day: str, reach: int) -> AudienceRecord:
+        return AudienceRecord(
+            broadcast_date=day, channel="A3", title="PASAPALABRA", description="",
+            start=f"{day}T20:00:00", end=f"{day}T21:00:00", genre="CONCURSOS", share=17.0,
+            avg_audience=reach // 2, unique_viewers=reach, target="Total Individuos (4+)",
+            region="Total España")
+
+    config = load_analysis_config()
+    rule = config.rules["historical_record_unique_viewers"]
+    assert rule.min_history_days == 5  # the shipped configuration
+    engine = make_engine("sqlite://")
+    history = [broadcast(f"2026-11-{d:02d}", 1_000_000 + d) for d in range(10, 16)]
+    replace_dates(engine, {r.broadcast_date for r in history}, history)
+
+    def record_events(day: str) -> list[str]:
+        sheets = select_fact_sheets([broadcast(day, 9_000_000)], SqlHistory(engine), config)
+        return [s.event for s in sheets if s.event.startswith("Máximo histórico")]
+
+    assert record_events("2026-11-16")  # 6 days on air: the record stands
+    for rule_id in [r for r in config.rules if r.startswith("historical_record_")]:
+        config.rules[rule_id] = config.rules[rule_id].model_copy(update={"min_history_days": 7})
+    assert not record_events("2026-11-16")  # 6 < 7 days: no claim

@@ -67,3 +67,18 @@ def test_a_phrasing_that_drops_a_figure_is_refused_on_load(tmp_path: Path) -> No
         "hashtags: ['#Audiencias']\nemojis: {default: ['📺', '📊']}\n", encoding="utf-8")
     with pytest.raises(TemplateConfigError, match=r"\{audiencia\}"):
         load_templates(bad)
+
+
+def test_programme_hashtag_of_a_title_in_capitals_reads_in_camel_case():
+    from audience_assets.core.records import FactSheet
+    from audience_assets.core.writing.templates import programme_hashtag
+
+    def tag(title: str) -> str:
+        return programme_hashtag(FactSheet(title=title, channel="@x", unique_viewers=2,
+                                           avg_audience=1, share=1.0))
+
+    assert tag("EL PROGRAMA DE ANA ROSA") == "#ElProgramaDeAnaRosa"
+    assert tag("NOTICIAS 2 CANAL SUR") == "#Noticias2CanalSur"
+    assert tag("LA SEXTA NOTICIAS 20H") == "#LaSextaNoticias20H"
+    assert tag("Final Supercopa de España @realmadrid vs @fcbarcelona_es") == (
+        "#FinalSupercopaDeEspaña")

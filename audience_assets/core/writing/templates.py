@@ -96,9 +96,12 @@ def programme_hashtag(sheet: FactSheet) -> str:
     handle (@laruletasuerte -> #laruletasuerte)."""
     if sheet.hashtag_hint.strip():
         return "#" + _plain(sheet.hashtag_hint.strip().lstrip("#"))
-    words = sheet.title.split("@", 1)[0].split()
+    words = [w for w in (_plain(w) for w in sheet.title.split("@", 1)[0].split()) if w]
     if words:
-        return "#" + "".join(w[:1].upper() + w[1:] for w in (_plain(w) for w in words) if w)
+        # Kantar writes titles in capitals; a hashtag reads as #ElProgramaDeAnaRosa.
+        if sheet.title.isupper():
+            words = [w if any(c.isdigit() for c in w) else w.capitalize() for w in words]
+        return "#" + "".join(w[:1].upper() + w[1:] for w in words)
     handle = re.search(r"@(\w+)", sheet.title)
     return "#" + (handle.group(1) if handle else _plain(sheet.title))
 
