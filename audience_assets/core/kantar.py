@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -384,12 +385,21 @@ def parse_date(cell: Cell, name: str, row: int) -> dt.date:
     if not text:
         raise KantarParseError(name, "empty value", row, "Fecha")
     text = text.split(" ")[0]  # "2024-01-15 00:00:00" from a spreadsheet export
+    day = _date_of_text(text)
+    if day is None:
+        raise KantarParseError(name, f"not a date: {text!r} (expected dd/mm/yyyy)", row, "Fecha")
+    return day
+
+
+@lru_cache(maxsize=1024)
+def _date_of_text(text: str) -> dt.date | None:
+    # A file repeats one or two dates on every row: parse each spelling once.
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise KantarParseError(name, f"not a date: {text!r} (expected dd/mm/yyyy)", row, "Fecha")
+    return None
 
 
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
