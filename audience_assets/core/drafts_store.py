@@ -11,7 +11,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from audience_assets.core.store import metadata
-from audience_assets.core.writing.loop import Draft
+from audience_assets.core.writing.loop import REVIEW_INVALID, REVIEW_PENDING, Draft
+
+# Statuses the pipeline owns; any other (approved, edited, published...) is a reviewer's
+# decision, which a re-run must neither delete nor redraft.
+MACHINE_STATUSES = (REVIEW_PENDING, REVIEW_INVALID)
 
 post_drafts = sa.Table(
     "post_drafts",
@@ -68,15 +72,31 @@ def _row(date: str, draft: Draft, now: float) -> dict[str, Any]:
     }
 
 
+def reviewed_keys(engine: sa.Engine, date: str) -> set[tuple[str, str]]:
+    """(sheet_key, network) of the drafts of `date` that a reviewer has already handled."""
+    ensure_schema(engine)
+    c = post_drafts.c
+    query = sa.select(c.sheet_key, c.network).where(
+        c.broadcast_date == date, c.status.not_in(MACHINE_STATUSES))
+    with engine.connect() as conn:
+        return {(row.sheet_key, row.network) for row in conn.execute(query)}
+
+
 def replace_drafts(engine: sa.Engine, date: str, drafts: Sequence[Draft]) -> int:
-    """Replace the drafts of `date` in one transaction (a re-run never duplicates)."""
+    """Replace the pipeline's drafts of `date` in one transaction (a re-run never
+    duplicates); reviewed drafts stay as the reviewer left them. Returns rows written."""
     ensure_schema(engine)
     now = time.time()
     with engine.begin() as conn:
-        conn.execute(post_drafts.delete().where(post_drafts.c.broadcast_date == date))
-        if drafts:
-            conn.execute(post_drafts.insert(), [_row(date, d, now) for d in drafts])
-    return len(drafts)
+        conn.execute(post_drafts.delete().where(post_drafts.c.broadcast_date == date,
+                                                post_drafts.c.status.in_(MACHINE_STATUSES)))
+        kept = {(r.sheet_key, r.network) for r in conn.execute(
+            sa.select(post_drafts.c.sheet_key, post_drafts.c.network)
+            .where(post_drafts.c.broadcast_date == date))}
+        rows = [_row(date, d, now) for d in drafts if (d.sheet_key, d.network) not in kept]
+        if rows:
+            conn.execute(post_drafts.insert(), rows)
+    return len(rows)
 
 
 def load_drafts(engine: sa.Engine, date: str) -> list[dict[str, Any]]:

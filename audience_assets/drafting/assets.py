@@ -9,7 +9,7 @@ import dagster as dg
 import pandas as pd
 from pydantic import Field
 
-from audience_assets.core.drafts_store import replace_drafts
+from audience_assets.core.drafts_store import replace_drafts, reviewed_keys
 from audience_assets.core.records import FactSheet
 from audience_assets.core.validation import validate
 from audience_assets.core.writing import Draft, TemplateWriter, draft_post, make_writer
@@ -110,7 +110,11 @@ def post_drafts(
 ) -> Iterator[dg.Output[list[dict[str, Any]]] | dg.AssetCheckResult]:
     """One draft per fact sheet of the day, written by the configured writer and
     stored in table `post_drafts` for review; the strict validator gates them."""
-    drafts = write_drafts(relevant_broadcasts, config, llm, context.log)
+    reviewed = reviewed_keys(database.engine(), context.partition_key)
+    sheets = [s for s in relevant_broadcasts if (s.key, config.network) not in reviewed]
+    drafts = write_drafts(sheets, config, llm, context.log)
     replace_drafts(database.engine(), context.partition_key, drafts)
-    yield dg.Output([d.to_dict() for d in drafts], metadata=drafts_metadata(drafts, llm))
+    metadata = drafts_metadata(drafts, llm)
+    metadata["kept_reviewed"] = len(reviewed)
+    yield dg.Output([d.to_dict() for d in drafts], metadata=metadata)
     yield drafts_validity_check_result(drafts, asset_key=context.asset_key)

@@ -53,3 +53,25 @@ def test_a_day_without_fact_sheets_gives_no_drafts_and_a_passing_check(tmp_path:
     database = DatabaseResource(url=f"sqlite:///{tmp_path}/drafts.db")
     output, check = run(database, [])
     assert output.metadata["dagster/row_count"].value == 0 and check.passed
+
+
+def test_a_rerun_keeps_what_reviewers_decided_and_does_not_redraft_it(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    from audience_assets.core.drafts_store import post_drafts as table
+
+    database = DatabaseResource(url=f"sqlite:///{tmp_path}/drafts.db")
+    run(database, STUDY_SHEETS)
+    approved = load_drafts(database.engine(), "2025-01-14")[0]
+    with database.engine().begin() as conn:
+        conn.execute(table.update().where(table.c.id == approved["id"])
+                     .values(status="approved", text=approved["text"] + " (editado)"))
+    output, _ = run(database, STUDY_SHEETS)
+    assert output.metadata["kept_reviewed"].value == 1
+    assert output.metadata["dagster/row_count"].value == 4  # only the others were redrafted
+    rows = load_drafts(database.engine(), "2025-01-14")
+    assert len(rows) == 5
+    kept = [r for r in rows if r["status"] == "approved"]
+    assert [r["text"] for r in kept] == [approved["text"] + " (editado)"]
+    with database.engine().connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == 5
