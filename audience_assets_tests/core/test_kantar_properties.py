@@ -6,22 +6,10 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from audience_assets.core import samples
 from audience_assets.core.kantar import KantarParseError, parse_bytes, parse_rows
 
-HEADER = [
-    "Título",
-    "Descripción",
-    "Cadena",
-    "Fecha",
-    "Día semana",
-    "Hora de Inicio",
-    "Hora de Fin",
-    "Género",
-    "Cuota",
-    "AM(000)",
-    "MAA(000)",
-    "FdM",
-]
+HEADER = list(samples.HEADER)
 
 cells = st.one_of(
     st.none(),
