@@ -53,7 +53,11 @@ def print_summary(database: Any, storage: Any, dates: list[str]) -> None:
         )
         print("writers: " + ", ".join(f"{w} {n}" for w, n in sorted(writers.items())))
     print("\n-- outputs --")
-    print(f"database:   {engine.url.render_as_string(hide_password=True)}")
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database:
+        print(f"{'database:':<15} {Path(url.database).resolve()} (SQLite)")
+    else:
+        print(f"{'database:':<15} {url.render_as_string(hide_password=True)}")
     for name in ("archive_dir", "quarantine_dir", "output_dir"):
         print(f"{name + ':':<15} {Path(getattr(storage, name)).resolve()}")
     charts = Path(storage.output_dir, "charts")
