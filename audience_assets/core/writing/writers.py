@@ -86,23 +86,29 @@ def _feedback_messages(prompt: Prompt, feedback: Feedback | None) -> list[dict[s
 
 
 @dataclass
-class FreeWriter:
-    """The model writes the post. With `single_message` the whole prompt, data
-    included ($datos), is one user message, as in the study; otherwise the
-    prompt is the system message and the data block the user message."""
+class _ModelWriter:
+    """What the model-backed writers share: the client, its settings, the feedback prompt."""
 
     client: ChatClient
     settings: LLMSettings
-    prompt: Prompt | None = field(default_factory=lambda: load_prompt("drafting/free.v1"))
     feedback_prompt: Prompt | None = field(
         default_factory=lambda: load_prompt("drafting/feedback.v1")
     )
-    single_message: bool = False
-    name: str = "free"
 
     @property
     def model(self) -> str:
         return self.settings.model
+
+
+@dataclass
+class FreeWriter(_ModelWriter):
+    """The model writes the post. With `single_message` the whole prompt, data
+    included ($datos), is one user message, as in the study; otherwise the
+    prompt is the system message and the data block the user message."""
+
+    prompt: Prompt | None = field(default_factory=lambda: load_prompt("drafting/free.v1"))
+    single_message: bool = False
+    name: str = "free"
 
     def messages(
         self, sheet: FactSheet, network: str, feedback: Feedback | None
@@ -188,18 +194,9 @@ def clean_emojis(items: Sequence[Any]) -> list[str]:
 
 
 @dataclass
-class GuidedWriter:
-    client: ChatClient
-    settings: LLMSettings
+class GuidedWriter(_ModelWriter):
     prompt: Prompt | None = field(default_factory=lambda: load_prompt("drafting/guided.v1"))
-    feedback_prompt: Prompt | None = field(
-        default_factory=lambda: load_prompt("drafting/feedback.v1")
-    )
     name: str = "guided"
-
-    @property
-    def model(self) -> str:
-        return self.settings.model
 
     def messages(
         self, sheet: FactSheet, network: str, feedback: Feedback | None
