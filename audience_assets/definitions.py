@@ -2,11 +2,11 @@
 
 import dagster as dg
 
-# Stage modules, not their Definitions: Dagster accepts one Definitions at module scope.
-from audience_assets.analysis import definitions as analysis
-from audience_assets.drafting import definitions as drafting
-from audience_assets.indexing import definitions as indexing
-from audience_assets.ingestion import definitions as ingestion
+from audience_assets.analysis.assets import audience_anomalies, minute_audience, relevant_broadcasts
+from audience_assets.drafting.assets import post_drafts
+from audience_assets.indexing.assets import solr_audience_index
+from audience_assets.ingestion.assets import audience_records, kantar_raw_file
+from audience_assets.ingestion.sensors import hot_folder_sensor
 from audience_assets.jobs import daily_pipeline
 from audience_assets.resources import env_or
 from audience_assets.resources.analysis import AnalysisResource
@@ -40,10 +40,17 @@ resources = {
     ),
 }
 
-defs = dg.Definitions.merge(
-    ingestion.defs,
-    indexing.defs,
-    analysis.defs,
-    drafting.defs,
-    dg.Definitions(jobs=[daily_pipeline], resources=resources),
+defs = dg.Definitions(
+    assets=[
+        kantar_raw_file,
+        audience_records,
+        solr_audience_index,
+        minute_audience,
+        audience_anomalies,
+        relevant_broadcasts,
+        post_drafts,
+    ],
+    sensors=[hot_folder_sensor],
+    jobs=[daily_pipeline],
+    resources=resources,
 )

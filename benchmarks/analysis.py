@@ -21,13 +21,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from audience_assets.core.analysis_config import load_analysis_config
-from audience_assets.core.history import AudienceHistory, SolrHistory, SqlHistory
-from audience_assets.core.kantar import parse_bytes
-from audience_assets.core.records import AudienceRecord
-from audience_assets.core.rules import RULES, find_candidates, merge_candidates
-from audience_assets.core.samples import HEADER, POPULATIONS, broadcast_rows, preamble
-from audience_assets.core.store import make_engine, replace_dates
+from audience_assets.analysis.config import load_analysis_config
+from audience_assets.analysis.rules import RULES, find_candidates, merge_candidates
+from audience_assets.indexing.history import AudienceHistory, SolrHistory, SqlHistory
+from audience_assets.ingestion.kantar import parse_bytes
+from audience_assets.ingestion.store import replace_dates
+from audience_assets.records import AudienceRecord
+from audience_assets.sql.engine import make_engine
+from audience_lab.samples import HEADER, POPULATIONS, broadcast_rows, preamble
 
 
 def national_day(day: dt.date) -> list[AudienceRecord]:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import argparse
 import time
 
-from audience_assets.core.analysis_config import load_analysis_config
-from audience_assets.core.anomalies import detect, evaluate, zscore_detector
+from audience_assets.analysis.anomalies import detect
+from audience_assets.analysis.config import load_analysis_config
+from audience_lab.minutes import evaluate, zscore_detector
 
 
 def main() -> None:

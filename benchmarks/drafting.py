@@ -39,13 +39,14 @@ from typing import Any
 import ollama
 from tabulate import tabulate
 
-from audience_assets.core.records import FactSheet
-from audience_assets.core.validation import naive_failures, validate
-from audience_assets.core.writing import FreeWriter, GuidedWriter, TemplateWriter, draft_post
-from audience_assets.core.writing.llm import LLMSettings
-from audience_assets.core.writing.loop import Draft
-from audience_assets.core.writing.prompts import load_prompt
+from audience_assets.drafting.validation import validate
+from audience_assets.drafting.writing import FreeWriter, GuidedWriter, TemplateWriter, draft_post
+from audience_assets.drafting.writing.llm import LLMSettings
+from audience_assets.drafting.writing.loop import Draft
+from audience_assets.drafting.writing.prompts import load_prompt
+from audience_assets.records import FactSheet
 from audience_assets.resources.llm import DEFAULT_HOST, DEFAULT_MODEL
+from audience_lab.naive import naive_failures
 
 STUDY_SHEETS = [
     FactSheet("@basuraotesoro", "@aragontv", 105_000, 35_000, 8.5,

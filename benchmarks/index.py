@@ -31,14 +31,15 @@ from typing import Any
 import dagster as dg
 import pysolr
 
-from audience_assets.core.history import METRICS, SolrHistory, SqlHistory, month_bounds
-from audience_assets.core.kantar import parse_bytes
-from audience_assets.core.records import AudienceRecord
-from audience_assets.core.samples import HEADER, POPULATIONS, broadcast_rows, preamble
-from audience_assets.core.store import make_engine, replace_dates
 from audience_assets.indexing.assets import solr_audience_index
+from audience_assets.indexing.history import METRICS, SolrHistory, SqlHistory, month_bounds
+from audience_assets.ingestion.kantar import parse_bytes
+from audience_assets.ingestion.store import replace_dates
+from audience_assets.records import AudienceRecord
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.solr import SolrResource
+from audience_assets.sql.engine import make_engine
+from audience_lab.samples import HEADER, POPULATIONS, broadcast_rows, preamble
 
 
 def day_records(day: dt.date) -> list[AudienceRecord]:

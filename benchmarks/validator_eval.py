@@ -3,7 +3,7 @@ study's naive check beside it as the baseline.
 
     .venv/bin/python benchmarks/validator_eval.py [--batch holdout]
 
-Corpora: audience_assets_tests/validation/corpus/ (clean posts must raise no rule;
+Corpora: audience_assets_tests/drafting/validation/corpus/ (clean posts must raise no rule;
 defect posts carry the rule ids they break). A rule's true positive is a post
 labelled with it where the validator reports it; a false positive, a post where
 it reports it without the label (clean posts included).
@@ -19,8 +19,9 @@ from collections import Counter
 
 from tabulate import tabulate
 
-from audience_assets.core.validation import RULE_IDS, naive_check, validate
-from audience_assets_tests.validation.corpus_data import load
+from audience_assets.drafting.validation import RULE_IDS, validate
+from audience_assets_tests.drafting.validation.corpus_data import load
+from audience_lab.naive import naive_check
 
 
 def main() -> int:

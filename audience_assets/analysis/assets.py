@@ -9,27 +9,27 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from audience_assets.analysis.charts import curve_png, markdown_image
-from audience_assets.analysis.fact_sheets_store import replace_fact_sheets
-from audience_assets.core.analysis_config import AnalysisConfig
-from audience_assets.core.anomalies import (
+from audience_assets.analysis.anomalies import (
     BroadcastMinute,
     DayAnomalies,
     analyse_day,
     golden_minute_candidates,
 )
-from audience_assets.core.history import AudienceHistory, SqlHistory
-from audience_assets.core.minutes import KIND, MinutePoint, parse_minutes_file, tv_clock
-from audience_assets.core.records import AudienceRecord, FactSheet
-from audience_assets.core.rules import (
+from audience_assets.analysis.charts import curve_png, markdown_image
+from audience_assets.analysis.config import AnalysisConfig
+from audience_assets.analysis.rules import (
     Candidate,
     duplicate_problems,
     evidence_problems,
     figure_problems,
     select_fact_sheets,
 )
-from audience_assets.core.store import DeliveryEntry, load_records
+from audience_assets.analysis.store import replace_fact_sheets
+from audience_assets.indexing.history import AudienceHistory, SqlHistory
+from audience_assets.ingestion.minutes import KIND, MinutePoint, parse_minutes_file, tv_clock
+from audience_assets.ingestion.store import DeliveryEntry, load_records
 from audience_assets.partitions import broadcast_days
+from audience_assets.records import AudienceRecord, FactSheet
 from audience_assets.resources.analysis import AnalysisResource
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.solr import SolrResource, SolrUnavailable

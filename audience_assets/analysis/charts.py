@@ -13,8 +13,8 @@ matplotlib.use("Agg")  # no display on servers; must precede pyplot
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 
-from audience_assets.core.anomalies import BroadcastMinute
-from audience_assets.core.minutes import MinutePoint
+from audience_assets.analysis.anomalies import BroadcastMinute
+from audience_assets.ingestion.minutes import MinutePoint
 
 MARKS = {"golden_minute": ("gold", "*", "minuto de oro"), "peak": ("tab:green", "^", "pico"),
          "drop": ("tab:red", "v", "caída")}

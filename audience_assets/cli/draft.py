@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from audience_assets.cli import UsageError
-from audience_assets.core.records import FactSheet
-from audience_assets.core.validation import validate
-from audience_assets.core.writing import TemplateWriter, draft_post, make_writer
-from audience_assets.core.writing.llm import LLMError
-from audience_assets.core.writing.loop import DEFAULT_MAX_ATTEMPTS
-from audience_assets.core.writing.prompts import NETWORK_LIMITS
-from audience_assets.core.writing.writers import WRITER_NAMES
+from audience_assets.drafting.validation import validate
+from audience_assets.drafting.writing import TemplateWriter, draft_post, make_writer
+from audience_assets.drafting.writing.llm import LLMError
+from audience_assets.drafting.writing.loop import DEFAULT_MAX_ATTEMPTS
+from audience_assets.drafting.writing.prompts import NETWORK_LIMITS
+from audience_assets.drafting.writing.writers import WRITER_NAMES
+from audience_assets.records import FactSheet
 from audience_assets.resources.llm import DEFAULT_HOST, DEFAULT_MODEL, OllamaResource
 
 

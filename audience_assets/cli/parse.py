@@ -8,8 +8,8 @@ import json
 import sys
 
 from audience_assets.cli import UsageError
-from audience_assets.core.kantar import KantarParseError, parse_file
-from audience_assets.core.records import RECORD_FIELDS
+from audience_assets.ingestion.kantar import KantarParseError, parse_file
+from audience_assets.records import RECORD_FIELDS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from audience_assets.cli import UsageError
-from audience_assets.core import samples
+from audience_lab import samples
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -14,18 +14,19 @@ import json
 import sys
 from collections.abc import Sequence
 
-from audience_assets.cli import UsageError
-from audience_assets.core.analysis_config import (
+from audience_assets.analysis.anomalies import analyse_day, golden_minute_candidates
+from audience_assets.analysis.config import (
     AnalysisConfig,
     AnalysisConfigError,
     load_analysis_config,
 )
-from audience_assets.core.anomalies import analyse_day, golden_minute_candidates
-from audience_assets.core.kantar import KantarParseError, parse_file
-from audience_assets.core.minutes import MinutePoint, is_minutes_file, parse_minutes_file
-from audience_assets.core.records import DEFAULT_TARGET, NATIONAL_REGION, AudienceRecord
-from audience_assets.core.rules import Candidate, select_fact_sheets
-from audience_assets.core.store import make_engine, replace_dates
+from audience_assets.analysis.rules import Candidate, select_fact_sheets
+from audience_assets.cli import UsageError
+from audience_assets.ingestion.kantar import KantarParseError, parse_file
+from audience_assets.ingestion.minutes import MinutePoint, is_minutes_file, parse_minutes_file
+from audience_assets.ingestion.store import replace_dates
+from audience_assets.records import DEFAULT_TARGET, NATIONAL_REGION, AudienceRecord
+from audience_assets.sql.engine import make_engine
 
 # The JSON fields of each line, in order (the CLI contract).
 OUTPUT_FIELDS = ("title", "description", "channel", "channel_code", "unique_viewers",
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     day = [r for r in records if r.broadcast_date == date]
     if not day:
         raise UsageError(f"no broadcast dated {date} in the given files")
-    from audience_assets.core.history import SqlHistory
+    from audience_assets.indexing.history import SqlHistory
 
     engine = make_engine("sqlite://")
     replace_dates(engine, {r.broadcast_date for r in records}, records)

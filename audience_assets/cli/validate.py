@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from audience_assets.cli import UsageError
-from audience_assets.core.validation import ValidatorConfigError, load_config, validate
-from audience_assets.core.validation.config import NETWORKS
-from audience_assets.core.validation.context import Facts
+from audience_assets.drafting.validation import ValidatorConfigError, load_config, validate
+from audience_assets.drafting.validation.config import NETWORKS
+from audience_assets.drafting.validation.context import Facts
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -9,17 +9,17 @@ import dagster as dg
 import pandas as pd
 from pydantic import Field
 
-from audience_assets.core.drafts_store import replace_drafts, reviewed_keys
-from audience_assets.core.records import FactSheet
-from audience_assets.core.validation import validate
-from audience_assets.core.writing import Draft, TemplateWriter, draft_post, make_writer
-from audience_assets.core.writing.llm import LLMError, ModelMissing
-from audience_assets.core.writing.writers import WRITER_NAMES
-from audience_assets.drafting.validation_check import (
+from audience_assets.drafting.checks import (
     drafts_validity_check_result,
     drafts_validity_check_spec,
 )
+from audience_assets.drafting.store import replace_drafts, reviewed_keys
+from audience_assets.drafting.validation import validate
+from audience_assets.drafting.writing import Draft, TemplateWriter, draft_post, make_writer
+from audience_assets.drafting.writing.llm import LLMError, ModelMissing
+from audience_assets.drafting.writing.writers import WRITER_NAMES
 from audience_assets.partitions import broadcast_days
+from audience_assets.records import FactSheet
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.llm import OllamaResource
 

@@ -16,7 +16,7 @@ from typing import Any
 import pysolr
 import sqlalchemy as sa
 
-from audience_assets.core.search_index import (
+from audience_assets.indexing.search_index import (
     Mismatch,
     batches,
     compare_sample,
@@ -26,7 +26,8 @@ from audience_assets.core.search_index import (
     solr_date,
     to_document,
 )
-from audience_assets.core.store import audience_records, load_records
+from audience_assets.ingestion.store import load_records
+from audience_assets.sql.schema import audience_records
 
 
 class IndexingInterrupted(RuntimeError):

@@ -8,19 +8,19 @@ import dagster as dg
 import pandas as pd
 from dagster_pandas import PandasColumn, create_dagster_pandas_dataframe_type
 
-from audience_assets.core import integrity
-from audience_assets.core.deliveries import read_delivery
-from audience_assets.core.hotfolder import archive_delivery, candidate_files
-from audience_assets.core.kantar import KantarParseError, parse_file
-from audience_assets.core.minutes import KIND as MINUTES_KIND
-from audience_assets.core.records import RECORD_FIELDS, AudienceRecord
-from audience_assets.core.store import (
+from audience_assets.ingestion import integrity
+from audience_assets.ingestion.deliveries import read_delivery
+from audience_assets.ingestion.hotfolder import archive_delivery, candidate_files
+from audience_assets.ingestion.kantar import KantarParseError, parse_file
+from audience_assets.ingestion.minutes import KIND as MINUTES_KIND
+from audience_assets.ingestion.store import (
     DeliveryEntry,
     current_deliveries,
     register_delivery,
     replace_dates,
 )
 from audience_assets.partitions import broadcast_days
+from audience_assets.records import RECORD_FIELDS, AudienceRecord
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.storage import StorageResource
 

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import dagster as dg
 
-from audience_assets.core.deliveries import read_delivery
-from audience_assets.core.hotfolder import (
+from audience_assets.ingestion.deliveries import read_delivery
+from audience_assets.ingestion.hotfolder import (
     Observation,
     candidate_files,
     is_settled,
     observe,
     quarantine,
 )
-from audience_assets.core.kantar import KantarParseError
+from audience_assets.ingestion.kantar import KantarParseError
 from audience_assets.jobs import daily_pipeline
 from audience_assets.partitions import broadcast_days
 from audience_assets.resources.storage import StorageResource

@@ -7,7 +7,7 @@ from typing import Literal
 import dagster as dg
 from pydantic import Field
 
-from audience_assets.core.analysis_config import (
+from audience_assets.analysis.config import (
     DEFAULT_CONFIG_PATH,
     AnalysisConfig,
     load_analysis_config,

@@ -8,7 +8,7 @@ import dagster as dg
 import sqlalchemy as sa
 from pydantic import Field
 
-from audience_assets.core.store import make_engine
+from audience_assets.sql.engine import make_engine
 
 DEFAULT_DB_URL = "sqlite:///var/audience.db"
 

@@ -9,7 +9,7 @@ import dagster as dg
 import ollama
 from pydantic import Field
 
-from audience_assets.core.writing.llm import LLMSettings
+from audience_assets.drafting.writing.llm import LLMSettings
 from audience_assets.resources import env_or
 
 DEFAULT_HOST = "http://127.0.0.1:11434"

@@ -8,7 +8,7 @@ import dagster as dg
 import pysolr
 from pydantic import Field
 
-from audience_assets.core.history import SolrHistory
+from audience_assets.indexing.history import SolrHistory
 
 DEFAULT_SOLR_URL = "http://127.0.0.1:8983/solr/audience"
 

@@ -9,10 +9,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from audience_assets.core.analysis_config import AnalysisConfig
-from audience_assets.core.history import SqlHistory
-from audience_assets.core.records import DEFAULT_TARGET, NATIONAL_REGION, AudienceRecord
-from audience_assets.core.store import make_engine, replace_dates
+from audience_assets.analysis.config import AnalysisConfig
+from audience_assets.indexing.history import SqlHistory
+from audience_assets.ingestion.store import replace_dates
+from audience_assets.records import DEFAULT_TARGET, NATIONAL_REGION, AudienceRecord
+from audience_assets.sql.engine import make_engine
 
 YOUTH = "Jóvenes 13-24"
 ANDALUCIA = "Andalucía"

@@ -13,20 +13,21 @@ from audience_assets.analysis.assets import (
     minute_audience,
     relevant_broadcasts,
 )
-from audience_assets.analysis.fact_sheets_store import load_fact_sheets
+from audience_assets.analysis.config import load_analysis_config
+from audience_assets.analysis.rules import select_fact_sheets
+from audience_assets.analysis.store import load_fact_sheets
 from audience_assets.cli.select import golden_minutes, read_deliveries
-from audience_assets.core.analysis_config import load_analysis_config
-from audience_assets.core.history import SolrHistory, SqlHistory
-from audience_assets.core.minutes import MinutePoint
-from audience_assets.core.records import AudienceRecord
-from audience_assets.core.rules import select_fact_sheets
-from audience_assets.core.store import make_engine, replace_dates
+from audience_assets.indexing.history import SolrHistory, SqlHistory
 from audience_assets.indexing.index import index_dates
 from audience_assets.ingestion.assets import audience_records, kantar_raw_file
+from audience_assets.ingestion.minutes import MinutePoint
+from audience_assets.ingestion.store import replace_dates
+from audience_assets.records import AudienceRecord
 from audience_assets.resources.analysis import AnalysisResource
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.solr import SolrResource
 from audience_assets.resources.storage import StorageResource
+from audience_assets.sql.engine import make_engine
 from audience_assets_tests.fixtures.solr import SolrServer
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from audience_assets.core.analysis_config import AnalysisConfigError, load_analysis_config
+from audience_assets.analysis.config import AnalysisConfigError, load_analysis_config
 from audience_assets_tests.analysis.helpers import BASE
 
 

@@ -7,24 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from audience_assets.core.analysis_config import AnomalySettings
-from audience_assets.core.anomalies import (
+from audience_assets.analysis.anomalies import (
     analyse_day,
     detect,
-    evaluate,
     golden_minute_candidates,
 )
-from audience_assets.core.kantar import KantarParseError
-from audience_assets.core.minutes import (
-    Injected,
+from audience_assets.analysis.config import AnomalySettings
+from audience_assets.ingestion.kantar import KantarParseError
+from audience_assets.ingestion.minutes import (
     MinutePoint,
-    generate_day_minutes,
-    inject,
     parse_minutes_file,
-    programme_curve,
     write_minutes_file,
 )
 from audience_assets_tests.analysis.helpers import config, rec
+from audience_lab.minutes import Injected, evaluate, generate_day_minutes, inject, programme_curve
 
 DAY = "2026-03-10"
 SETTINGS = AnomalySettings()

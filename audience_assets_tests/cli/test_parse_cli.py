@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from audience_assets.cli import main
-from audience_assets.core.records import RECORD_FIELDS
+from audience_assets.records import RECORD_FIELDS
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 TOTAL = SAMPLES / "programas_2026-11-22_total.tsv"

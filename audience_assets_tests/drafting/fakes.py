@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from audience_assets.core.records import FactSheet
+from audience_assets.records import FactSheet
 
 
 @dataclass

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from audience_assets.core.drafts_store import load_drafts
 from audience_assets.drafting.assets import DraftingConfig, post_drafts
+from audience_assets.drafting.store import load_drafts
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.llm import OllamaResource
 from audience_assets_tests.drafting.test_templates import STUDY_SHEETS
@@ -58,7 +58,7 @@ def test_a_day_without_fact_sheets_gives_no_drafts_and_a_passing_check(tmp_path:
 def test_a_rerun_keeps_what_reviewers_decided_and_does_not_redraft_it(tmp_path: Path) -> None:
     import sqlalchemy as sa
 
-    from audience_assets.core.drafts_store import post_drafts as table
+    from audience_assets.drafting.store import post_drafts as table
 
     database = DatabaseResource(url=f"sqlite:///{tmp_path}/drafts.db")
     run(database, STUDY_SHEETS)

@@ -10,15 +10,15 @@ import httpx
 import ollama
 import pytest
 
-from audience_assets.core.records import FactSheet
-from audience_assets.core.writing import FreeWriter, GuidedWriter, TemplateWriter, draft_post
-from audience_assets.core.writing.llm import (
+from audience_assets.drafting.writing import FreeWriter, GuidedWriter, TemplateWriter, draft_post
+from audience_assets.drafting.writing.llm import (
     LLMSettings,
     LLMTimeout,
     LLMUnavailable,
     ModelMissing,
     chat,
 )
+from audience_assets.records import FactSheet
 from audience_assets_tests.drafting.fakes import FakeOllamaClient, fake_judge
 
 SHEET = FactSheet(

@@ -9,12 +9,12 @@ import dagster as dg
 import pytest
 import sqlalchemy as sa
 
-from audience_assets.core.drafts_store import load_drafts
-from audience_assets.core.records import FactSheet
-from audience_assets.core.validation import validate
-from audience_assets.core.writing import FreeWriter, GuidedWriter, TemplateWriter, draft_post
-from audience_assets.core.writing.llm import LLMSettings, ModelMissing
 from audience_assets.drafting.assets import DraftingConfig, post_drafts
+from audience_assets.drafting.store import load_drafts
+from audience_assets.drafting.validation import validate
+from audience_assets.drafting.writing import FreeWriter, GuidedWriter, TemplateWriter, draft_post
+from audience_assets.drafting.writing.llm import LLMSettings, ModelMissing
+from audience_assets.records import FactSheet
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.llm import OllamaResource
 from audience_assets_tests.fixtures.ollama import GEMMA_BASE, QWEN, OllamaServer

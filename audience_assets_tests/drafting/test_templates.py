@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audience_assets.core.records import FactSheet
-from audience_assets.core.validation import validate
-from audience_assets.core.writing import TemplateWriter
-from audience_assets.core.writing.templates import TemplateConfigError, load_templates
+from audience_assets.drafting.validation import validate
+from audience_assets.drafting.writing import TemplateWriter
+from audience_assets.drafting.writing.templates import TemplateConfigError, load_templates
+from audience_assets.records import FactSheet
 
 STUDY_SHEETS = [
     FactSheet("@basuraotesoro", "@aragontv", 105_000, 35_000, 8.5,
@@ -70,8 +70,8 @@ def test_a_phrasing_that_drops_a_figure_is_refused_on_load(tmp_path: Path) -> No
 
 
 def test_programme_hashtag_of_a_title_in_capitals_reads_in_camel_case():
-    from audience_assets.core.records import FactSheet
-    from audience_assets.core.writing.templates import programme_hashtag
+    from audience_assets.drafting.writing.templates import programme_hashtag
+    from audience_assets.records import FactSheet
 
     def tag(title: str) -> str:
         return programme_hashtag(FactSheet(title=title, channel="@x", unique_viewers=2,

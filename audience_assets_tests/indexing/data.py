@@ -8,8 +8,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from audience_assets.core.records import AudienceRecord
-from audience_assets.core.store import make_engine, replace_dates
+from audience_assets.ingestion.store import replace_dates
+from audience_assets.records import AudienceRecord
+from audience_assets.sql.engine import make_engine
 
 CHANNELS = ("La1", "A3", "T5", "LA SEXTA", "CUATRO")
 TARGETS = ("Total Individuos (4+)", "25-44")

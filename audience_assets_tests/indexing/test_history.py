@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from audience_assets.core.history import (
+from audience_assets.indexing.history import (
     METRICS,
     AudienceHistory,
     BestBroadcast,
@@ -16,8 +16,8 @@ from audience_assets.core.history import (
     SqlHistory,
     month_bounds,
 )
-from audience_assets.core.records import AudienceRecord
 from audience_assets.indexing.index import index_dates
+from audience_assets.records import AudienceRecord
 from audience_assets_tests.fixtures.solr import SolrServer
 from audience_assets_tests.indexing.data import (
     CHANNELS,

@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from audience_assets.core.records import AudienceRecord
-from audience_assets.core.search_index import (
+from audience_assets.indexing.search_index import (
     batches,
     compare_sample,
     date_filter,
@@ -18,6 +17,7 @@ from audience_assets.core.search_index import (
     sample,
     to_document,
 )
+from audience_assets.records import AudienceRecord
 from audience_assets_tests.indexing.data import synthetic_records
 
 RECORDS = synthetic_records("2026-03-28", 2)

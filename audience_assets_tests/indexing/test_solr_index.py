@@ -10,7 +10,6 @@ import pysolr
 import pytest
 import sqlalchemy as sa
 
-from audience_assets.core.store import replace_dates
 from audience_assets.indexing.assets import INDEX_CHECK, solr_audience_index
 from audience_assets.indexing.index import (
     IndexingInterrupted,
@@ -18,6 +17,7 @@ from audience_assets.indexing.index import (
     solr_counts,
     verify_dates,
 )
+from audience_assets.ingestion.store import replace_dates
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.solr import SolrResource, SolrUnavailable
 from audience_assets_tests.fixtures.solr import SolrServer, free_port

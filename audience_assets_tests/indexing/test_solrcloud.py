@@ -8,8 +8,8 @@ import dagster as dg
 import pysolr
 import pytest
 
-from audience_assets.core.history import METRICS, SolrHistory, SqlHistory, month_bounds
 from audience_assets.indexing.assets import solr_audience_index
+from audience_assets.indexing.history import METRICS, SolrHistory, SqlHistory, month_bounds
 from audience_assets.indexing.index import index_dates, solr_counts
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.solr import SolrResource

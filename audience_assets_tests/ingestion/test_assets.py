@@ -3,9 +3,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from audience_assets.core.kantar import parse_file
-from audience_assets.core.store import count_records, load_records
 from audience_assets.ingestion.assets import audience_records, kantar_raw_file
+from audience_assets.ingestion.kantar import parse_file
+from audience_assets.ingestion.store import count_records, load_records
 from audience_assets_tests.ingestion.conftest import SAMPLES, corrected, deliver
 
 DAY = "2026-11-16"

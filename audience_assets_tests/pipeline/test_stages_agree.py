@@ -5,13 +5,14 @@ from pathlib import Path
 
 import pytest
 
+from audience_assets.analysis.config import load_analysis_config
+from audience_assets.analysis.rules import select_fact_sheets
 from audience_assets.cli.select import golden_minutes, read_deliveries
-from audience_assets.core.analysis_config import load_analysis_config
-from audience_assets.core.history import SqlHistory
-from audience_assets.core.rules import select_fact_sheets
-from audience_assets.core.store import make_engine, replace_dates
-from audience_assets.core.validation import validate
-from audience_assets.core.writing import TemplateWriter
+from audience_assets.drafting.validation import validate
+from audience_assets.drafting.writing import TemplateWriter
+from audience_assets.indexing.history import SqlHistory
+from audience_assets.ingestion.store import replace_dates
+from audience_assets.sql.engine import make_engine
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 

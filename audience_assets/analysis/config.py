@@ -1,0 +1,364 @@
+"""The client's analysis configuration (data/config/analysis.yaml), validated on load.
+
+Every problem is reported as `<file>: <key path>: <problem>` so that the client,
+who edits the file by hand, can fix it without reading code.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from audience_assets.indexing.history import METRICS, Metric
+
+DEFAULT_CONFIG_PATH = Path(__file__).resolve().parents[2] / "data" / "config" / "analysis.yaml"
+
+# Placeholders an event phrase may use.
+EVENT_FIELDS = frozenset({"target", "region", "time"})
+
+_HHMM = re.compile(r"^(\d{2}):(\d{2})$")
+
+
+class AnalysisConfigError(ValueError):
+    """The configuration file cannot be used; the message names file, key and problem."""
+
+
+def normalise_title(text: str) -> str:
+    """Lookup key for titles and channel codes: no accents, case-folded, single spaces."""
+    stripped = "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    )
+    return " ".join(stripped.casefold().split())
+
+
+def tv_minutes(hhmm: str) -> int:
+    """Minutes since 00:00 of the TV day's calendar date ("25:10" -> 1510)."""
+    match = _HHMM.match(hhmm)
+    if not match or int(match.group(2)) > 59 or int(match.group(1)) > 29:
+        raise ValueError(f"{hhmm!r} is not a TV-day time hh:mm (00:00-29:59)")
+    return int(match.group(1)) * 60 + int(match.group(2))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Channel(_Strict):
+    handle: str = ""
+    name: str = ""
+
+    @field_validator("handle")
+    @classmethod
+    def _handle(cls, value: str) -> str:
+        if value and not re.fullmatch(r"@\w{1,50}", value):
+            raise ValueError(f"{value!r} is not an @handle (letters, digits, _)")
+        return value
+
+
+class Programme(_Strict):
+    handle: str = ""
+    hashtag: str = ""
+
+    @field_validator("handle")
+    @classmethod
+    def _handle(cls, value: str) -> str:
+        return Channel._handle(value)
+
+    @field_validator("hashtag")
+    @classmethod
+    def _hashtag(cls, value: str) -> str:
+        if value and not re.fullmatch(r"#\w{1,100}", value):
+            raise ValueError(f"{value!r} is not a #hashtag (letters, digits, _)")
+        return value
+
+
+class PrimeTime(_Strict):
+    start: str = "20:30"
+    end: str = "24:00"
+
+    @field_validator("start", "end")
+    @classmethod
+    def _time(cls, value: str) -> str:
+        tv_minutes(value)
+        return value
+
+    @model_validator(mode="after")
+    def _order(self) -> PrimeTime:
+        if tv_minutes(self.start) >= tv_minutes(self.end):
+            raise ValueError(f"start {self.start} is not before end {self.end}")
+        return self
+
+
+class Rule(_Strict):
+    """Options every rule has: its event phrase ("" = no event) and on/off."""
+
+    enabled: bool = True
+    event: str = ""
+    # Where the rule applies; empty: every configured target / region.
+    targets: list[str] = []
+    regions: list[str] = []
+
+    @field_validator("event")
+    @classmethod
+    def _placeholders(cls, value: str) -> str:
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        except ValueError as exc:
+            raise ValueError(f"bad placeholder in {value!r}: {exc}") from None
+        unknown = names - EVENT_FIELDS
+        if unknown:
+            raise ValueError(
+                f"unknown placeholder {{{sorted(unknown)[0]}}} in {value!r} "
+                f"(allowed: {', '.join('{' + n + '}' for n in sorted(EVENT_FIELDS))})"
+            )
+        return value
+
+
+class RecordRule(Rule):
+    min_duration_minutes: Annotated[int, Field(ge=0)] = 10
+    # A programme in its first days beats its own short history every day: no claim of a
+    # record until it has been on air this many days.
+    min_history_days: Annotated[int, Field(ge=0)] = 0
+
+
+class DayTopRule(Rule):
+    pass
+
+
+class PrimeTimeRule(Rule):
+    metric: Metric = "share"
+    min_duration_minutes: Annotated[int, Field(ge=0)] = 30
+
+
+class NewscastRule(Rule):
+    genres: list[str] = ["INFORMACIÓN"]
+    title_pattern: str = "(?i)telediario|noticias|informativo"
+
+    @field_validator("title_pattern")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"{value!r} is not a regular expression: {exc}") from None
+        return value
+
+
+class TargetLeaderRule(Rule):
+    min_duration_minutes: Annotated[int, Field(ge=0)] = 30
+    prime_time_only: bool = True
+
+
+class ChannelTopRule(Rule):
+    channels: list[str] = []  # empty: every channel
+
+
+class SportsRule(Rule):
+    genres: list[str] = ["DEPORTES"]
+    min_avg_audience: Annotated[int, Field(ge=0)] = 1_500_000
+
+
+class AboveAverageRule(Rule):
+    min_ratio: Annotated[float, Field(gt=1.0)] = 1.5
+    min_duration_minutes: Annotated[int, Field(ge=0)] = 30
+    days: Annotated[int, Field(ge=1, le=366)] = 30
+
+
+class GoldenMinuteRule(Rule):
+    pass
+
+
+# Rule id -> the options model of that rule. The ids are what fact sheets list in `rules`.
+RULE_MODELS: dict[str, type[Rule]] = {
+    **{f"historical_record_{m}": RecordRule for m in METRICS},
+    **{f"season_best_{m}": RecordRule for m in METRICS},
+    **{f"year_best_{m}": RecordRule for m in METRICS},
+    "day_top": DayTopRule,
+    "prime_time_leader": PrimeTimeRule,
+    "top_newscast": NewscastRule,
+    "target_leader": TargetLeaderRule,
+    "channel_top": ChannelTopRule,
+    "big_sports": SportsRule,
+    "above_channel_day_average": AboveAverageRule,
+    "above_channel_month_average": AboveAverageRule,
+    "watchlist": Rule,
+    "golden_minute": GoldenMinuteRule,
+}
+
+
+class AnomalySettings(_Strict):
+    window_minutes: Annotated[int, Field(ge=5, le=121)] = 21
+    z_threshold: Annotated[float, Field(gt=0)] = 4.0
+    min_relative: Annotated[float, Field(ge=0, lt=1)] = 0.12
+    edge_guard_minutes: Annotated[int, Field(ge=0)] = 4
+    min_broadcast_minutes: Annotated[int, Field(ge=1)] = 20
+
+    @field_validator("window_minutes")
+    @classmethod
+    def _odd(cls, value: int) -> int:
+        if value % 2 == 0:
+            raise ValueError(f"must be odd so the median is centred, got {value}")
+        return value
+
+
+class AnalysisConfig(_Strict):
+    version: Literal[1]
+    rank_metric: Metric = "unique_viewers"
+    prime_time: PrimeTime = PrimeTime()
+    season_start: str = "09-01"
+    channels: dict[str, Channel] = {}
+    programmes: dict[str, Programme] = {}
+    watchlist: list[str] = []
+    ignore_titles: list[str] = []
+    targets: dict[str, str]
+    regions: dict[str, str]
+    rules: dict[str, Rule]
+    priority: list[str]
+    anomalies: AnomalySettings = AnomalySettings()
+
+    @field_validator("season_start")
+    @classmethod
+    def _month_day(cls, value: str) -> str:
+        match = re.fullmatch(r"(\d{2})-(\d{2})", value)
+        if not match or not (1 <= int(match.group(1)) <= 12 and 1 <= int(match.group(2)) <= 28):
+            raise ValueError(f"{value!r} is not a month-day MM-DD (day 01-28)")
+        return value
+
+    @field_validator("targets", "regions")
+    @classmethod
+    def _not_empty(cls, value: dict[str, str]) -> dict[str, str]:
+        if not value:
+            raise ValueError("names no target/region: nothing would be analysed")
+        return value
+
+    @field_validator("rules", mode="before")
+    @classmethod
+    def _rules(cls, value: Any) -> dict[str, Rule]:
+        if not isinstance(value, dict):
+            raise ValueError("expected a mapping of rule id -> options")
+        parsed: dict[str, Rule] = {}
+        for rule_id, options in value.items():
+            model = RULE_MODELS.get(rule_id)
+            if model is None:
+                raise ValueError(
+                    f"unknown rule {rule_id!r} (known: {', '.join(sorted(RULE_MODELS))})"
+                )
+            try:
+                parsed[rule_id] = model.model_validate(options or {})
+            except ValidationError as exc:
+                raise ValueError(f"{rule_id}: {_describe(exc, prefix='')}") from None
+        return parsed
+
+    @model_validator(mode="after")
+    def _priority(self) -> AnalysisConfig:
+        seen: set[str] = set()
+        for rule_id in self.priority:
+            if rule_id in seen:
+                raise ValueError(f"priority lists {rule_id!r} twice")
+            if rule_id not in self.rules:
+                raise ValueError(f"priority lists {rule_id!r}, which is not configured in rules")
+            seen.add(rule_id)
+        missing = [r for r in self.enabled_rules() if r not in seen]
+        if missing:
+            raise ValueError(f"priority lacks enabled rule(s): {', '.join(missing)}")
+        for rule_id, rule in self.rules.items():
+            for name, known in (("targets", self.targets), ("regions", self.regions)):
+                for value in getattr(rule, name):
+                    if value not in known:
+                        raise ValueError(f"rules.{rule_id}.{name} names {value!r}, which is not "
+                                         f"one of the configured {name}")
+        for pattern in self.ignore_titles:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"ignore_titles: {pattern!r} is not a regular expression: "
+                                 f"{exc}") from None
+        return self
+
+    # ---- lookups used by the rules -------------------------------------------------
+
+    def enabled_rules(self) -> list[str]:
+        return [rule_id for rule_id, rule in self.rules.items() if rule.enabled]
+
+    def rule(self, rule_id: str) -> Rule | None:
+        rule = self.rules.get(rule_id)
+        return rule if rule is not None and rule.enabled else None
+
+    def applies(self, rule_id: str, target: str, region: str) -> bool:
+        """Whether the enabled rule is evaluated for this target and region."""
+        rule = self.rule(rule_id)
+        return rule is not None and (not rule.targets or target in rule.targets) and (
+            not rule.regions or region in rule.regions)
+
+    def ignored(self, title: str) -> bool:
+        """Continuity and filler titles that are never posted."""
+        return any(re.search(pattern, title) for pattern in self.ignore_titles)
+
+    def rank(self, rule_id: str) -> int:
+        """Priority of a rule: larger is more important; 0 for an unlisted rule."""
+        try:
+            return len(self.priority) - self.priority.index(rule_id)
+        except ValueError:
+            return 0
+
+    def channel_handle(self, code: str) -> str:
+        channel = self._channel_index().get(normalise_title(code))
+        return channel.handle if channel is not None and channel.handle else code
+
+    def programme(self, title: str) -> Programme | None:
+        return self._programme_index().get(normalise_title(title))
+
+    def on_watchlist(self, title: str) -> bool:
+        return normalise_title(title) in {normalise_title(t) for t in self.watchlist}
+
+    def event_phrase(self, rule_id: str, target: str, region: str, time: str = "") -> str:
+        rule = self.rules[rule_id]
+        return rule.event.format(
+            target=self.targets.get(target, ""), region=self.regions.get(region, ""), time=time
+        ).strip()
+
+    def _channel_index(self) -> dict[str, Channel]:
+        return {normalise_title(k): v for k, v in self.channels.items()}
+
+    def _programme_index(self) -> dict[str, Programme]:
+        return {normalise_title(k): v for k, v in self.programmes.items()}
+
+
+def _describe(exc: ValidationError, prefix: str) -> str:
+    problems = []
+    for error in exc.errors():
+        loc = ".".join(str(part) for part in error["loc"])
+        key = ".".join(p for p in (prefix, loc) if p)
+        message = str(error["msg"]).removeprefix("Value error, ")
+        problems.append(f"{key}: {message}" if key else message)
+    return "; ".join(problems)
+
+
+def load_analysis_config(path: str | Path | None = None) -> AnalysisConfig:
+    """Read and validate the configuration; raises AnalysisConfigError naming file and key."""
+    file = Path(path) if path is not None else DEFAULT_CONFIG_PATH
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise AnalysisConfigError(f"{file}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise AnalysisConfigError(f"{file}: not UTF-8 text") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise AnalysisConfigError(f"{file}: {where}not valid YAML: "
+                                  f"{getattr(exc, 'problem', None) or exc}") from None
+    if not isinstance(data, dict):
+        raise AnalysisConfigError(f"{file}: expected a mapping of settings at the top level")
+    try:
+        return AnalysisConfig.model_validate(data)
+    except ValidationError as exc:
+        raise AnalysisConfigError(f"{file}: {_describe(exc, prefix='')}") from None

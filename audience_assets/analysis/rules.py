@@ -1,0 +1,564 @@
+"""The client's relevance rules: which of the day's broadcasts deserve a post, and why.
+
+Each rule is a pure function of the day's records of one target and region,
+the history (any `AudienceHistory`: Solr or SQL) and the configuration. It
+returns `Candidate`s carrying the numbers it compared (the evidence).
+`merge_candidates` folds every candidate of one broadcast into one `FactSheet`
+whose event phrase is that of its highest-priority rule, so one broadcast never
+yields two posts for the same target and region.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from audience_assets.analysis.config import (
+    AboveAverageRule,
+    AnalysisConfig,
+    ChannelTopRule,
+    NewscastRule,
+    PrimeTimeRule,
+    RecordRule,
+    SportsRule,
+    TargetLeaderRule,
+    normalise_title,
+    tv_minutes,
+)
+from audience_assets.indexing.history import METRICS, AudienceHistory, BestBroadcast, Metric
+from audience_assets.records import AudienceRecord, FactSheet
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One rule fired for one broadcast, with the numbers that made it fire."""
+
+    rule: str
+    record: AudienceRecord
+    evidence: dict[str, Any] = field(default_factory=dict)
+    time: str = ""  # clock time for events that carry one (golden minute)
+
+
+RuleFunction = Callable[[Sequence[AudienceRecord], AudienceHistory, AnalysisConfig],
+                        list[Candidate]]
+
+
+# ---- small helpers -------------------------------------------------------------------
+
+
+def figure(record: AudienceRecord, metric: Metric) -> float:
+    return float(getattr(record, metric))
+
+
+def duration_minutes(record: AudienceRecord) -> float:
+    start, end = dt.datetime.fromisoformat(record.start), dt.datetime.fromisoformat(record.end)
+    return (end - start).total_seconds() / 60
+
+
+def start_tv_minutes(record: AudienceRecord) -> int:
+    """Start as minutes after 00:00 of the TV day's date (01:10 after midnight -> 1510)."""
+    start = dt.datetime.fromisoformat(record.start)
+    days = (start.date() - dt.date.fromisoformat(record.broadcast_date)).days
+    return days * 1440 + start.hour * 60 + start.minute
+
+
+def _rank_key(record: AudienceRecord, metric: Metric) -> tuple[float, float]:
+    """Ranking value and its tie-break (average audience, or unique viewers when ranking
+    by average audience)."""
+    second: Metric = "unique_viewers" if metric == "avg_audience" else "avg_audience"
+    return figure(record, metric), figure(record, second)
+
+
+def _describe(record: AudienceRecord, metric: Metric) -> dict[str, Any]:
+    return {"title": record.title, "channel": record.channel, "start": record.start,
+            "value": _number(figure(record, metric))}
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _top(records: Sequence[AudienceRecord], metric: Metric, rule: str,
+         extra: dict[str, Any] | None = None) -> list[Candidate]:
+    """The leaders of `records` by `metric`; exact ties on value and tie-break all lead."""
+    if not records:
+        return []
+    ordered = sorted(records, key=lambda r: _rank_key(r, metric), reverse=True)
+    best = _rank_key(ordered[0], metric)
+    leaders = [r for r in ordered if _rank_key(r, metric) == best]
+    runner_up = next((r for r in ordered if _rank_key(r, metric) != best), None)
+    candidates = []
+    for leader in leaders:
+        evidence: dict[str, Any] = {
+            "metric": metric,
+            "value": _number(figure(leader, metric)),
+            "broadcasts_compared": len(records),
+            "runner_up": _describe(runner_up, metric) if runner_up is not None else None,
+        }
+        if len(leaders) > 1:
+            evidence["tied_with"] = [_describe(r, metric) for r in leaders if r is not leader]
+        evidence.update(extra or {})
+        candidates.append(Candidate(rule, leader, evidence))
+    return candidates
+
+
+def _in_prime_time(record: AudienceRecord, config: AnalysisConfig) -> bool:
+    start = start_tv_minutes(record)
+    return tv_minutes(config.prime_time.start) <= start < tv_minutes(config.prime_time.end)
+
+
+def season_start(date: str, month_day: str) -> str:
+    day = dt.date.fromisoformat(date)
+    month, mday = (int(part) for part in month_day.split("-"))
+    start = dt.date(day.year, month, mday)
+    if start > day:
+        start = dt.date(day.year - 1, month, mday)
+    return start.isoformat()
+
+
+# ---- rules ----------------------------------------------------------------------------
+
+
+def programme_bests(records: Sequence[AudienceRecord], history: AudienceHistory,
+                    config: AnalysisConfig) -> list[Candidate]:
+    """Historical records, season bests and year bests of each programme.
+
+    A broadcast holds one when its figure is strictly better than every earlier
+    broadcast of the same title on the same channel, target and region in the
+    window (since measurement began / the season start / 1 January), earlier
+    broadcasts of the same day included. A first broadcast holds none.
+    """
+    windows = (("historical_record", None), ("season_best", "season"), ("year_best", "year"))
+    if not records:
+        return []
+    target, region = records[0].target, records[0].region
+    active = [(f"{prefix}_{m}", kind, m) for prefix, kind in windows for m in METRICS
+              if config.applies(f"{prefix}_{m}", target, region)]
+    if not active:
+        return []
+    by_programme: dict[tuple[str, str], list[AudienceRecord]] = defaultdict(list)
+    for record in records:
+        by_programme[(record.title, record.channel)].append(record)
+    candidates: list[Candidate] = []
+    for record in records:
+        if config.ignored(record.title):
+            continue
+        same_day_before = [r for r in by_programme[(record.title, record.channel)]
+                           if r.start < record.start]
+        all_time: dict[Metric, BestBroadcast | None] = {}
+        for rule_id, kind, metric in active:
+            rule = config.rules[rule_id]
+            assert isinstance(rule, RecordRule)
+            if duration_minutes(record) < rule.min_duration_minutes:
+                continue
+            since = None
+            if kind == "season":
+                since = season_start(record.broadcast_date, config.season_start)
+            elif kind == "year":
+                since = record.broadcast_date[:4] + "-01-01"
+            if metric not in all_time:
+                all_time[metric] = _best_before(history, record, metric, None, same_day_before)
+            overall = all_time[metric]
+            if overall is None:
+                continue  # never broadcast before: no window has an earlier broadcast
+            if rule.min_history_days and _days_on_air(history, record) < rule.min_history_days:
+                continue
+            value = figure(record, metric)
+            if since is not None and value <= overall.value and overall.broadcast_date >= since:
+                continue  # the all-time best lies inside the window and is not beaten
+            previous = overall if since is None else _best_before(
+                history, record, metric, since, same_day_before)
+            if previous is None or not value > previous.value:
+                continue
+            evidence: dict[str, Any] = {
+                "metric": metric,
+                "value": _number(value),
+                "previous_best": _number(previous.value),
+                "previous_best_date": previous.broadcast_date,
+                "previous_best_start": previous.start,
+                "since": since,
+            }
+            if since is None:
+                evidence["first_broadcast_date"] = history.first_broadcast_date(
+                    record.title, record.channel, record.target, record.region
+                ) or record.broadcast_date
+            candidates.append(Candidate(rule_id, record, evidence))
+    return candidates
+
+
+def _days_on_air(history: AudienceHistory, record: AudienceRecord) -> int:
+    first = history.first_broadcast_date(record.title, record.channel, record.target,
+                                         record.region) or record.broadcast_date
+    return (dt.date.fromisoformat(record.broadcast_date) - dt.date.fromisoformat(first)).days
+
+
+def _best_before(history: AudienceHistory, record: AudienceRecord, metric: Metric,
+                 since: str | None, same_day_before: Sequence[AudienceRecord]
+                 ) -> BestBroadcast | None:
+    best = history.best_before(record.title, record.channel, record.target, record.region,
+                               metric, before=record.broadcast_date, since=since)
+    for earlier in same_day_before:
+        value = figure(earlier, metric)
+        if best is None or value > best.value:
+            best = BestBroadcast(metric, value, earlier.broadcast_date, earlier.channel,
+                                 earlier.start)
+    return best
+
+
+def day_top(records: Sequence[AudienceRecord], history: AudienceHistory,
+            config: AnalysisConfig) -> list[Candidate]:
+    """The most watched broadcast of the day in this target and region."""
+    if config.rule("day_top") is None:
+        return []
+    return _top(records, config.rank_metric, "day_top")
+
+
+def channel_top(records: Sequence[AudienceRecord], history: AudienceHistory,
+                config: AnalysisConfig) -> list[Candidate]:
+    """The most watched broadcast of each configured channel."""
+    rule = config.rule("channel_top")
+    if not isinstance(rule, ChannelTopRule):
+        return []
+    wanted = {normalise_title(c) for c in rule.channels}
+    by_channel: dict[str, list[AudienceRecord]] = defaultdict(list)
+    for record in records:
+        if not wanted or normalise_title(record.channel) in wanted:
+            by_channel[record.channel].append(record)
+    return [c for group in by_channel.values() for c in _top(group, config.rank_metric,
+                                                             "channel_top")]
+
+
+def prime_time_leader(records: Sequence[AudienceRecord], history: AudienceHistory,
+                      config: AnalysisConfig) -> list[Candidate]:
+    """The leader (by the rule's metric) of broadcasts starting in prime time."""
+    rule = config.rule("prime_time_leader")
+    if not isinstance(rule, PrimeTimeRule):
+        return []
+    eligible = [r for r in records if _in_prime_time(r, config)
+                and duration_minutes(r) >= rule.min_duration_minutes]
+    window = {"prime_time": f"{config.prime_time.start}-{config.prime_time.end}"}
+    return _top(eligible, rule.metric, "prime_time_leader", window)
+
+
+def top_newscast(records: Sequence[AudienceRecord], history: AudienceHistory,
+                 config: AnalysisConfig) -> list[Candidate]:
+    """The most watched newscast: a news genre and a newscast title."""
+    rule = config.rule("top_newscast")
+    if not isinstance(rule, NewscastRule):
+        return []
+    genres = {normalise_title(g) for g in rule.genres}
+    pattern = re.compile(rule.title_pattern)
+    news = [r for r in records if normalise_title(r.genre) in genres and pattern.search(r.title)]
+    return _top(news, config.rank_metric, "top_newscast")
+
+
+def target_leader(records: Sequence[AudienceRecord], history: AudienceHistory,
+                  config: AnalysisConfig) -> list[Candidate]:
+    """Broadcasts with a strictly higher share in the target than every other channel's
+    broadcast sharing at least half of the shorter one's time."""
+    rule = config.rule("target_leader")
+    if not isinstance(rule, TargetLeaderRule) or not records:
+        return []
+    spans = {id(r): (dt.datetime.fromisoformat(r.start), dt.datetime.fromisoformat(r.end))
+             for r in records}
+    candidates = []
+    for record in records:
+        if duration_minutes(record) < rule.min_duration_minutes:
+            continue
+        if rule.prime_time_only and not _in_prime_time(record, config):
+            continue
+        start, end = spans[id(record)]
+        rivals = []
+        for other in records:
+            if other.channel == record.channel:
+                continue
+            o_start, o_end = spans[id(other)]
+            overlap = (min(end, o_end) - max(start, o_start)).total_seconds()
+            shorter = min((end - start).total_seconds(), (o_end - o_start).total_seconds())
+            if shorter > 0 and overlap >= shorter / 2:
+                rivals.append(other)
+        if not rivals:
+            continue
+        best_rival = max(rivals, key=lambda r: r.share)
+        if record.share > best_rival.share:
+            candidates.append(Candidate("target_leader", record, {
+                "metric": "share", "value": record.share, "rivals_compared": len(rivals),
+                "runner_up": _describe(best_rival, "share"),
+            }))
+    return candidates
+
+
+def big_sports(records: Sequence[AudienceRecord], history: AudienceHistory,
+               config: AnalysisConfig) -> list[Candidate]:
+    """Sports broadcasts with at least the configured average audience."""
+    rule = config.rule("big_sports")
+    if not isinstance(rule, SportsRule):
+        return []
+    genres = {normalise_title(g) for g in rule.genres}
+    return [Candidate("big_sports", r, {"genre": r.genre, "avg_audience": r.avg_audience,
+                                        "min_avg_audience": rule.min_avg_audience})
+            for r in records
+            if normalise_title(r.genre) in genres and r.avg_audience >= rule.min_avg_audience]
+
+
+def above_channel_day_average(records: Sequence[AudienceRecord], history: AudienceHistory,
+                              config: AnalysisConfig) -> list[Candidate]:
+    """Broadcasts whose share is at least `min_ratio` times their channel's mean share
+    of the day (mean over the channel's broadcasts, as the history computes it)."""
+    rule = config.rule("above_channel_day_average")
+    if not isinstance(rule, AboveAverageRule):
+        return []
+    shares: dict[str, list[float]] = defaultdict(list)
+    for record in records:
+        shares[record.channel].append(record.share)
+    averages = {ch: sum(values) / len(values) for ch, values in shares.items()}
+    return _above(records, rule, "above_channel_day_average", averages.get,
+                  {ch: len(v) for ch, v in shares.items()})
+
+
+def above_channel_month_average(records: Sequence[AudienceRecord], history: AudienceHistory,
+                                config: AnalysisConfig) -> list[Candidate]:
+    """Broadcasts whose share is at least `min_ratio` times their channel's mean share
+    over the `days` days before."""
+    rule = config.rule("above_channel_month_average")
+    if not isinstance(rule, AboveAverageRule) or not records:
+        return []
+    day = dt.date.fromisoformat(records[0].broadcast_date)
+    start = (day - dt.timedelta(days=rule.days)).isoformat()
+    end = (day - dt.timedelta(days=1)).isoformat()
+    target, region = records[0].target, records[0].region
+    cache: dict[str, float | None] = {}
+
+    def average(channel: str) -> float | None:
+        if channel not in cache:
+            cache[channel] = history.channel_average_share(channel, start, end, target, region)
+        return cache[channel]
+
+    return _above(records, rule, "above_channel_month_average", average,
+                  {"period": f"{start}..{end}"})
+
+
+def _above(records: Sequence[AudienceRecord], rule: AboveAverageRule, rule_id: str,
+           average: Callable[[str], float | None], context: dict[str, Any]) -> list[Candidate]:
+    candidates = []
+    for record in records:
+        if duration_minutes(record) < rule.min_duration_minutes:
+            continue
+        mean = average(record.channel)
+        if not mean or record.share < rule.min_ratio * mean:
+            continue
+        evidence: dict[str, Any] = {
+            "metric": "share", "value": record.share,
+            "channel_average_share": round(mean, 4),
+            "ratio": round(record.share / mean, 4), "min_ratio": rule.min_ratio,
+        }
+        if "period" in context:
+            evidence["period"] = context["period"]
+        else:
+            evidence["broadcasts_averaged"] = context.get(record.channel, 0)
+        candidates.append(Candidate(rule_id, record, evidence))
+    return candidates
+
+
+def watchlist(records: Sequence[AudienceRecord], history: AudienceHistory,
+              config: AnalysisConfig) -> list[Candidate]:
+    """The client's programmes, whatever their rank."""
+    if config.rule("watchlist") is None:
+        return []
+    return [Candidate("watchlist", r, {"watchlist_title": r.title}) for r in records
+            if config.on_watchlist(r.title)]
+
+
+# Rule families in evaluation order; the benchmark times each one.
+RULES: dict[str, RuleFunction] = {
+    "programme_bests": programme_bests,
+    "day_top": day_top,
+    "channel_top": channel_top,
+    "prime_time_leader": prime_time_leader,
+    "top_newscast": top_newscast,
+    "target_leader": target_leader,
+    "big_sports": big_sports,
+    "above_channel_day_average": above_channel_day_average,
+    "above_channel_month_average": above_channel_month_average,
+    "watchlist": watchlist,
+}
+
+
+# ---- running and merging ----------------------------------------------------------------
+
+
+def analysed_groups(records: Iterable[AudienceRecord], config: AnalysisConfig
+                    ) -> dict[tuple[str, str], list[AudienceRecord]]:
+    """The day's records per (target, region), keeping only configured ones, in a stable
+    order."""
+    groups: dict[tuple[str, str], list[AudienceRecord]] = defaultdict(list)
+    for record in records:
+        if record.target in config.targets and record.region in config.regions:
+            groups[(record.target, record.region)].append(record)
+    return {key: sorted(group, key=lambda r: (r.channel, r.start, r.title))
+            for key, group in sorted(groups.items())}
+
+
+def find_candidates(records: Sequence[AudienceRecord], history: AudienceHistory,
+                    config: AnalysisConfig,
+                    timings: dict[str, float] | None = None) -> list[Candidate]:
+    """Every rule over every analysed target and region of the day's records.
+
+    `timings`, when given, accumulates seconds spent per rule family.
+    """
+    candidates: list[Candidate] = []
+    for (target, region), group in analysed_groups(records, config).items():
+        for name, function in RULES.items():
+            began = time.perf_counter()
+            candidates.extend(c for c in function(group, history, config)
+                              if config.applies(c.rule, target, region)
+                              and not config.ignored(c.record.title))
+            if timings is not None:
+                timings[name] = timings.get(name, 0.0) + time.perf_counter() - began
+    return candidates
+
+
+def merge_candidates(candidates: Iterable[Candidate], config: AnalysisConfig) -> list[FactSheet]:
+    """One fact sheet per broadcast, target and region, its event chosen by priority."""
+    by_key: dict[tuple[str, ...], list[Candidate]] = defaultdict(list)
+    for candidate in candidates:
+        by_key[candidate.record.key].append(candidate)
+    sheets = []
+    for group in by_key.values():
+        group.sort(key=lambda c: -config.rank(c.rule))
+        record = group[0].record
+        rules: list[str] = []
+        evidence: dict[str, Any] = {}
+        for candidate in group:
+            if candidate.rule not in evidence:
+                rules.append(candidate.rule)
+                evidence[candidate.rule] = candidate.evidence
+        event = ""
+        for candidate in group:
+            event = config.event_phrase(candidate.rule, record.target, record.region,
+                                        candidate.time)
+            if event:
+                break
+        programme = config.programme(record.title)
+        sheets.append(FactSheet(
+            title=programme.handle if programme is not None and programme.handle
+            else record.title,
+            channel=config.channel_handle(record.channel),
+            unique_viewers=record.unique_viewers,
+            avg_audience=record.avg_audience,
+            share=record.share,
+            event=event,
+            description=record.description,
+            channel_code=record.channel,
+            rules=tuple(rules),
+            target=record.target,
+            region=record.region,
+            evidence=evidence,
+            genre=record.genre,
+            hashtag_hint=programme.hashtag if programme is not None else "",
+            broadcast_date=record.broadcast_date,
+            start=record.start,
+            priority=config.rank(group[0].rule),
+        ))
+    sheets.sort(key=lambda s: (-s.priority, s.target, s.region, -s.unique_viewers, s.key))
+    return sheets
+
+
+def select_fact_sheets(records: Sequence[AudienceRecord], history: AudienceHistory,
+                       config: AnalysisConfig, extra: Iterable[Candidate] = ()
+                       ) -> list[FactSheet]:
+    """The day's fact sheets: every rule, plus `extra` candidates (e.g. the golden
+    minute), merged."""
+    return merge_candidates([*find_candidates(records, history, config), *extra], config)
+
+
+# ---- verification (used by the asset checks) ------------------------------------------
+
+
+def _record_key(sheet_or_record: FactSheet | AudienceRecord) -> tuple[str, ...]:
+    if isinstance(sheet_or_record, FactSheet):
+        s = sheet_or_record
+        return (s.broadcast_date, s.channel_code, s.start, s.target, s.region)
+    r = sheet_or_record
+    return (r.broadcast_date, r.channel, r.start, r.target, r.region)
+
+
+def figure_problems(sheets: Iterable[FactSheet], records: Iterable[AudienceRecord]
+                    ) -> list[str]:
+    """Sheets whose figures are not exactly those of their record."""
+    index: dict[tuple[str, ...], list[AudienceRecord]] = defaultdict(list)
+    for record in records:
+        index[_record_key(record)].append(record)
+    problems = []
+    for sheet in sheets:
+        matches = index.get(_record_key(sheet), [])
+        if not any((r.unique_viewers, r.avg_audience, r.share)
+                   == (sheet.unique_viewers, sheet.avg_audience, sheet.share) for r in matches):
+            problems.append(f"{sheet.key}: figures {sheet.unique_viewers}/{sheet.avg_audience}/"
+                            f"{sheet.share} match no record")
+    return problems
+
+
+def duplicate_problems(sheets: Iterable[FactSheet]) -> list[str]:
+    seen: set[tuple[str, ...]] = set()
+    problems = []
+    for sheet in sheets:
+        key = _record_key(sheet)
+        if key in seen:
+            problems.append(f"{sheet.key}: more than one fact sheet")
+        seen.add(key)
+    return problems
+
+
+def evidence_problems(sheet: FactSheet, config: AnalysisConfig) -> list[str]:
+    """Why the sheet's event and rules are not backed by its evidence ([] when they are)."""
+    problems = []
+    figures = {"unique_viewers": sheet.unique_viewers, "avg_audience": sheet.avg_audience,
+               "share": sheet.share}
+    for rule_id in sheet.rules:
+        ev = sheet.evidence.get(rule_id)
+        if not isinstance(ev, dict):
+            problems.append(f"{rule_id}: no evidence")
+            continue
+        metric = ev.get("metric")
+        if metric in figures and ev.get("value") != figures[metric]:
+            problems.append(f"{rule_id}: evidence value {ev.get('value')} is not the sheet's "
+                            f"{metric} {figures[metric]}")
+        if rule_id.startswith(("historical_record_", "season_best_", "year_best_")):
+            if not (isinstance(ev.get("previous_best"), int | float)
+                    and ev["value"] > ev["previous_best"]):
+                problems.append(f"{rule_id}: {ev.get('value')} does not beat previous best "
+                                f"{ev.get('previous_best')}")
+        elif rule_id in ("day_top", "channel_top", "prime_time_leader", "top_newscast",
+                         "target_leader"):
+            runner = ev.get("runner_up")
+            if runner is not None and not ev["value"] >= runner["value"]:
+                problems.append(f"{rule_id}: {ev['value']} is below the runner-up "
+                                f"{runner['value']}")
+            if rule_id == "target_leader" and runner is not None and \
+                    not ev["value"] > runner["value"]:
+                problems.append(f"{rule_id}: {ev['value']} does not lead {runner['value']}")
+        elif rule_id.startswith("above_channel_"):
+            mean = ev.get("channel_average_share")
+            if not mean or sheet.share / mean < ev.get("min_ratio", float("inf")) - 1e-9:
+                problems.append(f"{rule_id}: share {sheet.share} is not {ev.get('min_ratio')}"
+                                f" times the average {mean}")
+        elif rule_id == "big_sports":
+            if sheet.avg_audience < ev.get("min_avg_audience", float("inf")):
+                problems.append(f"{rule_id}: {sheet.avg_audience} below the sports minimum")
+        elif rule_id == "watchlist":
+            if not config.on_watchlist(str(ev.get("watchlist_title", ""))):
+                problems.append(f"{rule_id}: {ev.get('watchlist_title')!r} not on the watchlist")
+        elif rule_id == "golden_minute" and not {"minute", "avg_audience"} <= set(ev):
+            problems.append(f"{rule_id}: evidence lacks the minute and its audience")
+    phrases = {config.event_phrase(r, sheet.target, sheet.region,
+                                   str(sheet.evidence.get(r, {}).get("time", "")))
+               for r in sheet.rules if r in config.rules}
+    if sheet.event and sheet.event not in phrases:
+        problems.append(f"event {sheet.event!r} is the phrase of none of its rules")
+    return problems

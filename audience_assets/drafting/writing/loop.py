@@ -1,0 +1,201 @@
+"""The attempt loop: write, judge, feed the violations back, and fall back to the
+template writer when the attempts run out.
+
+Every attempt is recorded (text, latency, tokens, violations), so the review UI
+and the benchmark can show what the model did, not only the final post.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from audience_assets.drafting.writing.llm import LLMTimeout
+from audience_assets.drafting.writing.writers import Feedback, Writer
+from audience_assets.records import FactSheet
+
+DEFAULT_MAX_ATTEMPTS = 10
+
+REVIEW_PENDING = "pending_review"
+REVIEW_INVALID = "invalid"
+
+
+class ViolationLike(Protocol):
+    @property
+    def rule(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def span(self) -> Any: ...
+
+
+class VerdictLike(Protocol):
+    @property
+    def valid(self) -> bool: ...
+    @property
+    def violations(self) -> Any: ...
+
+
+# (text, fact sheet, network) -> verdict: the strict validator in production,
+# the study's naive check in the benchmark's baseline, a fake in unit tests.
+Judge = Callable[[str, FactSheet, str], VerdictLike]
+
+
+def _violation_dict(v: Any) -> dict[str, Any]:
+    if isinstance(v, dict):
+        return {"rule": v.get("rule", ""), "message": v.get("message", ""), "span": v.get("span")}
+    span = getattr(v, "span", None)
+    return {"rule": v.rule, "message": v.message, "span": list(span) if span else None}
+
+
+@dataclass(slots=True)
+class AttemptRecord:
+    number: int
+    writer: str
+    text: str
+    valid: bool
+    violations: list[dict[str, Any]] = field(default_factory=list)
+    latency_s: float = 0.0
+    eval_count: int = 0
+    eval_duration_ns: int = 0
+    prompt_eval_count: int = 0
+    load_duration_ns: int = 0
+    error: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Draft:
+    sheet_key: str
+    fact_sheet: dict[str, Any]
+    text: str
+    network: str
+    mode: str  # the writer asked for
+    writer: str  # the writer whose text this is (the fallback's after a fallback)
+    model: str
+    prompt_name: str
+    prompt_sha256: str
+    valid: bool
+    violations: list[dict[str, Any]]
+    fell_back: bool
+    attempts: list[AttemptRecord]
+
+    @property
+    def attempt_count(self) -> int:
+        """Model attempts (the fallback is not an attempt)."""
+        return sum(1 for a in self.attempts if a.writer == self.mode)
+
+    @property
+    def status(self) -> str:
+        return REVIEW_PENDING if self.valid else REVIEW_INVALID
+
+    @property
+    def llm_seconds(self) -> float:
+        return sum(a.latency_s for a in self.attempts)
+
+    @property
+    def eval_count(self) -> int:
+        return sum(a.eval_count for a in self.attempts)
+
+    @property
+    def eval_duration_ns(self) -> int:
+        return sum(a.eval_duration_ns for a in self.attempts)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        data["attempts"] = [a.to_dict() for a in self.attempts]
+        data.update(status=self.status, attempt_count=self.attempt_count,
+                    llm_seconds=self.llm_seconds)
+        return data
+
+
+def feedback_lines(violations: list[dict[str, Any]], text: str) -> tuple[str, ...]:
+    """Violations as the model reads them: the message, and the offending words."""
+    lines = []
+    for v in violations:
+        line = str(v.get("message") or v.get("rule"))
+        span = v.get("span")
+        if span and 0 <= span[0] < span[1] <= len(text):
+            line += f' («{text[span[0]:span[1]]}»)'
+        lines.append(line)
+    return tuple(lines)
+
+
+def draft_post(
+    sheet: FactSheet,
+    writer: Writer,
+    judge: Judge,
+    *,
+    network: str = "x",
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    fallback: Writer | None = None,
+    use_feedback: bool = True,
+) -> Draft:
+    """Up to `max_attempts` attempts of `writer`; each failed attempt's
+    violations go back to the model (unless `use_feedback` is off, as in the
+    study). Then `fallback` (the template writer in production), marked as such.
+
+    LLMUnavailable and ModelMissing propagate: no draft can be right then, and
+    the operator must act. A timeout after the client's retries costs one attempt.
+    """
+    attempts: list[AttemptRecord] = []
+    feedback: Feedback | None = None
+    last_text, last_violations = "", []
+    for number in range(1, max_attempts + 1):
+        try:
+            output = writer.write(sheet, network=network, attempt=number, feedback=feedback)
+        except LLMTimeout as exc:
+            attempts.append(AttemptRecord(number, writer.name, "", False, error=str(exc)))
+            continue
+        reply = output.reply
+        if output.problems:
+            violations = [{"rule": "writer.output", "message": p, "span": None}
+                          for p in output.problems]
+        else:
+            verdict = judge(output.text, sheet, network)
+            violations = [_violation_dict(v) for v in verdict.violations]
+            if not verdict.valid and not violations:
+                violations = [{"rule": "invalid", "message": "el texto no es válido", "span": None}]
+        valid = not violations
+        attempts.append(AttemptRecord(
+            number=number, writer=writer.name, text=output.text, valid=valid,
+            violations=violations,
+            latency_s=reply.latency_s if reply else 0.0,
+            eval_count=reply.eval_count if reply else 0,
+            eval_duration_ns=reply.eval_duration_ns if reply else 0,
+            prompt_eval_count=reply.prompt_eval_count if reply else 0,
+            load_duration_ns=reply.load_duration_ns if reply else 0,
+        ))
+        last_text, last_violations = output.text, violations
+        if valid:
+            return _draft(sheet, writer, writer, network, output.text, [], attempts, False)
+        if use_feedback:
+            feedback = Feedback(previous=output.raw or output.text,
+                                problems=feedback_lines(violations, output.text))
+    if fallback is None:
+        return _draft(sheet, writer, writer, network, last_text, last_violations, attempts, False)
+    output = fallback.write(sheet, network=network, attempt=1, feedback=None)
+    verdict = judge(output.text, sheet, network)
+    violations = [_violation_dict(v) for v in verdict.violations]
+    if not verdict.valid and not violations:
+        violations = [{"rule": "invalid", "message": "el texto no es válido", "span": None}]
+    attempts.append(AttemptRecord(len(attempts) + 1, fallback.name, output.text,
+                                  not violations, violations))
+    return _draft(sheet, writer, fallback, network, output.text, violations, attempts, True)
+
+
+def _draft(
+    sheet: FactSheet, asked: Writer, used: Writer, network: str, text: str,
+    violations: list[dict[str, Any]], attempts: list[AttemptRecord], fell_back: bool,
+) -> Draft:
+    prompt = asked.prompt
+    return Draft(
+        sheet_key=sheet.key, fact_sheet=sheet.to_dict(), text=text, network=network,
+        mode=asked.name, writer=used.name, model=asked.model,
+        prompt_name=prompt.name if prompt else "", prompt_sha256=prompt.sha256 if prompt else "",
+        valid=not violations and bool(text), violations=violations, fell_back=fell_back,
+        attempts=attempts,
+    )

@@ -1,0 +1,97 @@
+"""Every SQL table of the project, declared once (SQLAlchemy Core).
+
+The stages read and write these tables through their own store modules
+(`ingestion/store.py`, `analysis/store.py`, `drafting/store.py`); the schema
+itself changes only through migrations.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+audience_records = sa.Table(
+    "audience_records",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("broadcast_date", sa.String(10), nullable=False, index=True),
+    sa.Column("channel", sa.String(64), nullable=False),
+    sa.Column("title", sa.String(512), nullable=False),
+    sa.Column("description", sa.String(512), nullable=False, default=""),
+    sa.Column("start", sa.String(19), nullable=False),
+    sa.Column("end", sa.String(19), nullable=False),
+    sa.Column("genre", sa.String(64), nullable=False, default=""),
+    sa.Column("share", sa.Float, nullable=False),
+    sa.Column("avg_audience", sa.BigInteger, nullable=False),
+    sa.Column("unique_viewers", sa.BigInteger, nullable=False),
+    sa.Column("target", sa.String(128), nullable=False),
+    sa.Column("region", sa.String(128), nullable=False),
+    sa.Column("extra", sa.Text, nullable=False, default="{}"),
+    sa.Column("source_file", sa.String(512), nullable=False, default=""),
+    sa.Column("source_sha256", sa.String(64), nullable=False, default=""),
+    sa.Index("ix_audience_records_title_channel", "title", "channel"),
+)
+
+
+# Every accepted delivery, per broadcast date it covers. The archive keeps every
+# version; the latest delivery per (date, kind, target, region) is the current one.
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("broadcast_date", sa.String(10), primary_key=True),
+    sa.Column("file_name", sa.String(512), nullable=False),
+    sa.Column("archived_path", sa.String(1024), nullable=False),
+    sa.Column("kind", sa.String(64), nullable=False),
+    sa.Column("target", sa.String(128), nullable=False),
+    sa.Column("region", sa.String(128), nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("received_at", sa.Float, nullable=False),
+)
+
+
+
+fact_sheets = sa.Table(
+    "fact_sheets",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("broadcast_date", sa.String(10), nullable=False, index=True),
+    sa.Column("sheet_key", sa.String(1024), nullable=False),
+    sa.Column("priority", sa.Integer, nullable=False),
+    sa.Column("event", sa.String(512), nullable=False),
+    sa.Column("data", sa.Text, nullable=False),  # FactSheet.to_dict() as JSON
+)
+
+
+
+# One row per draft, with its review status and the record of every attempt (JSON), so a
+# reviewer sees what the model tried.
+post_drafts = sa.Table(
+    "post_drafts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("broadcast_date", sa.String(10), nullable=False, index=True),
+    sa.Column("sheet_key", sa.String(1024), nullable=False),
+    sa.Column("network", sa.String(16), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("mode", sa.String(16), nullable=False),
+    sa.Column("writer", sa.String(16), nullable=False),
+    sa.Column("model", sa.String(256), nullable=False),
+    sa.Column("prompt_name", sa.String(256), nullable=False),
+    sa.Column("prompt_sha256", sa.String(64), nullable=False),
+    sa.Column("valid", sa.Boolean, nullable=False),
+    sa.Column("fell_back", sa.Boolean, nullable=False),
+    sa.Column("attempt_count", sa.Integer, nullable=False),
+    sa.Column("llm_seconds", sa.Float, nullable=False),
+    sa.Column("eval_count", sa.Integer, nullable=False),
+    sa.Column("violations", sa.Text, nullable=False),
+    sa.Column("attempts", sa.Text, nullable=False),
+    sa.Column("fact_sheet", sa.Text, nullable=False),
+    # pending_review -> approved / rejected / published (set by the review step).
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
+
