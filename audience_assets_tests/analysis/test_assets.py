@@ -69,7 +69,7 @@ def test_assets_materialise_sheets_anomalies_and_charts(tmp_path: Path, week: We
     assert any(s.event.startswith("Minuto de oro del día a las ") for s in sheets)
     assert any(s.event.startswith("Máximo histórico") for s in sheets)
     checks = result.get_asset_check_evaluations()
-    assert len(checks) == 8 and all(c.passed for c in checks)
+    assert len(checks) == 9 and all(c.passed for c in checks)
     charts = list((tmp_path / "out" / "charts" / LAST).glob("*.png"))
     assert charts and charts[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     anomalies = result.asset_materializations_for_node("audience_anomalies")[0].metadata
