@@ -54,7 +54,8 @@ def test_a_settled_file_waits_for_one_still_being_copied(tmp_path, monkeypatch):
     deliver(storage, "programas_2026-11-16_madrid.tsv")  # just arrived
     held = evaluate(storage, settled_cursor)
     assert not held.run_requests
-    assert "programas_2026-11-16_madrid.tsv" in (held.skip_reason and held.skip_reason.skip_message or "")
+    reason = held.skip_reason.skip_message if held.skip_reason else ""
+    assert "programas_2026-11-16_madrid.tsv" in (reason or "")
     clock = time.time() + 31
     monkeypatch.setattr(sensors.time, "time", lambda: clock)
     (request,) = evaluate(storage, held.cursor).run_requests or []
