@@ -67,7 +67,7 @@ SINGLE_RUN = dg.BackfillPolicy.single_run()
 def window_dates(context: dg.AssetExecutionContext) -> list[str]:
     """The broadcast dates of this run: one for a daily run, a range for a backfill."""
     window = context.partition_time_window
-    return broadcast_days.get_partition_keys_in_time_window(window)
+    return list(broadcast_days.get_partition_keys_in_time_window(window))
 
 
 def accept_hot_folder_files(
@@ -219,7 +219,7 @@ def audience_records(context: dg.AssetExecutionContext, database: DatabaseResour
     typed = dg.check_dagster_type(AudienceRecordsFrame, frame)
     results = check_results(records)
     yield from results
-    blocking = [r.check_name for r in results
+    blocking = [r.check_name or "" for r in results
                 if not r.passed and r.severity == dg.AssetCheckSeverity.ERROR]
     if blocking or not typed.success:
         reasons = blocking + ([] if typed.success else [f"columns: {typed.description}"])
