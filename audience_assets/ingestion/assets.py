@@ -1,12 +1,12 @@
 """Ingestion: delivered Kantar files -> immutable archive -> normalised records in SQL."""
 
+import heapq
 import time
 import warnings
 from collections.abc import Collection, Sequence
 
 import dagster as dg
 import pandas as pd
-from dagster_pandas import PandasColumn, create_dagster_pandas_dataframe_type
 
 from audience_assets.ingestion import integrity
 from audience_assets.ingestion.deliveries import read_delivery
@@ -19,36 +19,29 @@ from audience_assets.ingestion.store import (
     replace_dates,
 )
 from audience_assets.partitions import broadcast_days
-from audience_assets.records import RECORD_FIELDS, AudienceRecord
+from audience_assets.records import AudienceRecord
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.storage import StorageResource
 
-# dagster-pandas marks its column types beta; they are what the issue asks for.
-warnings.filterwarnings("ignore", category=dg.BetaWarning, module="dagster_pandas")
 warnings.filterwarnings("ignore", category=dg.BetaWarning, module=__name__)
 # BackfillPolicy is marked beta; a single-run backfill is what the issue asks for.
 warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=dg.BetaWarning)
 
-AudienceRecordsFrame = create_dagster_pandas_dataframe_type(
-    name="AudienceRecordsFrame",
-    description="Normalised Kantar records: one row per broadcast, target and region.",
-    columns=[
-        PandasColumn.string_column("broadcast_date", non_nullable=True),
-        PandasColumn.string_column("channel", non_nullable=True),
-        PandasColumn.string_column("title", non_nullable=True),
-        PandasColumn.string_column("description"),
-        PandasColumn.string_column("start", non_nullable=True),
-        PandasColumn.string_column("end", non_nullable=True),
-        PandasColumn.string_column("genre"),
-        PandasColumn.float_column("share", min_value=0.0, max_value=100.0, non_nullable=True),
-        PandasColumn.integer_column("avg_audience", min_value=0, non_nullable=True),
-        PandasColumn.integer_column("unique_viewers", min_value=0, non_nullable=True),
-        PandasColumn.string_column("target", non_nullable=True),
-        PandasColumn.string_column("region", non_nullable=True),
-        PandasColumn.string_column("source_file", non_nullable=True),
-        PandasColumn.string_column("source_sha256", non_nullable=True),
-    ],
-)
+# The records' columns, shown in the UI. (A dagster-pandas frame type used to validate the
+# output row by row; the records now live in SQL, not in an IO-managed output, and that
+# validation cost ~90 s on a year's 51k rows while the checks below cover the same rules.)
+RECORDS_SCHEMA = dg.TableSchema(columns=[
+    dg.TableColumn("broadcast_date", "string"), dg.TableColumn("channel", "string"),
+    dg.TableColumn("title", "string"), dg.TableColumn("description", "string"),
+    dg.TableColumn("start", "string"), dg.TableColumn("end", "string"),
+    dg.TableColumn("genre", "string"), dg.TableColumn("share", "float"),
+    dg.TableColumn("avg_audience", "int"), dg.TableColumn("unique_viewers", "int"),
+    dg.TableColumn("target", "string"), dg.TableColumn("region", "string"),
+    dg.TableColumn("extra", "json"), dg.TableColumn("source_file", "string"),
+    dg.TableColumn("source_sha256", "string"),
+])
+PREVIEW_COLUMNS = ("broadcast_date", "channel", "title", "start", "target", "region", "share",
+                   "avg_audience", "unique_viewers")
 
 CHECKS = {
     "required_fields_present": (integrity.missing_required, dg.AssetCheckSeverity.ERROR),
@@ -174,9 +167,12 @@ def _dates_text(dates: Sequence[str]) -> str:
     return shown if len(dates) <= 30 else f"{shown} and {len(dates) - 30} more"
 
 
-def records_frame(records: list[AudienceRecord]) -> pd.DataFrame:
-    frame = pd.DataFrame([r.to_dict() for r in records], columns=list(RECORD_FIELDS))
-    return frame.astype({"share": "float64", "avg_audience": "int64", "unique_viewers": "int64"})
+def preview(records: Sequence[AudienceRecord], n: int = 10) -> str:
+    """The `n` most watched records as a markdown table."""
+    top = heapq.nlargest(n, records, key=lambda r: r.unique_viewers)
+    frame = pd.DataFrame([{c: getattr(r, c) for c in PREVIEW_COLUMNS} for r in top],
+                         columns=list(PREVIEW_COLUMNS))
+    return str(frame.to_markdown(index=False))
 
 
 @dg.asset(
@@ -215,16 +211,13 @@ def audience_records(context: dg.AssetExecutionContext, database: DatabaseResour
             if d.sha256 not in parsed:  # a file covering several dates is parsed once
                 parsed[d.sha256] = parse_file(d.archived_path, delivered_as=d.file_name)
             records += [r for r in parsed[d.sha256].records if r.broadcast_date == date]
-    frame = records_frame(records)
-    typed = dg.check_dagster_type(AudienceRecordsFrame, frame)
     results = check_results(records)
     yield from results
     blocking = [r.check_name or "" for r in results
                 if not r.passed and r.severity == dg.AssetCheckSeverity.ERROR]
-    if blocking or not typed.success:
-        reasons = blocking + ([] if typed.success else [f"columns: {typed.description}"])
+    if blocking:
         raise dg.Failure(
-            f"Not published: {', '.join(reasons)} failed for {_dates_text(ready)}; the "
+            f"Not published: {', '.join(blocking)} failed for {_dates_text(ready)}; the "
             "previously published records are untouched (see the checks' examples).",
             allow_retries=False,
         )
@@ -232,28 +225,13 @@ def audience_records(context: dg.AssetExecutionContext, database: DatabaseResour
     yield dg.MaterializeResult(
         metadata={
             "dagster/row_count": stored,
+            "dagster/column_schema": RECORDS_SCHEMA,
             "dates": len(ready),
             "dates_without_programmes": _dates_text([d for d in dates if d not in ready]),
-            "channels": ", ".join(sorted(frame["channel"].unique())),
-            "targets": ", ".join(sorted(frame["target"].unique())),
-            "regions": ", ".join(sorted(frame["region"].unique())),
-            "preview": dg.MetadataValue.md(
-                frame.sort_values("unique_viewers", ascending=False)
-                .head(10)[
-                    [
-                        "broadcast_date",
-                        "channel",
-                        "title",
-                        "start",
-                        "target",
-                        "region",
-                        "share",
-                        "avg_audience",
-                        "unique_viewers",
-                    ]
-                ]
-                .to_markdown(index=False)
-            ),
+            "channels": ", ".join(sorted({r.channel for r in records})),
+            "targets": ", ".join(sorted({r.target for r in records})),
+            "regions": ", ".join(sorted({r.region for r in records})),
+            "preview": dg.MetadataValue.md(preview(records)),
         },
     )
 

@@ -97,7 +97,11 @@ def _workspace(tmp_path: Path, solr_url: str) -> tuple[dict[str, str], Path]:
         "AUDIENCE_HOT_FOLDER": str(tmp_path / "hot"),
         "AUDIENCE_ARCHIVE_DIR": str(tmp_path / "archive"),
         "AUDIENCE_QUARANTINE_DIR": str(tmp_path / "quarantine"),
-        "AUDIENCE_OUTPUT_DIR": str(tmp_path / "out"), "AUDIENCE_SETTLE_SECONDS": "0",
+        "AUDIENCE_OUTPUT_DIR": str(tmp_path / "out"),
+        # The daemon also runs hot_folder_sensor (RUNNING by default): files count as
+        # settled an hour after it first sees them, so it launches nothing here, while the
+        # runs take them at once (their mtime is a day old).
+        "AUDIENCE_SETTLE_SECONDS": "3600",
         "SOLR_URL": solr_url,
     })
     return env, workspace
@@ -110,8 +114,9 @@ def test_two_runs_of_one_date_requested_at_once_queue_and_equal_one_run(
     hot = Path(env["AUDIENCE_HOT_FOLDER"])
     hot.mkdir()
     files = sorted(SAMPLES.glob(f"programas_{date}_*"))
+    day_old = time.time() - 86_400
     for path in files:
-        shutil.copy(path, hot / path.name)
+        os.utime(shutil.copy(path, hot / path.name), (day_old, day_old))
     bin_dir = Path(sys.executable).parent
     launch = [str(bin_dir / "dagster"), "job", "launch", "-w", str(workspace),
               "-j", "ingestion_chain", "--tags", json.dumps({"dagster/partition": date})]
