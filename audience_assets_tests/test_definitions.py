@@ -43,3 +43,32 @@ def test_the_module_exposes_exactly_one_definitions_for_dagster_dev():
 
     found = [name for name, value in vars(module).items() if isinstance(value, dg.Definitions)]
     assert found == ["defs"]
+
+
+def test_the_ingestion_chain_backfills_a_range_in_one_run():
+    graph = defs.resolve_asset_graph()
+    for key in ("kantar_raw_file", "audience_records", "solr_audience_index"):
+        assert graph.get(dg.AssetKey(key)).backfill_policy == dg.BackfillPolicy.single_run(), key
+
+
+def test_each_days_analysis_follows_the_day_before():
+    graph = defs.resolve_asset_graph()
+    key = dg.AssetKey("relevant_broadcasts")
+    assert key in graph.get(key).parent_keys
+    mapping = graph.get_partition_mapping(key, key)
+    assert mapping == dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1)
+    upstream = mapping.get_upstream_mapped_partitions_result_for_partitions(
+        broadcast_days.subset_with_partition_keys(["2026-11-16"]), broadcast_days,
+        broadcast_days).partitions_subset
+    assert list(upstream.get_partition_keys()) == ["2026-11-15"]
+
+
+def test_the_instance_never_runs_two_runs_of_one_date_at_once(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    shutil.copy(Path(__file__).resolve().parents[1] / "dagster.yaml", tmp_path)
+    instance = dg.DagsterInstance.from_config(str(tmp_path))
+    limits = instance.get_concurrency_config().run_queue_config.tag_concurrency_limits
+    assert {"key": "dagster/partition", "value": {"applyLimitPerUniqueValue": True},
+            "limit": 1} in limits
