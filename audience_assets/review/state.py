@@ -310,13 +310,13 @@ def _plan_ranks(engine: sa.Engine, date: str) -> dict[str, int]:
         if _has_table(engine, PLAN_TABLE):
             table = sa.Table(PLAN_TABLE, sa.MetaData(), autoload_with=engine)
             if {"broadcast_date", "sheet_key", "rank"} <= set(table.c.keys()):
-                rows = conn.execute(sa.select(table.c.sheet_key, table.c["rank"])
-                                    .where(table.c.broadcast_date == date)).all()
-                if rows:
-                    return {str(k): int(r) for k, r in rows}
-        rows = conn.execute(sa.select(fact_sheets.c.sheet_key).where(
-            fact_sheets.c.broadcast_date == date).order_by(fact_sheets.c.id)).all()
-    return {str(k): i + 1 for i, (k,) in enumerate(rows)}
+                planned = conn.execute(sa.select(table.c.sheet_key, table.c["rank"])
+                                       .where(table.c.broadcast_date == date)).all()
+                if planned:
+                    return {str(k): int(r) for k, r in planned}
+        keys = conn.execute(sa.select(fact_sheets.c.sheet_key).where(
+            fact_sheets.c.broadcast_date == date).order_by(fact_sheets.c.id)).scalars().all()
+    return {str(k): i + 1 for i, k in enumerate(keys)}
 
 
 def load_day(engine: sa.Engine, date: str, network: str) -> list[ReviewItem]:
