@@ -7,8 +7,7 @@ from audience_assets.resources.database import DatabaseResource
 from audience_assets.review.assets import post_exports
 from audience_assets.review.state import approved_fingerprint, changed_dates
 
-exports_job = dg.define_asset_job("post_exports_job", selection=[post_exports],
-                                  partitions_def=broadcast_days)
+exports_job = dg.define_asset_job("post_exports_job", selection=[post_exports])
 
 
 @dg.sensor(

@@ -10,12 +10,13 @@ from audience_assets_tests.review.helpers import DAY, minutes_of, seed_day
 
 
 @pytest.fixture(scope="package")
-def day_data():
-    engine = make_engine("sqlite://")
+def day_data(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('report')}/audience.db"
+    engine = make_engine(url)
     sheets = seed_day(engine)
     records = load_records(engine, DAY)
     points = minutes_of(DAY)
     anomalies = analyse_minutes(points, records, load_analysis_config())
     report = build_report(DAY, records, sheets, points, anomalies)
-    return {"engine": engine, "sheets": sheets, "records": records, "points": points,
+    return {"url": url, "engine": engine, "sheets": sheets, "records": records, "points": points,
             "anomalies": anomalies, "report": report}

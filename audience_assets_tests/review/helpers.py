@@ -40,8 +40,8 @@ def seed_day(engine: sa.Engine, date: str = DAY, networks: tuple[str, ...] = ("x
     sheets = select_fact_sheets(day, SqlHistory(engine), config,
                                 golden_minutes(day, minutes, config))[:limit]
     replace_fact_sheets(engine, date, sheets)
-    for network in networks:
-        replace_drafts(engine, date, template_drafts(sheets, network))
+    # one call for every network: a re-run of one network must not touch the others
+    replace_drafts(engine, date, [d for n in networks for d in template_drafts(sheets, n)])
     return sheets
 
 
