@@ -25,6 +25,7 @@ from fastapi.staticfiles import StaticFiles
 
 from audience_assets.drafting.validation import format_share, format_viewers
 from audience_assets.drafting.validation.config import NETWORKS
+from audience_assets.ingestion.minutes import tv_clock
 from audience_assets.review import auth, exports, state
 from audience_assets.sql.engine import make_engine
 
@@ -76,6 +77,9 @@ def _templates() -> jinja2.Environment:
     env.filters["share"] = lambda v: format_share(float(v))
     env.filters["clock"] = lambda ts: (dt.datetime.fromtimestamp(ts).strftime("%d/%m %H:%M")
                                        if ts else "")
+    env.filters["tvclock"] = lambda sheet: (
+        tv_clock(sheet["start"], sheet["broadcast_date"])
+        if sheet.get("start") and sheet.get("broadcast_date") else sheet.get("start", ""))
     env.filters["evidence"] = lambda v: (v if isinstance(v, str)
                                          else json.dumps(v, ensure_ascii=False))
     # Only http(s) links reach an href: a javascript: URL in the data would run on click.

@@ -63,7 +63,9 @@
     post.dataset.version = String(result.version);
     post.className = post.className.replace(/status-\S+/, "status-" + result.status);
     part(post, "status").textContent = result.status_label || result.status;
-    part(post, "reviewer").textContent = result.reviewer || "";
+    const when = result.updated_at ? new Date(result.updated_at * 1000) : null;
+    part(post, "reviewer").textContent = (result.reviewer || "") + (when ?
+      " · " + when.toLocaleTimeString("es-ES", { hour: "2-digit", minute: "2-digit" }) : "");
     part(post, "conflict").hidden = true;
     document.getElementById("approved-count").textContent =
       String(document.querySelectorAll("article.post.status-approved").length);
