@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,10 @@ SESSION_COOKIE = "desk_session"
 LOGIN_CSRF_COOKIE = "desk_login_csrf"
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+# Failed sign-ins per name: past MAX_FAILURES within FAILURE_WINDOW_S the name is refused
+# until the window passes (argon2 already makes each guess slow; this bounds their number).
+MAX_FAILURES = 5
+FAILURE_WINDOW_S = 600.0
 NETWORK_LIMITS_UNIT = {"x": "caracteres ponderados", "bluesky": "grafemas",
                        "threads": "caracteres"}
 
@@ -96,6 +101,7 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
     settings = settings or DeskSettings.from_env()
     app = FastAPI(title="Mesa de revisión", docs_url=None, redoc_url=None, openapi_url=None)
     env = _templates()
+    failures: dict[str, list[float]] = {}
     app.mount("/static", StaticFiles(directory=str(PACKAGE / "static")), name="static")
 
     def engine() -> sa.Engine:
@@ -140,8 +146,15 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
             users = auth.load_users(settings.users_file)
         except auth.ReviewersFileError as exc:
             return login_page(f"Configuración de revisores no válida: {exc}", 500)
+        now = time.time()
+        recent = [t for t in failures.get(username, []) if now - t < FAILURE_WINDOW_S]
+        if len(recent) >= MAX_FAILURES:
+            failures[username] = recent
+            return login_page("Demasiados intentos fallidos: espera unos minutos.", 429)
         if not auth.verify(users, username, password):
+            failures[username] = [*recent, now]
             return login_page("Usuario o contraseña incorrectos.", 401)
+        failures.pop(username, None)
         token, _ = auth.open_session(engine(), username, settings.session_minutes * 60)
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict",

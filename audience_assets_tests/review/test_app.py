@@ -182,3 +182,15 @@ def test_reviewers_file_errors_are_one_clear_line(tmp_path: Path):
     path = auth.add_user("ana", PASSWORD, tmp_path / "ok.yaml")
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     assert PASSWORD not in path.read_text()
+
+
+def test_repeated_failed_sign_ins_lock_the_name_for_a_while(desk):
+    client = TestClient(create_app(desk))
+
+    def attempt(password: str) -> int:
+        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
+        return client.post("/login", data={"username": "luis", "password": password,
+                                           "csrf": token}, follow_redirects=False).status_code
+
+    assert [attempt("wrong password!") for _ in range(5)] == [401] * 5
+    assert attempt(PASSWORD) == 429  # even the right password, until the window passes
