@@ -116,25 +116,28 @@ def write_workbook(report: DailyReport, path: str | Path) -> Path:
         sheet = w.book.add_worksheet(minute_sheet_name(channel.channel, taken))
         sheet.write_string(0, 0, f"{channel.channel} · minuto a minuto · {report.date}",
                            w.title)
-        sheet.set_column(0, 2, 16)
-        sheet.set_column(4, 9, 16)
-        curve = [(clock, am, share) for clock, am, share in channel.curve]
-        w.table(sheet, 2, f"minutes_{index}", "Curva",
-                ("Minuto", "Audiencia media", "Cuota (%)"), curve)
+        sheet.set_column(0, 3, 14)
+        sheet.set_column(5, 10, 16)
         marks = [channel.golden, *channel.marks] if channel.golden else channel.marks
+        marked = {m.clock for m in marks}
+        # the marks' column repeats the audience at marked minutes only: a marker series
+        curve = [(clock, am, share, am if clock in marked else None)
+                 for clock, am, share in channel.curve]
+        w.table(sheet, 2, f"minutes_{index}", "Curva",
+                ("Minuto", "Audiencia media", "Cuota (%)", "Marcas"), curve)
         mark_start = 2
-        sheet.write_string(mark_start, 4, "Minuto de oro, picos y caídas", w.heading)
+        sheet.write_string(mark_start, 5, "Minuto de oro, picos y caídas", w.heading)
         headers = ("Tipo", "Minuto", "Programa", "Audiencia media", "Cuota (%)",
                    "Variación")
         for col, header in enumerate(headers):
-            sheet.write_string(mark_start + 1, 4 + col, header, w.heading)
+            sheet.write_string(mark_start + 1, 5 + col, header, w.heading)
         for i, m in enumerate(marks, start=mark_start + 2):
-            sheet.write_string(i, 4, KIND_LABELS.get(m.kind, m.kind))
-            sheet.write_string(i, 5, m.clock)
-            sheet.write_string(i, 6, m.title)
-            sheet.write_number(i, 7, m.avg_audience, w.thousands)
-            sheet.write_number(i, 8, m.share, w.share)
-            sheet.write_number(i, 9, m.relative)
+            sheet.write_string(i, 5, KIND_LABELS.get(m.kind, m.kind))
+            sheet.write_string(i, 6, m.clock)
+            sheet.write_string(i, 7, m.title)
+            sheet.write_number(i, 8, m.avg_audience, w.thousands)
+            sheet.write_number(i, 9, m.share, w.share)
+            sheet.write_number(i, 10, m.relative)
         if curve:
             chart = w.book.add_chart({"type": "line"})
             name = sheet.get_name()
@@ -142,10 +145,16 @@ def write_workbook(report: DailyReport, path: str | Path) -> Path:
                               "categories": [name, 4, 0, 3 + len(curve), 0],
                               "values": [name, 4, 1, 3 + len(curve), 1],
                               "line": {"width": 1.25}})
+            chart.add_series({"name": "Minuto de oro, picos y caídas",
+                              "categories": [name, 4, 0, 3 + len(curve), 0],
+                              "values": [name, 4, 3, 3 + len(curve), 3],
+                              "line": {"none": True},
+                              "marker": {"type": "circle", "size": 6}})
+            chart.show_blanks_as("gap")
             chart.set_title({"name": f"{channel.channel}: audiencia media por minuto"})
-            chart.set_legend({"none": True})
+            chart.set_legend({"position": "bottom"})
             chart.set_x_axis({"interval_unit": 60, "num_font": {"rotation": -45}})
-            sheet.insert_chart(mark_start + 4 + len(marks), 4, chart,
+            sheet.insert_chart(mark_start + 4 + len(marks), 5, chart,
                                {"x_scale": 2.0, "y_scale": 1.3})
     w.book.close()
     return path

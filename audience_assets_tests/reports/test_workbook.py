@@ -82,8 +82,10 @@ def test_minute_sheets_hold_the_curve_and_its_golden_minute(book, day_data):
         curve = table_rows(sheet, name)
         assert [(r["Minuto"], r["Audiencia media"]) for r in curve] == [
             (tv_clock(p.minute, DAY), p.avg_audience) for p in series]
-        assert sheet["E5"].value == "Minuto de oro"
-        assert sheet["H5"].value == max(p.avg_audience for p in series)
+        assert sheet["F5"].value == "Minuto de oro"
+        assert sheet["I5"].value == max(p.avg_audience for p in series)
+        marked = [r for r in curve if r["Marcas"] is not None]
+        assert marked and all(r["Marcas"] == r["Audiencia media"] for r in marked)
 
 
 def test_native_charts_exist(book):
