@@ -231,3 +231,28 @@ def test_a_hostile_title_is_shown_as_text(desk):
     title.scroll_into_view_if_needed()
     shot(page, "11-hostile-title")
     context.close()
+
+
+def test_an_invalid_text_is_approved_only_with_a_typed_reason(desk):
+    context, page = sign_in(desk["browser"], desk["url"], "luis")
+    page.goto(f"{desk['url']}/day/{DAY}/x")
+    target = post(page, POSTS)
+    box = target.locator('textarea[data-role="text"]')
+    broken = box.input_value() + " ¡Gran resultado!"
+    box.fill(broken)
+    target.locator('[data-role="violations"] li', has_text="style.exclamation").wait_for()
+    box.focus()
+    page.keyboard.press("Control+Enter")
+    reason = target.locator('input[data-role="reason"]')
+    reason.wait_for(state="visible")
+    assert page.evaluate("document.activeElement.dataset.role") == "reason"
+    reason.type("El cliente pide la exclamación en este post")
+    page.keyboard.press("Enter")
+    target.locator('[data-role="status"]', has_text="aprobado").wait_for()
+    shot(page, "12-approved-with-reason")
+    item = state.load_day(desk["engine"], DAY, "x")[POSTS - 1]
+    assert (item.status, item.text) == ("approved", broken)
+    assert item.override_reason == "El cliente pide la exclamación en este post"
+    assert state.history(desk["engine"], item.key)[-1]["override_reason"] == (
+        item.override_reason)
+    context.close()
