@@ -91,7 +91,7 @@ def test_filled_forms_give_the_expected_means_best_two_and_groups(built, tmp_pat
             statistics.stdev(expected * 3))
     assert per_model.loc["modelo-d:32b", "best_two_share"] == 1.0
     assert per_model.loc["modelo-a:7b", "best_two_share"] == 0.0
-    assert list(per_model.index)[0] == "modelo-d:32b"  # sorted by the overall score
+    assert per_model.index[0] == "modelo-d:32b"  # sorted by the overall score
     group = report.per_group
     assert group.loc[("medio", "modelo-b:14b"), "global_mean"] == 2
     assert group.loc[("alto", "modelo-b:14b"), "global_mean"] == 3
