@@ -318,30 +318,29 @@ def _cell(mean: float, sd: float, n: int) -> str:
     return f"{mean:.2f} ± {sd:.2f}" if n > 1 and not math.isnan(sd) else f"{mean:.2f}"
 
 
+def _criteria_row(r: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for cid, title, _ in CRITERIA:
+        row[title] = _cell(r[f"{cid}_mean"], r[f"{cid}_std"], int(r[f"{cid}_count"]))
+    row["n"] = int(r["global_count"])
+    row["entre las dos mejores"] = (f"{r['best_two_share']:.0%} "
+                                    f"({int(r['best_two'])}/{int(r['shown'])})")
+    return row
+
+
 def study_table(report: ScoreReport) -> pd.DataFrame:
     """The study's shape: a model per row; per criterion mean ± sd; n; chosen among
-    the best two."""
-    rows = []
-    for model, r in report.per_model.iterrows():
-        row: dict[str, Any] = {"modelo": model}
-        for cid, title, _ in CRITERIA:
-            row[title] = _cell(r[f"{cid}_mean"], r[f"{cid}_std"], int(r[f"{cid}_count"]))
-        row["n"] = int(r["global_count"])
-        row["entre las dos mejores"] = (f"{r['best_two_share']:.0%} "
-                                        f"({int(r['best_two'])}/{int(r['shown'])})")
-        rows.append(row)
-    return pd.DataFrame(rows)
+    the best two (chosen / shown)."""
+    return pd.DataFrame([{"modelo": model, **_criteria_row(r)}
+                         for model, r in report.per_model.iterrows()])
 
 
 def group_table(report: ScoreReport) -> pd.DataFrame:
-    """Per reviewer group (LLM knowledge): the global score and the best-two share."""
+    """The same per reviewer group (level of LLM knowledge), then model."""
     rows = []
     for index, r in report.per_group.iterrows():
         level, model = (str(v) for v in index)  # type: ignore[attr-defined]
-        rows.append({"nivel LLM": level, "modelo": model,
-                     "Global": _cell(r["global_mean"], r["global_std"], int(r["global_count"])),
-                     "n": int(r["global_count"]),
-                     "entre las dos mejores": f"{r['best_two_share']:.0%}"})
+        rows.append({"nivel LLM": level, "modelo": model, **_criteria_row(r)})
     order = {level: i for i, level in enumerate(LEVELS)}
     rows.sort(key=lambda x: (order.get(str(x["nivel LLM"]), 9), str(x["modelo"])))
     return pd.DataFrame(rows)

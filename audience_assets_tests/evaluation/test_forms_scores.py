@@ -15,6 +15,7 @@ from audience_assets.evaluation import forms as F
 from audience_assets.evaluation.scores import (
     FormError,
     aggregate,
+    group_table,
     read_forms,
     report_text,
     study_table,
@@ -99,6 +100,10 @@ def test_filled_forms_give_the_expected_means_best_two_and_groups(built, tmp_pat
     assert list(table.columns) == ["modelo", *(c[1] for c in F.CRITERIA), "n",
                                    "entre las dos mejores"]
     assert table.iloc[0]["Global"] == "5.00 ± 0.00"
+    groups = group_table(report).set_index(["nivel LLM", "modelo"])
+    assert list(groups.index.get_level_values(0).unique()) == ["bajo", "medio", "alto"]
+    assert groups.loc[("medio", "modelo-b:14b"), "Naturalidad"] == "2.00 ± 0.00"
+    assert groups.loc[("alto", "modelo-c:27b"), "n"] == 3
     assert "alfa de Krippendorff" in report_text(report)
     paths = write_report(report, tmp_path / "out")
     assert paths["chart"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
