@@ -122,3 +122,18 @@ def test_bad_objective_arguments_exit_2_before_any_request(args, message, capsys
     assert main(["evaluate", "objective", *args]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+def test_date_reads_the_days_fact_sheets_from_the_database(tmp_path, monkeypatch, capsys) -> None:
+    from audience_assets.analysis.store import replace_fact_sheets
+    from audience_assets.cli import main
+    from audience_assets.cli.evaluate import _sheets_of_date
+    from audience_assets.sql.engine import make_engine
+
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    replace_fact_sheets(make_engine(url), "2026-11-16", study_sheets()[:2])
+    monkeypatch.setenv("AUDIENCE_DB_URL", url)
+    assert [s.title for s in _sheets_of_date("2026-11-16")] == ["@basuraotesoro",
+                                                               "@laruletasuerte"]
+    assert main(["evaluate", "objective", "--models", "a:1b", "--date", "2026-11-17"]) == 2
+    assert "no fact sheets dated 2026-11-17" in capsys.readouterr().err
