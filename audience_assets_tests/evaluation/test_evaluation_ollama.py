@@ -30,7 +30,9 @@ from audience_assets_tests.fixtures.ollama import GEMMA_BASE, QWEN, OllamaServer
 
 pytestmark = pytest.mark.integration
 
-OPTIONS = {"temperature": 0, "seed": 42, "num_predict": 32, "num_ctx": 2048}
+# One thread: two threads of a runner wait on each other when other work shares the
+# two cores (CI, a busy machine), which costs far more than the second thread gains.
+OPTIONS = {"temperature": 0, "seed": 42, "num_predict": 32, "num_ctx": 2048, "num_thread": 1}
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +77,8 @@ def test_the_cli_prints_the_table_and_a_rerun_reproduces_the_drafts(
     sheets = tmp_path / "sheets.jsonl"
     sheets.write_text(json.dumps(study_sheets()[0].to_dict()) + "\n", encoding="utf-8")
     args = ["evaluate", "objective", "--models", QWEN, "--sheets", str(sheets),
-            "--attempts", "1", "--mode", "free", "--num-predict", "32", "--num-ctx", "2048"]
+            "--attempts", "1", "--mode", "free", "--num-predict", "32", "--num-ctx", "2048",
+            "--num-thread", "1"]
     assert main([*args, "--out", str(tmp_path / "a")]) == 0
     out = capsys.readouterr().out
     assert re.search(rf"\| {re.escape(QWEN)} +\| 1 +\|", out), out
@@ -107,7 +110,8 @@ def test_the_asset_shows_the_table_in_its_metadata(
     sheets.write_text(json.dumps(study_sheets()[4].to_dict()) + "\n", encoding="utf-8")
     result = dg.materialize(
         [model_evaluation],
-        resources={"llm": OllamaResource(host=ollama_server.host, num_predict=32, num_ctx=2048),
+        resources={"llm": OllamaResource(host=ollama_server.host, num_predict=32, num_ctx=2048,
+                                          num_thread=1),
                    "storage": StorageResource(output_dir=str(tmp_path / "out"))},
         run_config=dg.RunConfig(ops={"model_evaluation": ModelEvaluationConfig(
             models=[GEMMA_BASE], sheets_file=str(sheets), mode="free", max_attempts=1)}),
