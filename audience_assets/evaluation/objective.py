@@ -219,8 +219,8 @@ class ModelSummary:
         return {
             "model": self.model,
             "sheets": self.sheets,
-            "mean attempts": round(self.mean_attempts, 2),
-            "median attempts": self.median_attempts,
+            "mean attempts": f"{self.mean_attempts:.2f}",
+            "median attempts": f"{self.median_attempts:.1f}",
             "1st-attempt valid": f"{self.first_attempt_valid:.0%}",
             "never valid": f"{self.never_valid:.0%}",
             "s per valid post": ("∞" if self.seconds_per_valid is None
