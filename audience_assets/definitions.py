@@ -4,6 +4,7 @@ import dagster as dg
 
 from audience_assets.analysis.assets import audience_anomalies, minute_audience, relevant_broadcasts
 from audience_assets.drafting.assets import post_drafts
+from audience_assets.evaluation.assets import model_evaluation
 from audience_assets.indexing.assets import solr_audience_index
 from audience_assets.ingestion.assets import audience_records, kantar_raw_file
 from audience_assets.ingestion.sensors import hot_folder_sensor
@@ -52,6 +53,7 @@ defs = dg.Definitions(
         audience_anomalies,
         relevant_broadcasts,
         post_drafts,
+        model_evaluation,
         post_exports,
         daily_report,
     ],

@@ -3,12 +3,13 @@ chain alone (a day or a range in one run)."""
 
 import dagster as dg
 
-# Every asset is partitioned by broadcast date, so "all" is the day's whole chain.
-# Stages keep their own backfill policy: the ingestion chain backfills a range in one run,
-# the analysis and the LLM stage one date per run, in date order.
+# Every asset but the model evaluation (run on demand, not per day) is partitioned by
+# broadcast date, so "all" but that group is the day's whole chain. Stages keep their own
+# backfill policy: the ingestion chain backfills a range in one run, the analysis and the
+# LLM stage one date per run, in date order.
 daily_pipeline = dg.define_asset_job(
     "daily_pipeline",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("evaluation"),
     description="Every stage for one broadcast date, from the delivered files to the drafts.",
 )
 
