@@ -20,6 +20,7 @@ COMMANDS: tuple[str, ...] = (
     "audience_assets.cli.select",
     "audience_assets.cli.validate",
     "audience_assets.cli.draft",
+    "audience_assets.cli.images",
 )
 
 
