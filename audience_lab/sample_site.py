@@ -243,6 +243,27 @@ def default_pictures(show: Show) -> list[Picture]:
             for n in (1, 2, 3)]
 
 
+def _slug(title: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-")
+
+
+def grid_defaults() -> dict[str, list[Picture]]:
+    """Three default pictures for every other programme of the sample week's grid, so that
+    every post of the demo has at least its defaults."""
+    from audience_lab.samples import GRID, SPORTS_NIGHT
+
+    known = {s.title for s in SHOWS}
+    out = {}
+    for slot in (*GRID, SPORTS_NIGHT):
+        if slot.title in known or slot.title in out:
+            continue
+        rng = random.Random(f"default-{slot.title}")
+        out[slot.title] = [Picture(f"{_slug(slot.title)}-{n}.jpg", "default", "", 1200, 630,
+                                   text=f"{slot.title} {n}", seed=rng.getrandbits(32))
+                           for n in (1, 2, 3)]
+    return out
+
+
 # -- drawing ----------------------------------------------------------------------------
 def draw_picture(pic: Picture) -> Image.Image:
     rng = random.Random(pic.seed)
@@ -423,6 +444,10 @@ def build_site(root: str | Path, cases: tuple[Case, ...] = CASES,
     for show in SHOWS:
         for pic in default_pictures(show):
             _write_picture(root, pic, "defaults")
+    if demo:
+        for pictures in grid_defaults().values():
+            for pic in pictures:
+                _write_picture(root, pic, "defaults")
     (root / "robots.txt").write_text("User-agent: *\nDisallow: /privado/\n", encoding="utf-8")
     (root / "privado").mkdir(exist_ok=True)
     good = cases[0].articles[0].pictures[0] if cases else None
@@ -439,16 +464,23 @@ def build_site(root: str | Path, cases: tuple[Case, ...] = CASES,
 
 
 def write_sources(root: str | Path, base_url: str, path: str | Path,
-                  traps: bool = False, shows: tuple[Show, ...] = SHOWS) -> Path:
+                  traps: bool = False, shows: tuple[Show, ...] = SHOWS,
+                  demo: bool = False) -> Path:
     """An images.yaml for this site: one source per show, each channel's feed and sitemap,
-    three default pictures per show; loopback allowed (it is a local site)."""
+    three default pictures per show (under its handle and its title; with `demo`, also for
+    every other programme of the sample grid); loopback allowed (it is a local site)."""
     root, path = Path(root), Path(path)
     lines = ["# Written by audience_lab.sample_site for the local sample site.",
              "allow_private_addresses: true", "defaults:"]
+
+    def defaults_line(name: str, pictures: list[Picture]) -> str:
+        paths = ", ".join(str((root / "defaults" / p.name).resolve()) for p in pictures)
+        return f'  "{name}": [{paths}]'
     for show in shows:
-        pictures = ", ".join(str((root / "defaults" / p.name).resolve())
-                             for p in default_pictures(show))
-        lines.append(f'  "{show.handle}": [{pictures}]')
+        lines.append(defaults_line(show.handle, default_pictures(show)))
+        lines.append(defaults_line(show.title, default_pictures(show)))
+    if demo:
+        lines += [defaults_line(title, pics) for title, pics in grid_defaults().items()]
     lines.append("sources:")
     channels = []
     for show in shows:
@@ -565,7 +597,7 @@ def main(argv: list[str] | None = None) -> None:
     root = build_site(args.root)
     base = f"http://127.0.0.1:{args.port}"
     if args.sources:
-        write_sources(root, base, args.sources)
+        write_sources(root, base, args.sources, demo=True)
     if args.build_only:
         return
     server = SiteServer(root, args.port)

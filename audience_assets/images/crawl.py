@@ -158,9 +158,8 @@ def decode(body: bytes) -> Image.Image:
 
 def store(body: bytes, image: Image.Image, out_dir: Path) -> tuple[str, Path]:
     sha = hashlib.sha256(body).hexdigest()
-    folder = out_dir / "images"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{sha}.{FORMATS[str(image.format)]}"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{sha}.{FORMATS[str(image.format)]}"
     if not path.exists():
         path.write_bytes(body)
     return sha, path

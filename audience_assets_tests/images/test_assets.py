@@ -31,7 +31,7 @@ def test_candidates_for_every_pending_post(site: SiteServer, tmp_path: Path) -> 
     list(post_drafts(context=dg.build_asset_context(partition_key=DATE),
                      config=DraftingConfig(mode="template"), relevant_broadcasts=sheets,
                      llm=OllamaResource(host="http://127.0.0.1:9"), database=database))
-    sources = write_sources(site.root, site.url, tmp_path / "images.yaml", shows=SHOWS[:2])
+    sources = write_sources(site.root, site.url, tmp_path / "images.yaml", shows=SHOWS)
     results = image_candidates(
         context=dg.build_asset_context(partition_key=DATE),
         images=ImagesResource(sources_file=str(sources), delay_s=0.0, timeout_s=5.0),

@@ -44,6 +44,7 @@ def test_prints_ranked_candidates_as_json_lines(site: SiteServer, fast: Path,
     crawled = [line["score"] for line in lines if not line["default"]]
     assert crawled == sorted(crawled, reverse=True)
     assert (fast / "out" / "images" / f"{lines[0]['sha256']}.jpg").is_file()
+    assert (fast / "out" / "images" / "http-cache" / "index.json").is_file()
 
 
 def test_no_candidates_is_not_an_error(fast: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -93,7 +93,7 @@ def test_candidates_carry_page_date_words_and_stored_file(first_crawl) -> None: 
         "x", "bluesky", "threads"}
     for cand in result.candidates:
         path = Path(cand.path)
-        assert path.parent == out / "images" and path.stem == cand.sha256
+        assert path.parent == out and path.stem == cand.sha256
         assert path.is_file()
 
 
