@@ -15,7 +15,7 @@ The benchmark cases (`CASES`) are labelled by construction: each names the pictu
 reviewer picks (the broadcast's own picture that fits the post); the labels are frozen
 in benchmarks/images_labels.json.
 
-    python -m audience_lab.sample_site --root var/sample_site --port 8765
+    python -m audience_lab.sample_site --root var/sample_site --port 8766
 """
 
 from __future__ import annotations
@@ -590,7 +590,7 @@ def serve(root: str | Path, port: int = 0) -> tuple[SiteServer, threading.Thread
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", default="var/sample_site")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--sources", help="also write an images.yaml for the site here")
     parser.add_argument("--build-only", action="store_true")
     args = parser.parse_args(argv)

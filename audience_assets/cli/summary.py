@@ -57,7 +57,7 @@ def print_summary(database: Any, storage: Any, dates: list[str]) -> None:
         print("\n-- image candidates (top per post) --")
         for c in candidates:
             if c["rank"] == 1:
-                kind = "default" if c["is_default"] else f"score {c['score']:.2f}"
+                kind = "default" if c["default"] else f"score {c['score']:.2f}"
                 title = str(c["sheet_key"]).split("|")[3] if c["sheet_key"].count("|") >= 3 \
                     else c["sheet_key"]
                 print(f"[{c['broadcast_date']}] {title}: {c['image_url']} ({kind})")

@@ -21,7 +21,7 @@ from audience_assets.images.posts import post_from_sheet
 from audience_assets.images.rank import Ranked, choose_ranker
 from audience_assets.images.search import index_candidates
 from audience_assets.images.sources import SourcesError
-from audience_assets.images.store import contact_sheet, replace_candidates, rows_for
+from audience_assets.images.store import contact_sheet, for_network, replace_candidates, rows_for
 from audience_assets.partitions import broadcast_days
 from audience_assets.resources.analysis import AnalysisResource
 from audience_assets.resources.database import DatabaseResource
@@ -64,32 +64,39 @@ def image_candidates(
     except AnalysisConfigError:
         config = None
     drafts = [d for d in load_drafts(database.engine(), date) if d["status"] == REVIEW_PENDING]
-    sheets = {d["sheet_key"]: (d["fact_sheet"], d["text"]) for d in drafts}
+    sheets: dict[str, tuple[dict[str, Any], str, list[str]]] = {}
+    for d in drafts:  # one crawl per fact sheet, one ranked list per network
+        _sheet, _text, networks = sheets.setdefault(d["sheet_key"],
+                                                    (d["fact_sheet"], d["text"], []))
+        networks.append(d["network"])
     out = storage.path("output_dir") / "images"
     base = images.fetch_settings()
     fetcher = Fetcher(sources.hosts, out / "http-cache", FetchSettings(
         base.user_agent, base.delay_s, base.timeout_s, base.max_bytes,
         sources.allow_private_addresses))
     ranker, ranker_note = choose_ranker(images.vision_model, images.ollama_host)
-    context.log.info(f"{len(sheets)} pending posts; ranker: {ranker_note}")
+    context.log.info(f"{len(drafts)} pending posts; ranker: {ranker_note}")
 
     rows: list[dict[str, Any]] = []
     per_sheet = []
     top: list[dict[str, Any]] = []
-    for key, (sheet, text) in sheets.items():
+    for key, (sheet, text, networks) in sheets.items():
         post = post_from_sheet(sheet, date, text, config)
         ranked, result = find_candidates(post, sources, fetcher, out, ranker,
                                          images.crawl_settings())
-        sheet_rows = rows_for(date, key, ranked, ranker.name)
-        rows += sheet_rows
-        per_sheet.append((sheet, sheet_rows, _words(ranked)))
-        first = sheet_rows[0] if sheet_rows else None
-        top.append({"post": sheet.get("title", key), "candidates": len(sheet_rows),
-                    "crawled": sum(1 for r in sheet_rows if not r["is_default"]),
-                    "rejected": len(result.rejected),
-                    "top": (first["image_url"] if first else "none"),
-                    "score": first["score"] if first else 0.0})
-        context.log.info(f"{sheet.get('title', key)}: {len(sheet_rows)} candidates "
+        for network in networks:
+            sheet_rows = rows_for(date, key, network, for_network(ranked, network),
+                                  ranker.name)
+            rows += sheet_rows
+            first = sheet_rows[0] if sheet_rows else None
+            top.append({"post": sheet.get("title", key), "network": network,
+                        "candidates": len(sheet_rows),
+                        "crawled": sum(1 for r in sheet_rows if not r["default"]),
+                        "rejected": len(result.rejected),
+                        "top": (first["image_url"] if first else "none"),
+                        "score": first["score"] if first else 0.0})
+        per_sheet.append((sheet, rows_for(date, key, "", ranked, ranker.name), _words(ranked)))
+        context.log.info(f"{sheet.get('title', key)}: {len(ranked)} candidates "
                          f"({len(result.rejected)} pictures or pages left out)")
     replace_candidates(database.engine(), date, rows)
 
@@ -101,13 +108,13 @@ def image_candidates(
         solr_note = f"not indexed: {exc}"[:300]
         context.log.warning(f"image candidates not indexed in Solr: {exc}")
 
-    labelled = {f"{s.get('title', k)} · {s.get('channel', '')}": [r for r in rows
-                if r["sheet_key"] == k] for k, (s, _t) in sheets.items()}
+    labelled = {f"{s.get('title', k)} · {s.get('channel', '')}": candidates
+                for (s, candidates, _w), k in zip(per_sheet, sheets, strict=True)}
     sheet_png = contact_sheet(labelled, out / "contact-sheets" / f"{date}.png")
     downloads = fetcher.downloaded()
     yield dg.Output(rows, metadata={
         "dagster/row_count": len(rows),
-        "posts": len(sheets),
+        "posts": len(drafts),
         "top_candidates": dg.MetadataValue.md(
             pd.DataFrame(top).to_markdown(index=False) if top else "no pending posts"),
         "contact_sheet": dg.MetadataValue.path(str(Path(sheet_png).resolve())),
@@ -118,4 +125,4 @@ def image_candidates(
         "solr": solr_note,
         "sources_file": str(sources.path),
     })
-    yield from check_results(sheets, rows, sources)
+    yield from check_results([(d["sheet_key"], d["network"]) for d in drafts], rows, sources)

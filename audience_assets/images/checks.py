@@ -38,21 +38,22 @@ def _result(name: str, problems: Sequence[str], checked: int, what: str) -> dg.A
         metadata={"checked": checked, "failing": len(problems)})
 
 
-def check_results(pending_keys: Iterable[str], rows: Sequence[Mapping[str, Any]],
+def check_results(pending: Iterable[tuple[str, str]], rows: Sequence[Mapping[str, Any]],
                   sources: ImageSources) -> list[dg.AssetCheckResult]:
-    pending = sorted(set(pending_keys))
-    covered = {r["sheet_key"] for r in rows}
-    missing = [k for k in pending if k not in covered]
+    """`pending`: (sheet_key, network) of the drafts awaiting review."""
+    wanted = sorted(set(pending))
+    covered = {(r["sheet_key"], r["network"]) for r in rows}
+    missing = [f"{k} ({n})" for k, n in wanted if (k, n) not in covered]
     broken = []
     for path in sorted({r["path"] for r in rows}):
         try:
             decode(Path(path).read_bytes())
         except (OSError, ValueError) as exc:
             broken.append(f"{path}: {exc}")
-    crawled = [r for r in rows if not r["is_default"]]
+    crawled = [r for r in rows if not r["default"]]
     foreign = [r["image_url"] for r in crawled if host_of(r["image_url"]) not in sources.hosts]
     return [
-        _result(EVERY_POST, missing, len(pending), "pending posts with a candidate"),
+        _result(EVERY_POST, missing, len(wanted), "pending posts with a candidate"),
         _result(FILES_DECODE, broken, len({r["path"] for r in rows}), "stored files"),
         _result(KNOWN_HOSTS, foreign, len(crawled), "crawled candidates from source hosts"),
     ]

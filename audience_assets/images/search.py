@@ -33,7 +33,7 @@ def record_id(client: pysolr.Solr, sheet: Mapping[str, Any], date: str) -> str |
 
 def image_fields(rows: Sequence[Mapping[str, Any]], words: Sequence[str] = ()
                  ) -> dict[str, Any]:
-    crawled = [r for r in rows if not r["is_default"]]
+    crawled = [r for r in rows if not r["default"]]
     words = [w for w in words if w]
     return {
         "image_top_url": rows[0]["image_url"] if rows else "",
@@ -43,7 +43,7 @@ def image_fields(rows: Sequence[Mapping[str, Any]], words: Sequence[str] = ()
         "image_text": list(words) or [""],
         "image_candidates": json.dumps(
             [{k: r[k] for k in ("rank", "score", "image_url", "page_url", "published", "width",
-                                "height", "sha256", "is_default")} for r in rows],
+                                "height", "sha256", "default")} for r in rows],
             ensure_ascii=False),
     }
 

@@ -19,17 +19,23 @@ THUMB = (240, 126)
 PER_ROW = 4   # pictures per post on the contact sheet
 
 
-def rows_for(date: str, sheet_key: str, ranked: Sequence[Ranked], ranker: str
+def for_network(ranked: Sequence[Ranked], network: str) -> list[Ranked]:
+    """The candidates whose shape the network's card shows (defaults always), re-ranked."""
+    kept = [r for r in ranked if r.candidate.default or network in r.candidate.networks]
+    return [Ranked(r.candidate, i + 1, r.score, r.reasons) for i, r in enumerate(kept)]
+
+
+def rows_for(date: str, sheet_key: str, network: str, ranked: Sequence[Ranked], ranker: str
              ) -> list[dict[str, Any]]:
     now = time.time()
     return [{
-        "broadcast_date": date, "sheet_key": sheet_key, "rank": r.rank,
+        "broadcast_date": date, "sheet_key": sheet_key, "network": network, "rank": r.rank,
         "score": round(r.score, 4), "reasons": json.dumps(list(r.reasons), ensure_ascii=False),
         "image_url": r.candidate.image_url, "page_url": r.candidate.page_url,
         "published": r.candidate.published, "width": r.candidate.width,
         "height": r.candidate.height, "sha256": r.candidate.sha256,
         "phash": r.candidate.phash, "path": r.candidate.path,
-        "credit": r.candidate.credit[:512], "is_default": r.candidate.default,
+        "credit": r.candidate.credit[:512], "default": r.candidate.default,
         "ranker": ranker, "created_at": now,
     } for r in ranked]
 
@@ -46,7 +52,7 @@ def replace_candidates(engine: sa.Engine, date: str, rows: Sequence[Mapping[str,
 def load_candidates(engine: sa.Engine, date: str) -> list[dict[str, Any]]:
     c = image_candidates.c
     query = (sa.select(image_candidates).where(c.broadcast_date == date)
-             .order_by(c.sheet_key, c.rank))
+             .order_by(c.sheet_key, c.network, c["rank"]))
     with engine.connect() as conn:
         rows = [dict(r._mapping) for r in conn.execute(query)]
     for row in rows:
@@ -74,7 +80,7 @@ def contact_sheet(per_post: Mapping[str, Sequence[Mapping[str, Any]]], path: Pat
                 sheet.paste(thumb, (x, y))
             except OSError:
                 draw.rectangle((x, y, x + THUMB[0], y + THUMB[1]), outline=(200, 0, 0))
-            tag = "default" if cand["is_default"] else f"{cand['score']:.2f}"
+            tag = "default" if cand["default"] else f"{cand['score']:.2f}"
             draw.text((x, y + THUMB[1] + 2), f"#{cand['rank']} {tag}", fill=(0, 0, 0),
                       font=font)
     path.parent.mkdir(parents=True, exist_ok=True)

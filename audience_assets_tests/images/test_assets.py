@@ -51,11 +51,11 @@ def test_candidates_for_every_pending_post(site: SiteServer, tmp_path: Path) -> 
         by_sheet.setdefault(row["sheet_key"], []).append(row)
     assert len(by_sheet) == 3
     ruleta = next(v for k, v in by_sheet.items() if "@laruletasuerte" in k)
-    assert ruleta[0]["image_url"].endswith(CASES[0].best) and not ruleta[0]["is_default"]
-    assert [r["is_default"] for r in ruleta[-3:]] == [True, True, True]
+    assert ruleta[0]["image_url"].endswith(CASES[0].best) and not ruleta[0]["default"]
+    assert [r["default"] for r in ruleta[-3:]] == [True, True, True]
     # A programme without pictures in its window still gets its three defaults.
     basura = next(v for k, v in by_sheet.items() if "@basuraotesoro" in k)
-    assert len(basura) == 3 and all(r["is_default"] for r in basura)
+    assert len(basura) == 3 and all(r["default"] for r in basura)
 
     meta = output.metadata
     assert meta["posts"].value == 3 and meta["dagster/row_count"].value == len(rows)

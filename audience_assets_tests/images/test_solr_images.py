@@ -24,7 +24,7 @@ SHEET = {"title": "@laruletasuerte", "channel": "@antena3com", "channel_code": "
 def _row(rank: int, url: str, default: bool = False) -> dict:
     return {"rank": rank, "score": 1.0 / rank, "image_url": url, "page_url": "http://s/p",
             "published": "2026-01-12", "width": 1200, "height": 630, "sha256": f"{rank:064d}",
-            "is_default": default, "credit": ""}
+            "default": default, "credit": ""}
 
 
 @pytest.mark.integration
