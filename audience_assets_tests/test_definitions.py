@@ -12,6 +12,7 @@ EXPECTED_PARENTS = {
     "minute_audience": {"kantar_raw_file"},
     "audience_anomalies": {"minute_audience", "audience_records"},
     "relevant_broadcasts": {"audience_records", "solr_audience_index", "audience_anomalies"},
+    "image_candidates": {"post_drafts"},
 }
 
 
