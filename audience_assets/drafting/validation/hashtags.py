@@ -7,8 +7,8 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from .context import Post, without_stopwords
-from .model import Violation
 from .lexicon import best_accented, zipf
+from .model import Violation
 from .text import fold, fold_word, split_hashtag
 
 

@@ -21,14 +21,18 @@ from .text import MASK, find_phrases, fold
 
 _PARTICIPLE = r"\w+(?:ado|ada|ados|adas|ido|ida|idos|idas|to|cho|so)"
 _WORD_RE = re.compile(r"[^\W\d_]+")
-_DETERMINERS = frozenset(
-    "el la los las lo un una unos unas su sus mi tu este esta estos estas ese esa esos esas "
-    "aquel aquella cada otro otra otros otras todo toda todos todas mucho mucha poco poca "
-    "de del al a en con por para sin sobre entre tras hasta desde hacia según muy más tan "
-    "menos cuya cuyo nuestra nuestro".split())
+_DETERMINERS = frozenset([
+    "el", "la", "los", "las", "lo", "un", "una", "unos", "unas", "su", "sus", "mi", "tu",
+    "este", "esta", "estos", "estas", "ese", "esa", "esos", "esas", "aquel", "aquella",
+    "cada", "otro", "otra", "otros", "otras", "todo", "toda", "todos", "todas", "mucho",
+    "mucha", "poco", "poca", "de", "del", "al", "a", "en", "con", "por", "para", "sin",
+    "sobre", "entre", "tras", "hasta", "desde", "hacia", "según", "muy", "más", "tan",
+    "menos", "cuya", "cuyo", "nuestra", "nuestro",
+])
 _CLITICS = frozenset({"se", "le", "les"})
-_LINKS = frozenset({"que", "y", "e", "ni", "también", "ya", "aún", "todavía", "no", "solo",
-                    "sólo", "hoy"})
+_LINKS = frozenset([
+    "que", "y", "e", "ni", "también", "ya", "aún", "todavía", "no", "solo", "sólo", "hoy",
+])
 
 
 def check(post: Post) -> list[Violation]:
