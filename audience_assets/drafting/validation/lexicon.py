@@ -114,3 +114,12 @@ def present_of(word: str) -> str | None:
                     return infinitive
         break  # 'an' before 'a': the first matching ending decides
     return None
+
+
+def warm_up() -> None:
+    """Load every lexicon now (about 2 s) rather than inside the first post checked."""
+    zipf("de", "es")
+    zipf("the", "en")
+    lemma("marca")
+    is_known_lemma("marcar")
+    _spellchecker()
