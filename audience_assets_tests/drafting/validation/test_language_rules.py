@@ -102,3 +102,17 @@ def test_frozen_post_gets_its_labelled_rules(sample):
     result = validate(sample.text, sample.sheet, sample.network)
     want = KNOWN_DIFFERENCES.get(sample.id, sample.expected)
     assert result.rules == want, [(v.rule, v.message) for v in result.violations]
+
+
+def test_a_bad_tone_pattern_stops_loading_with_the_file_named(tmp_path):
+    import shutil
+
+    from audience_assets.drafting.validation import ValidatorConfigError, load_config
+    from audience_assets.drafting.validation.config import DEFAULT_DIR
+
+    shutil.copytree(DEFAULT_DIR, tmp_path / "cfg")
+    tone = tmp_path / "cfg" / "tone.yaml"
+    tone.write_text(tone.read_text(encoding="utf-8").replace(
+        "regex: '¿[^?\\n]*\\?'", "regex: '¿[^?\\n*\\?'"), encoding="utf-8")
+    with pytest.raises(ValidatorConfigError, match=r"tone\.yaml.*regular expression"):
+        load_config(tmp_path / "cfg")
