@@ -7,6 +7,7 @@ phrase stops with a message that names the file and the entry.
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,16 @@ class Settings(_Strict):
     # Unlabelled numbers below this are not taken as audience figures ("13 a 24 años").
     min_unlabelled_figure: int = Field(ge=0)
     naive: NaiveBounds
+    # style.spelling: a word rarer than this in Spanish (wordfreq Zipf scale) and not
+    # in the dictionary is unknown; an accented spelling this much more frequent wins.
+    spelling_min_zipf: float = Field(default=1.5, ge=0)
+    spelling_accent_margin: float = Field(default=1.0, ge=0)
+    # hashtags.language: an English word is this frequent in English and this much
+    # more frequent there than in Spanish.
+    english_min_zipf: float = Field(default=3.0, ge=0)
+    english_margin: float = Field(default=0.8, ge=0)
+    # hashtags.spelling: rapidfuzz OSA similarity above which a near name is a typo.
+    name_similarity: float = Field(default=0.85, gt=0, le=1)
 
 
 class Words(_Strict):
@@ -73,6 +84,8 @@ class Words(_Strict):
     unique_viewers_labels: list[str]
     avg_audience_labels: list[str]
     share_labels: list[str]
+    # style.spelling: words the spelling check accepts as written.
+    spelling_allowed: list[str] = []
 
     _check = field_validator(
         "banned", "promotional", "comparison", "context", "time_reference", "present_tense",
@@ -104,6 +117,43 @@ class Events(_Strict):
     regions: list[Region]
     # Claims in hashtags: folded stems searched inside each hashtag.
     hashtag_claim_stems: dict[str, list[str]]
+
+
+class TonePattern(_Strict):
+    id: str
+    regex: str
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        return _compiled(self.regex)
+
+
+class ToneCategory(_Strict):
+    id: str
+    name: str
+    lexicon: list[str] = []
+    patterns: list[TonePattern] = []
+
+    _check = field_validator("lexicon")(_phrases)
+
+
+class Tone(_Strict):
+    version: int
+    categories: list[ToneCategory]
+
+
+@lru_cache(maxsize=1024)
+def _compiled(regex: str) -> re.Pattern[str]:
+    return re.compile(regex)
 
 
 class Hashtags(_Strict):
@@ -165,6 +215,7 @@ class ValidatorConfig(_Strict):
     hashtags: Hashtags
     emojis: Emojis
     names: Names
+    tone: Tone
 
 
 _FILES: dict[str, type[_Strict]] = {
@@ -174,6 +225,7 @@ _FILES: dict[str, type[_Strict]] = {
     "hashtags": Hashtags,
     "emojis": Emojis,
     "names": Names,
+    "tone": Tone,
 }
 
 

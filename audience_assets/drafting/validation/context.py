@@ -197,6 +197,11 @@ class Post:
         return fold(mask_spans(self.text, [*self.fact_spans, *self._token_spans(emojis_too=True)]))
 
     @cached_property
+    def claim_raw(self) -> str:
+        """claim_text before folding: morphology and spelling need case and accents."""
+        return mask_spans(self.text, [*self.fact_spans, *self._token_spans(emojis_too=True)])
+
+    @cached_property
     def hashtag_words(self) -> str:
         return " ".join(" ".join(split_hashtag(h.body)) for h in self.hashtags)
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 from .context import Post, without_stopwords
+from .lexicon import best_accented, zipf
 from .model import Violation
 from .text import fold, fold_word, split_hashtag
 
@@ -22,29 +25,57 @@ def check(post: Post) -> list[Violation]:
         forms = {fold_word(tag.body), without_stopwords(split_hashtag(tag.body))}
         if forms & names:
             continue  # the programme's or channel's own name, whatever its language
-        english = _english_words(post, tag.body)
+        meant = _misspelled(forms, names, post.config.settings.name_similarity)
+        if meant:
+            # A misspelled name is one defect: its words are not judged by language.
+            found.append(Violation(
+                "hashtags.spelling",
+                f"{tag.text}: parece el nombre «{meant}» mal escrito.", tag.span))
+            continue
+        english = _english_words(post, tag.body, names)
         if english:
             found.append(Violation(
                 "hashtags.language",
                 f"{tag.text}: hashtag en inglés ({', '.join(english)}); los hashtags van en "
                 "español.", tag.span))
-        meant = _misspelled(forms, names)
-        if meant:
-            found.append(Violation(
-                "hashtags.spelling",
-                f"{tag.text}: parece el nombre «{meant}» mal escrito.", tag.span))
     return found
 
 
-def _english_words(post: Post, body: str) -> list[str]:
-    lists = post.config.hashtags
+def _english_words(post: Post, body: str, names: set[str]) -> list[str]:
+    """English words of a hashtag, judged word by word on wordfreq's frequencies.
+
+    A word is English when English uses it far more than Spanish does (its accented
+    Spanish spelling counted: 'television' is 'televisión'); words the client lists
+    as fine in Spanish ('final', 'reality') and the fact sheet's own words ('First
+    Dates') are never English. hashtags.yaml:english still adds words by hand.
+    """
+    lists, settings = post.config.hashtags, post.config.settings
     english, neutral = set(lists.english), set(lists.both) | set(lists.spanish)
-    # English words of the fact sheet itself ("First Dates", "The Floor") are names.
     neutral |= {fold(w) for w in post.facts.search_text.split()}
+    # Words of a name the hashtag contains are the name ('#MasterChefEspaña').
+    folded = fold_word(body)
+    inside = [n for n in names if len(n) >= 5 and n in folded]
+    neutral |= {w for w in (fold(x) for x in split_hashtag(body)) if any(w in n for n in inside)}
     words = [fold(w) for w in split_hashtag(body)]
     if len(words) == 1 and words[0] not in english | neutral:
         words = list(_segment(words[0], frozenset(english | neutral)))
-    return [w for w in words if w in english and w not in neutral]
+    found = []
+    for word in words:
+        if word in neutral or len(word) < 3 or word.isdigit():
+            continue
+        if word in english or _more_english(word, settings.english_min_zipf,
+                                            settings.english_margin):
+            found.append(word)
+    return found
+
+
+def _more_english(word: str, min_zipf: float, margin: float) -> bool:
+    en = zipf(word, "en")
+    if en < min_zipf:
+        return False
+    accented = best_accented(word)
+    es = max(zipf(word, "es"), accented[1] if accented else 0.0)
+    return en - es >= margin
 
 
 @lru_cache(maxsize=2048)
@@ -62,45 +93,17 @@ def _segment(blob: str, vocabulary: frozenset[str]) -> tuple[str, ...]:
     return best[len(blob)] or (blob,)
 
 
-def _misspelled(forms: set[str], names: set[str]) -> str | None:
+def _misspelled(forms: set[str], names: set[str], similarity: float) -> str | None:
+    """The name a hashtag misspells: rapidfuzz's OSA distance (a swap of two letters is one
+    edit) over the folded forms, close in length so that a shortened or fuller name
+    ('#LaRuleta', '#LaRuletaDeLaSuerte') is not a typo."""
     candidates = sorted(n for n in names if len(n) >= 5)
-    for form in forms:
+    for form in sorted(forms):
         if len(form) < 5:
             continue
         for name in candidates:
-            if 1 <= _distance(form, name) <= (1 if len(name) < 8 else 2):
-                return name
-    for form in forms:
-        if len(form) < 5 or any(_is_subsequence(n, form) for n in candidates):
-            continue  # a fuller spelling of a name (#LaRuletaDeLaSuerte for laruletasuerte)
-        for name in candidates:
-            if len(name) >= 8 and len(form) >= len(name) and 1 <= len(name) - _lcs(form, name) <= 2:
+            if abs(len(form) - len(name)) > 2:
+                continue
+            if OSA.normalized_similarity(form, name) >= similarity and OSA.distance(form, name):
                 return name
     return None
-
-
-def _is_subsequence(needle: str, hay: str) -> bool:
-    it = iter(hay)
-    return all(ch in it for ch in needle)
-
-
-def _distance(a: str, b: str) -> int:
-    if abs(len(a) - len(b)) > 3:
-        return 99
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
-def _lcs(a: str, b: str) -> int:
-    prev = [0] * (len(b) + 1)
-    for ca in a:
-        cur = [0]
-        for j, cb in enumerate(b, 1):
-            cur.append(prev[j - 1] + 1 if ca == cb else max(prev[j], cur[j - 1]))
-        prev = cur
-    return prev[-1]

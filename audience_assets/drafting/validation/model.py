@@ -28,6 +28,7 @@ RULE_IDS: tuple[str, ...] = (
     "emojis.offtopic",
     "length.limit",
     "words.banned",
+    "style.spelling",
 )
 
 Span = tuple[int, int]

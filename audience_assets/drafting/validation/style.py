@@ -12,7 +12,6 @@ from .context import Post
 from .model import Violation
 from .text import MASK, find_phrases, fold, mask_spans
 
-_PARTICIPLE = r"\w+(?:ado|ada|ados|adas|ido|ida|idos|idas|to|cho|so)"
 # A clock time may end a sentence ("a las 21:15."), but "21.150" is a figure.
 _CLOCK_RE = re.compile(r"(?<![\w.,])(?:[01]?\d|2[0-9])[:.h][0-5]\d(?:\s?h)?(?![\w%]|[.,]\d)"
                        r"|(?<![\w.,])\d{1,2}\s?h(?!\w)")
@@ -31,7 +30,6 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 
 def check(post: Post) -> list[Violation]:
     found: list[Violation] = []
-    found.extend(_tense(post))
     found.extend(_exclamation(post))
     found.extend(_phrase_rule(post, "style.promotional", post.config.words.promotional,
                               "lenguaje promocional o valorativo; el texto debe ser neutro"))
@@ -41,26 +39,6 @@ def check(post: Post) -> list[Violation]:
                               "contexto que no está en los datos (presentadores, resultado...)"))
     found.extend(_time_reference(post))
     found.extend(_markup(post))
-    return found
-
-
-def _tense(post: Post) -> list[Violation]:
-    words = post.config.words
-    aux = "|".join(re.escape(fold(a)) for a in words.compound_auxiliaries)
-    compound = re.compile(rf"(?<!\w)(?:{aux})\s+(?:(?:se|lo|la|le|les|los|las)\s+)?"
-                          rf"{_PARTICIPLE}(?!\w)")
-    found = []
-    # Tense reads the event too: "es lo más visto del día" is the writer's present tense.
-    for m in compound.finditer(post.claim_text):
-        found.append(Violation(
-            "style.tense",
-            f"«{post.text[m.start():m.end()]}»: pretérito perfecto compuesto; use el pasado "
-            "simple (consiguió, logró, reunió).", m.span()))
-    for _, span in find_phrases(post.claim_text, words.present_tense):
-        found.append(Violation(
-            "style.tense",
-            f"«{post.text[span[0]:span[1]]}»: presente para un resultado; use el pasado simple.",
-            span))
     return found
 
 

@@ -31,6 +31,7 @@ _PICTO_RE = regex.compile(r"\p{Extended_Pictographic}|\p{Regional_Indicator}|\u2
 _EMOJI_VARIANTS_RE = regex.compile(r"[\ufe0e\ufe0f\U0001F3FB-\U0001F3FF]")
 
 
+@lru_cache(maxsize=8192)
 def fold_char(ch: str) -> str:
     decomposed = unicodedata.normalize("NFD", ch)
     base = decomposed[0] if decomposed else ch
@@ -38,6 +39,7 @@ def fold_char(ch: str) -> str:
     return lowered[0] if lowered else base
 
 
+@lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """Lower case without accents, same length as `text` (ñ -> n, Á -> a)."""
     return "".join(fold_char(ch) for ch in text)
@@ -140,7 +142,17 @@ def phrase_regex(phrase: str) -> re.Pattern[str]:
     return re.compile(left + body + right)
 
 
+@lru_cache(maxsize=256)
+def _any_phrase(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{phrase_regex(p).pattern})" for p in phrases))
+
+
 def find_phrases(folded: str, phrases: Iterable[str]) -> list[tuple[str, Span]]:
+    phrases = tuple(phrases)
+    # One combined search first: most lists have no hit in a post, and one regex
+    # over the text is far cheaper than one per phrase.
+    if not phrases or (len(phrases) > 8 and not _any_phrase(phrases).search(folded)):
+        return []
     hits = []
     for phrase in phrases:
         for m in phrase_regex(phrase).finditer(folded):

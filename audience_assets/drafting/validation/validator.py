@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import data, emojis, event, hashtags, length, style, words
+from . import data, emojis, event, hashtags, length, spelling, style, tense, tone, words
 from .config import NETWORKS, ValidatorConfig, load_config
 from .context import Facts, Post
 from .model import ValidationResult, Violation
@@ -14,6 +14,9 @@ RULE_FAMILIES: tuple[Callable[[Post], list[Violation]], ...] = (
     data.check,
     event.check,
     style.check,
+    tense.check,
+    tone.check,
+    spelling.check,
     hashtags.check,
     emojis.check,
     length.check,
