@@ -37,7 +37,7 @@ def test_the_sample_week_has_every_kind_of_event(week_sheets):
     assert any(e.startswith("Minuto de oro") for e in events)
     assert any(e.startswith("Máximo histórico") for e in events)
     assert "Lo más visto del día" in events
-    assert any(e.endswith("por jóvenes") for e in events)
+    assert any(e.endswith("entre los jóvenes") for e in events)
 
 
 @pytest.mark.parametrize("network", ["x", "bluesky", "threads"])

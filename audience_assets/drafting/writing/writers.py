@@ -30,7 +30,7 @@ from audience_assets.drafting.writing.prompts import (
 )
 from audience_assets.records import FactSheet
 
-WRITER_NAMES = ("free", "guided", "template")
+WRITER_NAMES = ("natural", "free", "guided", "template")
 
 EMOJI_RE = regex.compile(r"\p{Extended_Pictographic}")
 
@@ -51,6 +51,8 @@ class WriterOutput:
     # Problems the writer found itself (unusable JSON, placeholders wrong): the
     # attempt failed before any validation.
     problems: tuple[str, ...] = ()
+    # The model's wording with placeholders, where the writer has one.
+    wording: str = ""
 
 
 class Writer(Protocol):
@@ -263,4 +265,8 @@ def make_writer(mode: str, client: ChatClient | None, settings: LLMSettings | No
         return FreeWriter(client, settings)
     if mode == "guided":
         return GuidedWriter(client, settings)
+    if mode == "natural":
+        from audience_assets.drafting.writing.natural import NaturalWriter
+
+        return NaturalWriter(client, settings)
     raise ValueError(f"unknown writer {mode!r}; expected one of {', '.join(WRITER_NAMES)}")
