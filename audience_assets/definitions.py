@@ -2,7 +2,12 @@
 
 import dagster as dg
 
-from audience_assets.analysis.assets import audience_anomalies, minute_audience, relevant_broadcasts
+from audience_assets.analysis.assets import (
+    audience_anomalies,
+    minute_audience,
+    post_plan,
+    relevant_broadcasts,
+)
 from audience_assets.drafting.assets import post_drafts
 from audience_assets.indexing.assets import solr_audience_index
 from audience_assets.ingestion.assets import audience_records, kantar_raw_file
@@ -48,6 +53,7 @@ defs = dg.Definitions(
         minute_audience,
         audience_anomalies,
         relevant_broadcasts,
+        post_plan,
         post_drafts,
     ],
     sensors=[hot_folder_sensor],

@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from audience_assets.drafting.writing import templates
+from audience_assets.drafting.writing.llm import chat
 from audience_assets.drafting.writing.prompts import Prompt, load_prompt, network_limit
 from audience_assets.drafting.writing.writers import (
     Feedback,
@@ -42,7 +43,6 @@ from audience_assets.drafting.writing.writers import (
     clean_emojis,
     clean_hashtags,
 )
-from audience_assets.drafting.writing.llm import chat
 from audience_assets.records import FactSheet
 
 EXAMPLES_FILE = Path(
