@@ -159,7 +159,8 @@ def test_every_event_phrase_the_config_allows_reads_as_a_person_writes_it(
     for where, phrase in phrases:
         words = phrase.lower().split()
         if (phrase != phrase.strip() or "  " in phrase or "{" in phrase
-                or re.search(r"\ben\b[^,]*\ben\b", phrase) or re.search(r"\bpor (los )?jóvenes", phrase)
+                or re.search(r"\ben\b[^,]*\ben\b", phrase)
+                or re.search(r"\bpor (los )?jóvenes", phrase)
                 or any(a == b for a, b in itertools.pairwise(words))
                 or phrase.count("entre") > 1 or "la cadena en" in phrase):
             problems.append(f"{where}: {phrase}")

@@ -27,7 +27,7 @@ _HANDLE_RE = re.compile(r"@\w+")
 _NUMBER_RE = re.compile(r"\d[\d.,]*%?")
 
 
-def skeleton(text: str, sheet: FactSheet | None = None) -> str:
+def skeleton(text: str, sheet: FactSheet | None = None, *, lower: bool = True) -> str:
     """The wording without the data: '{programa} reunió a {n} espectadores…'."""
     out = text
     if sheet is not None:
@@ -43,7 +43,8 @@ def skeleton(text: str, sheet: FactSheet | None = None) -> str:
     out = _EMOJI_RE.sub("", out)
     out = _HANDLE_RE.sub("{x}", out)
     out = _NUMBER_RE.sub("{n}", out)
-    return " ".join(out.split()).strip().lower()
+    out = " ".join(out.split()).strip()
+    return out.lower() if lower else out
 
 
 def similarity(a: str, b: str) -> float:
