@@ -261,6 +261,7 @@ class PlanSettings(_Strict):
     # Posts per day and network; the watchlist's programmes are always in.
     budgets: dict[str, Annotated[int, Field(ge=0)]] = {"x": 8, "bluesky": 8, "threads": 10}
     max_secondary_events: Annotated[int, Field(ge=0, le=4)] = 2
+    max_event_chars: Annotated[int, Field(ge=20, le=200)] = 90
     # Longest hashtag derived from a name (longer ones drop words).
     hashtag_max_length: Annotated[int, Field(ge=6, le=60)] = 22
     # Words the casing rule keeps as written in capitals-only titles (acronyms,

@@ -197,14 +197,20 @@ def compose_event(lead: FactSheet, others: Sequence[FactSheet], config: Analysis
     secondary_events = events[1:1 + config.plan.max_secondary_events]
     head_base, _ = _qualifier(head_sheet, config)
     by_event = {o.event: o for o in others}
-    parts = []
+    parts: list[str] = []
+    mentioned: list[str] = []
     for event in secondary_events:
         base, qualifier = _qualifier(by_event[event], config)
-        parts.append(qualifier if base == head_base and qualifier else _lower_first(event))
+        part = qualifier if base == head_base and qualifier else _lower_first(event)
+        if len(events[0] + ", también " + " y ".join([*parts, part])) > \
+                config.plan.max_event_chars:
+            continue
+        parts.append(part)
+        mentioned.append(event)
     phrase = events[0]
     if parts:
         phrase += ", también " + " y ".join(parts)
-    return phrase, tuple(secondary_events)
+    return phrase, tuple(mentioned)
 
 
 # ---- news value ------------------------------------------------------------------------

@@ -75,6 +75,8 @@ def test_every_example_fits_the_grammar_the_model_is_held_to() -> None:
     ("{programa}: {espectadores}, {audiencia} y {cuota}. #Tag.", "a hashtag"),
     ("{programa}: {espectadores}, {audiencia} y {cuota}!", "an exclamation"),
     ("{programa}: {espectadores}, {espectadores}, {audiencia} y {cuota}.", "a figure twice"),
+    ("{programa} en {cadena}: {espectadores}, {audiencia} y {cuota}.", "the event missing"),
+    ("{evento} {programa}: {espectadores}, {audiencia} y {cuota}. {evento}.", "event twice"),
 ])
 def test_the_grammar_rejects_what_must_never_be_written(text: str, why: str) -> None:
     assert not re.fullmatch(text_pattern(True), text), why

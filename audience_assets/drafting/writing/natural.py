@@ -11,8 +11,7 @@ hashtags, so a figure or a handle can never be wrong.
 
 The model never sees the fact sheet's title or description (they are data from
 the deliveries and may hold anything, instructions included): it sees the
-placeholders, the event phrase (the client's own configured wording) and the
-genre when it is a plain genre name.
+placeholders and the genre when it is a plain genre name.
 
 Few-shot examples come from a client-editable pool
 (data/config/drafting/examples.yaml), a different few per fact sheet and attempt,
@@ -143,18 +142,25 @@ def load_examples(path: Path | None = None) -> ExamplePool:
 
 
 def text_pattern(has_event: bool) -> str:
-    """The three figures exactly once and in order, free words around them, in which
-    {programa}, {cadena} (and {evento}) may go anywhere.
+    """The three figures, and the event if any, exactly once and the figures in order,
+    free words around them, in which {programa} and {cadena} may go anywhere.
 
     A regular expression cannot count: spelling out every order of the six
-    placeholders (120) made a grammar that took minutes per post on a CPU, so the
-    grammar fixes the figures and the code checks that each name appears once
+    placeholders (120) made a grammar that took minutes per post on a CPU. So the
+    grammar fixes the figures and the event (in any of the four gaps between the
+    figures), and the code checks that each name appears once
     (`placeholder_problems`, fed back to the model like any violation)."""
-    names = ("programa", "cadena", *(("evento",) if has_event else ()))
     # Plain groups: llama.cpp's schema-to-grammar crashes on "(?:" (Ollama 0.11.4).
-    words = "(" + FREE_CHAR + "|" + "|".join(r"\{" + n + r"\}" for n in names) + ")*"
-    figures = "".join(r"\{" + f + r"\}" + words for f in _FIGURES)
-    return "^" + words + figures + r"\.$"
+    words = "(" + FREE_CHAR + r"|\{programa\}|\{cadena\})*"
+
+    def sequence(event_gap: int | None) -> str:
+        gaps = [words + (r"\{evento\}" + words if i == event_gap else "") for i in range(4)]
+        return gaps[0] + "".join(r"\{" + f + r"\}" + gaps[i + 1]
+                                 for i, f in enumerate(_FIGURES)) + r"\."
+
+    if not has_event:
+        return "^" + sequence(None) + "$"
+    return "^(" + "|".join(sequence(gap) for gap in range(4)) + ")$"
 
 
 def natural_schema(has_event: bool, emojis: Sequence[str]) -> dict[str, Any]:
@@ -170,12 +176,14 @@ def natural_schema(has_event: bool, emojis: Sequence[str]) -> dict[str, Any]:
 
 
 def wording_block(sheet: FactSheet) -> str:
-    """What the model is told about the sheet: placeholders, the configured event
-    phrase, a plain genre. Never the title or the description."""
+    """What the model is told about the sheet: placeholders and a plain genre. Never
+    the title or the description."""
     lines = ["<datos>", "programa: {programa}", "cadena: {cadena}",
              "espectadores únicos: {espectadores}", "audiencia media: {audiencia}",
              "cuota: {cuota}",
-             f"evento: {{evento}} (dice: {sheet.event})" if sheet.event else "evento: (ninguno)"]
+             # Not the event's words: shown them, the model writes them out
+             # instead of the placeholder.
+             "evento: {evento}" if sheet.event else "evento: (ninguno)"]
     if _GENRE_RE.fullmatch(sheet.genre.strip()):
         lines.append(f"género: {sheet.genre.strip().lower()}")
     lines.append("</datos>")

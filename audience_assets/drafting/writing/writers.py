@@ -250,7 +250,9 @@ class TemplateWriter:
     ) -> WriterOutput:
         variants = self.config.with_event if sheet.event else self.config.without_event
         sentence = variants[templates.stable_index(sheet.key, "phrasing", len(variants))]
-        hashtags = clean_hashtags([templates.programme_hashtag(sheet), *self.config.hashtags])
+        # The plan's hashtags (programme, channel) when the story has them.
+        hashtags = clean_hashtags(list(sheet.hashtags) if len(sheet.hashtags) >= 2 else
+                                  [templates.programme_hashtag(sheet), *self.config.hashtags])
         text = templates.assemble(templates.fill(sentence, sheet),
                                   self.config.emojis_for(sheet), hashtags)
         return WriterOutput(text=text, raw=sentence)
