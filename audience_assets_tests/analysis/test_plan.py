@@ -183,3 +183,21 @@ def test_every_story_event_of_two_and_three_sheets_reads_well(config: AnalysisCo
                 or event.endswith(("también", " y")) or len(event) > config.plan.max_event_chars:
             problems.append(event)
     assert not problems, problems[:5]
+
+
+def test_the_post_plan_asset_shows_the_ranked_stories_and_budgets(config: AnalysisConfig
+                                                                   ) -> None:
+    import dagster as dg
+
+    from audience_assets.analysis.assets import post_plan
+    from audience_assets.resources.analysis import AnalysisResource
+
+    sheets = [sheet(config, "@eldebatedegh", "T5", "day_top", uv=5_460_000),
+              sheet(config, "@eldebatedegh", "T5", "day_top", target=YOUTH, uv=751_000),
+              sheet(config, "AL ROJO VIVO", "LA SEXTA", "above_channel_day_average")]
+    output = post_plan(context=dg.build_asset_context(partition_key=DATE),
+                       relevant_broadcasts=sheets, analysis=AnalysisResource())
+    assert [s.sheet.title for s in output.value.stories] == ["@eldebatedegh", "Al rojo vivo"]
+    meta = output.metadata
+    assert meta["dagster/row_count"].value == 2 and meta["posts_x"].value == 2
+    assert "Lo más visto del día, también entre los jóvenes" in meta["stories"].value
