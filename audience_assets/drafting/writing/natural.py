@@ -11,7 +11,7 @@ hashtags, so a figure or a handle can never be wrong.
 
 The model never sees the fact sheet's title or description (they are data from
 the deliveries and may hold anything, instructions included): it sees the
-placeholders and the genre when it is a plain genre name.
+placeholders.
 
 Few-shot examples come from a client-editable pool
 (data/config/drafting/examples.yaml), a different few per fact sheet and attempt,
@@ -57,7 +57,6 @@ DEFAULT_HASHTAG = "#Audiencias"
 FREE_CHAR = r'[^{}0-9@#\n"*!¡\[\]()<>]'
 FREE_WORDS = FREE_CHAR + "*"
 _FIGURES = ("espectadores", "audiencia", "cuota")
-_GENRE_RE = re.compile(r"^[A-ZÁÉÍÓÚÜÑa-záéíóúüñ ]{3,30}$")
 
 
 class ExamplesError(ValueError):
@@ -176,16 +175,15 @@ def natural_schema(has_event: bool, emojis: Sequence[str]) -> dict[str, Any]:
 
 
 def wording_block(sheet: FactSheet) -> str:
-    """What the model is told about the sheet: placeholders and a plain genre. Never
-    the title or the description."""
+    """What the model is told about the sheet: placeholders only. Never the title or
+    the description."""
     lines = ["<datos>", "programa: {programa}", "cadena: {cadena}",
              "espectadores únicos: {espectadores}", "audiencia media: {audiencia}",
              "cuota: {cuota}",
              # Not the event's words: shown them, the model writes them out
              # instead of the placeholder.
              "evento: {evento}" if sheet.event else "evento: (ninguno)"]
-    if _GENRE_RE.fullmatch(sheet.genre.strip()):
-        lines.append(f"género: {sheet.genre.strip().lower()}")
+    # No genre line: the 0.5B model copied it into the post ("género entretenimiento.").
     lines.append("</datos>")
     return "\n".join(lines)
 
