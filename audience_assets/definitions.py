@@ -2,7 +2,12 @@
 
 import dagster as dg
 
-from audience_assets.analysis.assets import audience_anomalies, minute_audience, relevant_broadcasts
+from audience_assets.analysis.assets import (
+    audience_anomalies,
+    minute_audience,
+    post_plan,
+    relevant_broadcasts,
+)
 from audience_assets.drafting.assets import post_drafts
 from audience_assets.evaluation.assets import model_evaluation
 from audience_assets.images.assets import image_candidates
@@ -63,6 +68,7 @@ defs = dg.Definitions(
         minute_audience,
         audience_anomalies,
         relevant_broadcasts,
+        post_plan,
         post_drafts,
         model_evaluation,
         image_candidates,

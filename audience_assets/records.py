@@ -118,10 +118,14 @@ class FactSheet:
     broadcast_date: str = ""
     start: str = ""
     priority: int = 0
+    # The post's hashtags (programme's, channel's), chosen by the day's plan; empty:
+    # the writer derives them.
+    hashtags: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["rules"] = list(self.rules)
+        data["hashtags"] = list(self.hashtags)
         return data
 
     @property
@@ -154,5 +158,6 @@ class FactSheet:
         values["share"] = float(values["share"])
         values["event"] = str(values.get("event") or "")
         values["rules"] = tuple(values.get("rules") or ())
+        values["hashtags"] = tuple(values.get("hashtags") or ())
         values["evidence"] = dict(values.get("evidence") or {})
         return cls(**values)

@@ -1,24 +1,28 @@
-"""Drafting modes side by side: the study's method (baseline) vs free vs guided.
+"""Drafting modes side by side: the study's prompting vs free vs guided vs natural vs template.
 
-Same model, same fact sheets, one run: the five fact sheets of the study
-(DOMAIN.md) plus synthetic ones (seeded). For each mode:
+Same model, same fact sheets, the same strict validator for every mode, one run:
+the five fact sheets of the study plus synthetic ones (seeded). Modes:
 
-- baseline: the study's method: one instruction prompt (prompts/drafting/
-  baseline.v1.md), no feedback, attempts counted until the study's naive
-  check passes (at most --max-attempts); no fallback.
-- free: the project's system prompt, violations of the strict validator fed
-  back, up to --max-attempts, then the template fallback.
-- guided: structured output (placeholders filled by code), same loop.
+- study: the seed study's own prompting (Annex C), read at run time from
+  ../shared/STUDY-PROMPT.md (--study-prompt; never copied into the project):
+  base prompt + item in one message, no feedback, up to --max-attempts, no
+  fallback. The honest baseline.
+- free: the project's system prompt, violations fed back, then the template.
+- guided: the previous default (a fixed sentence grammar with a verb slot).
+- natural: the default writer (the model writes the wording with placeholders;
+  --candidates samples per sheet, the valid one least like the posts already
+  chosen is kept), violations fed back, then the template.
+- template: the zero-cost reference (no model).
 
-Every model draft is judged afterwards by the strict validator. Printed per
-mode: mean attempts, first-attempt validity (strict), final validity of the
-model's own drafts (strict; baseline: its naive-accepted draft), share that
-fell back (baseline: never accepted), seconds per strictly valid model draft,
-decode tokens/s, and the model's memory as `ps()` reports it.
+Per mode: first-attempt validity (strict), mean model attempts per draft (calls,
+candidates included), % with a valid model draft within 3 attempts, template
+fallbacks (study: never valid), seconds of model time per valid draft, decode
+tokens/s, distinct sentence skeletons per 25 posts and mean pairwise similarity
+(rapidfuzz, 0-100) of the posts kept.
 
-    scripts/ollama start                      # prints the host URL
-    OLLAMA_HOST=http://127.0.0.1:11434 .venv/bin/python benchmarks/drafting.py \
-        [--model NAME] [--items 50] [--max-attempts 10] [--modes baseline,free,guided]
+    scripts/ollama start --port 11500 --state-dir var/ollama   # prints the host URL
+    OLLAMA_HOST=http://127.0.0.1:11500 .venv/bin/python benchmarks/drafting.py \
+        [--models a,b] [--items 50] [--max-attempts 10] [--modes study,free,guided,natural,template]
 
 Any Ollama host and model work (e.g. a GPU host with qwen2.5:14b-instruct-q5_K_M).
 """
@@ -40,14 +44,25 @@ import ollama
 from tabulate import tabulate
 
 from audience_assets.drafting.validation import validate
-from audience_assets.drafting.writing import FreeWriter, GuidedWriter, TemplateWriter, draft_post
+from audience_assets.drafting.writing import (
+    FreeWriter,
+    GuidedWriter,
+    TemplateWriter,
+    draft_post,
+    variety,
+)
 from audience_assets.drafting.writing.llm import LLMSettings
-from audience_assets.drafting.writing.loop import Draft
-from audience_assets.drafting.writing.prompts import load_prompt
+from audience_assets.drafting.writing.loop import DEFAULT_CANDIDATES, Draft
+from audience_assets.drafting.writing.natural import NaturalWriter
 from audience_assets.evaluation.runs import study_sheets
 from audience_assets.records import FactSheet
 from audience_assets.resources.llm import DEFAULT_HOST, DEFAULT_MODEL
-from audience_lab.naive import naive_failures
+from audience_lab.study import (
+    DEFAULT_STUDY_PROMPT,
+    StudyPromptError,
+    StudyWriter,
+    load_study_prompt,
+)
 
 # The study's five (DOMAIN.md): one definition, shared with `audience evaluate`.
 STUDY_SHEETS = study_sheets()
@@ -65,10 +80,12 @@ PROGRAMMES = [
     ("@aquiahoratv3", "@tv3cat", "INFORMACIÓN"), ("@lamanana_cs", "@canalsur", "ENTRETENIMIENTO"),
     ("@madridlive", "@telemadrid", "INFORMACIÓN"), ("@elchiringuito", "@megatv", "DEPORTES"),
 ]
-EVENTS = ["", "", "Lo más visto del día", "Lo más visto del día por jóvenes",
+EVENTS = ["", "", "Lo más visto del día", "Lo más visto del día entre los jóvenes",
           "Lo más visto del día en Andalucía", "Lo más visto del día en Cataluña",
           "Máximo histórico de espectadores únicos del programa",
-          "Máximo de temporada de cuota del programa"]
+          "Máximo de la temporada de cuota del programa",
+          "Líder del prime time, también entre los jóvenes",
+          "Minuto de oro del día a las 22:14"]
 
 
 def synthetic_sheets(n: int, seed: int = 2024) -> list[FactSheet]:
@@ -83,58 +100,56 @@ def synthetic_sheets(n: int, seed: int = 2024) -> list[FactSheet]:
     return sheets
 
 
-@dataclass(frozen=True)
-class NaiveVerdict:
-    valid: bool
-    violations: tuple[dict[str, Any], ...]
-
-
-def naive_judge(text: str, sheet: FactSheet, network: str) -> NaiveVerdict:
-    failures = naive_failures(text, sheet)
-    return NaiveVerdict(not failures, tuple({"rule": "naive", "message": f, "span": None}
-                                            for f in failures))
-
-
 @dataclass
 class ModeResult:
     mode: str
     drafts: list[Draft]
     first_valid: int
-    final_valid: int  # model drafts (not the fallback) that pass the strict validator
+    within_3: int
+    model_valid: int  # drafts whose kept text is the model's and passes the strict validator
     seconds: float
     memory: tuple[int, int]
 
 
+def make_mode(mode: str, client: ollama.Client, settings: LLMSettings, study_prompt: Path
+              ) -> tuple[Any, Any, int]:
+    """(writer, fallback, candidates) of a mode."""
+    if mode == "study":
+        return StudyWriter(client, settings, load_study_prompt(study_prompt)), None, 1
+    if mode == "template":
+        return TemplateWriter(), None, 1
+    if mode == "natural":
+        return NaturalWriter(client, settings), TemplateWriter(), DEFAULT_CANDIDATES
+    writer = FreeWriter(client, settings) if mode == "free" else GuidedWriter(client, settings)
+    return writer, TemplateWriter(), 1
+
+
 def run_mode(mode: str, sheets: list[FactSheet], client: ollama.Client, settings: LLMSettings,
-             max_attempts: int) -> ModeResult:
-    if mode == "baseline":
-        writer: Any = FreeWriter(client, settings, prompt=load_prompt("drafting/baseline.v1"),
-                                 feedback_prompt=None, single_message=True, name="baseline")
-        judge: Any = naive_judge
-        fallback = None
-    elif mode == "free":
-        writer, judge, fallback = FreeWriter(client, settings), validate, TemplateWriter()
-    else:
-        writer, judge, fallback = GuidedWriter(client, settings), validate, TemplateWriter()
-    drafts, first_valid, final_valid = [], 0, 0
+             max_attempts: int, study_prompt: Path, candidates: int | None) -> ModeResult:
+    writer, fallback, default_candidates = make_mode(mode, client, settings, study_prompt)
+    n_candidates = candidates if candidates and mode == "natural" else default_candidates
+    drafts: list[Draft] = []
+    first_valid = within_3 = model_valid = 0
     started = time.perf_counter()
     for i, sheet in enumerate(sheets, 1):
-        draft = draft_post(sheet, writer, judge, max_attempts=max_attempts, fallback=fallback,
-                           use_feedback=(mode != "baseline"))
-        first = draft.attempts[0]
-        if first.text and validate(first.text, sheet, "x").valid:
-            first_valid += 1
-        model_text = draft.text if not draft.fell_back else ""
-        if model_text and draft.writer == writer.name and validate(model_text, sheet, "x").valid:
-            final_valid += 1
+        draft = draft_post(sheet, writer, validate, max_attempts=max_attempts,
+                           fallback=fallback, use_feedback=(mode != "study"),
+                           candidates=n_candidates,
+                           chosen_today=[d.skeleton for d in drafts])
+        model_attempts = [a for a in draft.attempts if a.writer == writer.name]
+        first_valid += bool(model_attempts and model_attempts[0].valid)
+        within_3 += any(a.valid for a in model_attempts[:3])
+        model_valid += bool(draft.valid and not draft.fell_back)
         drafts.append(draft)
         print(f"  {mode} {i}/{len(sheets)}: {draft.attempt_count} attempt(s), "
-              f"{draft.llm_seconds:.1f} s, {'fallback' if draft.fell_back else 'model'}",
-              file=sys.stderr, flush=True)
+              f"{draft.llm_seconds:.1f} s, {'fallback' if draft.fell_back else 'model'}"
+              f"{'' if draft.valid else ' (invalid)'}", file=sys.stderr, flush=True)
     seconds = time.perf_counter() - started
-    loaded = [m for m in client.ps().models if m.model == settings.model]
-    memory = (int(loaded[0].size or 0), int(loaded[0].size_vram or 0)) if loaded else (0, 0)
-    return ModeResult(mode, drafts, first_valid, final_valid, seconds, memory)
+    memory = (0, 0)
+    if mode != "template":
+        loaded = [m for m in client.ps().models if m.model == settings.model]
+        memory = (int(loaded[0].size or 0), int(loaded[0].size_vram or 0)) if loaded else (0, 0)
+    return ModeResult(mode, drafts, first_valid, within_3, model_valid, seconds, memory)
 
 
 def row(result: ModeResult, model: str) -> dict[str, Any]:
@@ -143,18 +158,22 @@ def row(result: ModeResult, model: str) -> dict[str, Any]:
     eval_count = sum(d.eval_count for d in result.drafts)
     eval_s = sum(d.eval_duration_ns for d in result.drafts) / 1e9
     llm_s = sum(d.llm_seconds for d in result.drafts)
-    not_accepted = sum(1 for d in result.drafts if d.fell_back or not d.valid)
+    never = sum(1 for d in result.drafts if d.fell_back or not d.valid)
+    skeletons = [d.skeleton for d in result.drafts]
+    model_mode = result.mode != "template"
     return {
-        "model": model,
+        "model": model if model_mode else "-",
         "mode": result.mode,
         "items": n,
+        "1st-attempt valid": f"{result.first_valid / n:.0%}" if model_mode else "-",
         "mean attempts": round(statistics.mean(attempts), 2),
-        "1st-attempt valid (strict)": f"{result.first_valid / n:.0%}",
-        "model drafts valid (strict)": f"{result.final_valid / n:.0%}",
-        "fell back / never accepted": f"{not_accepted / n:.0%}",
-        "s per valid draft": (round(llm_s / result.final_valid, 2)
-                              if result.final_valid else "∞"),
+        "valid within 3": f"{result.within_3 / n:.0%}" if model_mode else "-",
+        "fallbacks / never valid": f"{never / n:.0%}",
+        "s per valid draft": ((round(llm_s / result.model_valid, 2) if result.model_valid
+                               else "∞") if model_mode else 0.0),
         "tokens/s": round(eval_count / eval_s, 1) if eval_s else 0.0,
+        "distinct skeletons /25": variety.distinct_per(skeletons, 25),
+        "mean similarity": variety.mean_pairwise_similarity(skeletons),
         "model MB (size / vram)": f"{result.memory[0] / 2**20:,.0f} / "
                                   f"{result.memory[1] / 2**20:,.0f}",
     }
@@ -163,11 +182,17 @@ def row(result: ModeResult, model: str) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default=os.environ.get("OLLAMA_HOST") or DEFAULT_HOST)
-    parser.add_argument("--model", default=os.environ.get("OLLAMA_MODEL") or DEFAULT_MODEL)
+    parser.add_argument("--models", default=os.environ.get("OLLAMA_MODEL") or DEFAULT_MODEL,
+                        help="comma-separated; e.g. qwen2.5-coder:0.5b-instruct-q4_K_M,"
+                             "gemma3-base:270m-q4_K_M")
     parser.add_argument("--items", type=int, default=50,
                         help="fact sheets: the study's five, then synthetic ones")
     parser.add_argument("--max-attempts", type=int, default=10)
-    parser.add_argument("--modes", default="baseline,free,guided")
+    parser.add_argument("--candidates", type=int, default=None,
+                        help=f"natural mode's samples per sheet (default {DEFAULT_CANDIDATES})")
+    parser.add_argument("--modes", default="study,free,guided,natural,template")
+    parser.add_argument("--study-prompt", type=Path, default=DEFAULT_STUDY_PROMPT,
+                        help="the study's prompt file (default ../shared/STUDY-PROMPT.md)")
     parser.add_argument("--temperature", type=float, default=0.7,
                         help="same for every mode; each attempt uses a new seed")
     parser.add_argument("--num-predict", type=int, default=160)
@@ -177,6 +202,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--out", type=Path, help="also write every draft as JSON here")
     args = parser.parse_args(argv)
+    modes = args.modes.split(",")
+    if "study" in modes:
+        try:
+            load_study_prompt(args.study_prompt)
+        except StudyPromptError as exc:
+            print(f"drafting benchmark: {exc}", file=sys.stderr)
+            return 2
 
     sheets = (STUDY_SHEETS + synthetic_sheets(max(0, args.items - len(STUDY_SHEETS))))
     sheets = sheets[:args.items]
@@ -185,22 +217,29 @@ def main(argv: list[str] | None = None) -> int:
                                "num_predict": args.num_predict, "num_ctx": 4096}
     if args.num_thread:
         options["num_thread"] = args.num_thread
-    settings = LLMSettings(model=args.model, host=args.host, options=options, keep_alive="10m")
-    # Load the model first, so that no mode pays the load.
-    client.chat(args.model, [{"role": "user", "content": "Hola"}],
-                options={**options, "num_predict": 1}, keep_alive="10m")
-    results = []
-    for mode in args.modes.split(","):
-        print(f"{mode}: {len(sheets)} fact sheets on {args.model} at {args.host}",
-              file=sys.stderr)
-        results.append(run_mode(mode, sheets, client, settings, args.max_attempts))
-        # Each mode's row as soon as it is known: a long run still shows something.
-        print(json.dumps(row(results[-1], args.model), ensure_ascii=False), file=sys.stderr)
-    table = [row(r, args.model) for r in results]
-    print(f"\nDrafting benchmark: {len(sheets)} fact sheets (5 from the study, "
-          f"{max(0, len(sheets) - 5)} synthetic), at most {args.max_attempts} attempts, "
-          f"temperature {args.temperature}, num_predict {args.num_predict}, "
-          f"num_thread {args.num_thread or 'default'}, host {args.host}\n")
+    table, results = [], {}
+    for model in args.models.split(","):
+        settings = LLMSettings(model=model, host=args.host, options=options, keep_alive="10m")
+        # Load the model first, so that no mode pays the load.
+        if any(m != "template" for m in modes):
+            client.chat(model, [{"role": "user", "content": "Hola"}],
+                        options={**options, "num_predict": 1}, keep_alive="10m")
+        for mode in modes:
+            if mode == "template" and table and any(r["mode"] == "template" for r in table):
+                continue  # the template does not depend on the model
+            print(f"{mode}: {len(sheets)} fact sheets on {model} at {args.host}",
+                  file=sys.stderr)
+            result = run_mode(mode, sheets, client, settings, args.max_attempts,
+                              args.study_prompt, args.candidates)
+            results[f"{model}/{mode}"] = result
+            table.append(row(result, model))
+            # Each mode's row as soon as it is known: a long run still shows something.
+            print(json.dumps(table[-1], ensure_ascii=False), file=sys.stderr, flush=True)
+    print(f"\nDrafting benchmark: {len(sheets)} fact sheets ({min(5, len(sheets))} from the "
+          f"study, {max(0, len(sheets) - 5)} synthetic), at most {args.max_attempts} attempts, "
+          f"natural candidates {args.candidates or DEFAULT_CANDIDATES}, temperature "
+          f"{args.temperature}, num_predict {args.num_predict}, num_thread "
+          f"{args.num_thread or 'default'}, host {args.host}\n")
     print(tabulate(table, headers="keys", tablefmt="github"))
     print("\nStudy reference (RTX 4090, 5 items, naive check): qwen2.5:14b-instruct-q5_K_M "
           "1.00 attempts, 3.89 s per valid draft; qwen2.5:7b never passed in 10 attempts.")
@@ -208,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps({
             "table": table,
-            "drafts": {r.mode: [d.to_dict() for d in r.drafts] for r in results},
+            "drafts": {k: [d.to_dict() for d in r.drafts] for k, r in results.items()},
         }, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 

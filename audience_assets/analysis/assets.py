@@ -18,6 +18,7 @@ from audience_assets.analysis.anomalies import (
 )
 from audience_assets.analysis.charts import curve_png, markdown_image
 from audience_assets.analysis.config import AnalysisConfig
+from audience_assets.analysis.plan import DayPlan, plan_day
 from audience_assets.analysis.rules import (
     Candidate,
     duplicate_problems,
@@ -302,3 +303,40 @@ def known_names_result(records: list[AudienceRecord], config: AnalysisConfig
             "hint": "add the name to targets/regions or aliases in the analysis config"
             if unknown else "every target and region is analysed",
         })
+
+
+@dg.asset(
+    partitions_def=broadcast_days,
+    group_name="analysis",
+    kinds={"python"},
+    code_version="1",
+)
+def post_plan(
+    context: dg.AssetExecutionContext,
+    relevant_broadcasts: list[FactSheet],
+    analysis: AnalysisResource,
+) -> dg.Output[DayPlan]:
+    """The day's stories: one per programme (its facts across targets and regions
+    merged, regional channels in their own region), ranked by news value; each
+    network posts the best up to its daily budget, the watchlist always in."""
+    config = analysis.load()
+    plan = plan_day(relevant_broadcasts, config, context.partition_key)
+    return dg.Output(plan, metadata=_plan_metadata(plan))
+
+
+def _plan_metadata(plan: DayPlan) -> dict[str, Any]:
+    table = pd.DataFrame([{
+        "rank": i, "score": s.score, "programa": s.sheet.title, "cadena": s.sheet.channel,
+        "event": s.sheet.event, "target": s.sheet.target, "region": s.sheet.region,
+        "watchlist": s.watchlist, "merged": len(s.merged_keys),
+        "hashtags": " ".join(s.sheet.hashtags),
+        **{network: s in plan.selected(network) for network in plan.budgets},
+    } for i, s in enumerate(plan.stories, 1)])
+    return {
+        "dagster/row_count": len(plan.stories),
+        "budgets": dg.MetadataValue.json(dict(plan.budgets)),
+        **{f"posts_{network}": len(plan.selected(network)) for network in plan.budgets},
+        "dropped": len(plan.dropped),
+        "dropped_first": dg.MetadataValue.json(list(plan.dropped[:10])),
+        "stories": dg.MetadataValue.md(table.to_markdown(index=False) if len(table) else "none"),
+    }

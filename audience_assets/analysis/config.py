@@ -29,7 +29,7 @@ from audience_assets.indexing.history import METRICS, Metric
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parents[2] / "data" / "config" / "analysis.yaml"
 
 # Placeholders an event phrase may use.
-EVENT_FIELDS = frozenset({"target", "region", "time"})
+EVENT_FIELDS = frozenset({"target", "region", "time", "channel"})
 
 _HHMM = re.compile(r"^(\d{2}):(\d{2})$")
 
@@ -89,6 +89,16 @@ class Aliases(_Strict):
 class Channel(_Strict):
     handle: str = ""
     name: str = ""
+    # A regional channel's own region: its broadcasts are judged in that region's
+    # universe only (a national-universe share of a regional channel means little).
+    region: str = ""
+    # The channel's hashtag; default: its name without spaces (#Telecinco).
+    hashtag: str = ""
+
+    @field_validator("hashtag")
+    @classmethod
+    def _channel_hashtag(cls, value: str) -> str:
+        return Programme._hashtag(value)
 
     @field_validator("handle")
     @classmethod
@@ -101,6 +111,9 @@ class Channel(_Strict):
 class Programme(_Strict):
     handle: str = ""
     hashtag: str = ""
+    # How the title is written in a post when it has no handle ("Al rojo vivo");
+    # default: the casing rule of `plan.keep_words`.
+    name: str = ""
 
     @field_validator("handle")
     @classmethod
@@ -244,6 +257,56 @@ class AnomalySettings(_Strict):
         return value
 
 
+class AudiencePhrases(_Strict):
+    """How a person qualifies an event by audience: "entre los jóvenes de Andalucía",
+    not "por jóvenes en Andalucía". Where an event phrase has {target}{region}, the
+    composed qualifier takes their place."""
+
+    targets: dict[str, str] = {}  # target -> noun phrase ("los jóvenes")
+    regions: dict[str, str] = {}  # region -> name ("Andalucía")
+    target: str = " entre {target}"
+    region: str = " en {region}"
+    both: str = " entre {target} de {region}"
+
+    @field_validator("target", "region", "both")
+    @classmethod
+    def _pattern(cls, value: str, info: Any) -> str:
+        wanted = {"target": {"target"}, "region": {"region"},
+                  "both": {"target", "region"}}[info.field_name]
+        try:
+            names = {n for _, n, _, _ in string.Formatter().parse(value) if n is not None}
+        except ValueError as exc:
+            raise ValueError(f"bad placeholder in {value!r}: {exc}") from None
+        if names != wanted:
+            raise ValueError(f"{value!r} must use exactly "
+                             f"{', '.join('{' + n + '}' for n in sorted(wanted))}")
+        return value
+
+
+class PlanWeights(_Strict):
+    """News value of a story: event priority, audience size, margin, secondary events."""
+
+    priority: Annotated[float, Field(ge=0)] = 1.0
+    audience: Annotated[float, Field(ge=0)] = 0.5
+    margin: Annotated[float, Field(ge=0)] = 0.5
+    secondary: Annotated[float, Field(ge=0)] = 0.1
+
+
+class PlanSettings(_Strict):
+    """The day's post plan (audience_assets/analysis/plan.py)."""
+
+    # Posts per day and network; the watchlist's programmes are always in.
+    budgets: dict[str, Annotated[int, Field(ge=0)]] = {"x": 8, "bluesky": 8, "threads": 10}
+    max_secondary_events: Annotated[int, Field(ge=0, le=4)] = 2
+    max_event_chars: Annotated[int, Field(ge=20, le=200)] = 90
+    # Longest hashtag derived from a name (longer ones drop words).
+    hashtag_max_length: Annotated[int, Field(ge=6, le=60)] = 22
+    # Words the casing rule keeps as written in capitals-only titles (acronyms,
+    # proper names): "EL DEBATE DE GH" -> "El debate de GH".
+    keep_words: list[str] = []
+    weights: PlanWeights = PlanWeights()
+
+
 class AnalysisConfig(_Strict):
     version: Literal[1]
     rank_metric: Metric = "unique_viewers"
@@ -260,6 +323,8 @@ class AnalysisConfig(_Strict):
     _name_indexes: dict[str, dict[str, str]] = PrivateAttr(default_factory=dict)
     priority: list[str]
     anomalies: AnomalySettings = AnomalySettings()
+    audience_phrases: AudiencePhrases | None = None
+    plan: PlanSettings = PlanSettings()
 
     @field_validator("season_start")
     @classmethod
@@ -324,6 +389,18 @@ class AnalysisConfig(_Strict):
                 if seen_keys.setdefault(key, name) != name:
                     raise ValueError(f"{kind}: {spellings!r} would match both "
                                      f"{seen_keys[key]!r} and {name!r}")
+        if self.audience_phrases is not None:
+            for name, known, phrases in (
+                    ("targets", self.targets, self.audience_phrases.targets),
+                    ("regions", self.regions, self.audience_phrases.regions)):
+                for key in phrases:
+                    if key not in known:
+                        raise ValueError(f"audience_phrases.{name} names {key!r}, which is not "
+                                         f"one of the configured {name}")
+                for key, suffix in known.items():
+                    if suffix and key not in phrases:
+                        raise ValueError(f"audience_phrases.{name} lacks {key!r}: its events "
+                                         "would lose their qualifier")
         for pattern in self.ignore_titles:
             try:
                 re.compile(pattern)
@@ -402,12 +479,43 @@ class AnalysisConfig(_Strict):
     def on_watchlist(self, title: str) -> bool:
         return normalise_title(title) in {normalise_title(t) for t in self.watchlist}
 
-    def event_phrase(self, rule_id: str, target: str, region: str, time: str = "") -> str:
+    def event_phrase(self, rule_id: str, target: str, region: str, time: str = "",
+                     channel: str = "") -> str:
+        """The rule's event for a target, region (and clock time, channel code)."""
         rule = self.rules[rule_id]
-        return rule.event.format(
-            target=self.targets.get(self.resolve_target(target) or "", ""),
-            region=self.regions.get(self.resolve_region(region) or "", ""), time=time
-        ).strip()
+        target_text, region_text = self.qualifiers(
+            rule.event, self.resolve_target(target) or "", self.resolve_region(region) or "")
+        return " ".join(rule.event.format(
+            target=target_text, region=region_text, time=time,
+            channel=self.channel_name(channel) if channel else "la cadena",
+        ).split())
+
+    def qualifiers(self, phrase: str, target: str, region: str) -> tuple[str, str]:
+        """What {target} and {region} become in `phrase`: the legacy suffixes, or the
+        composed qualifier (audience_phrases) in {target}'s place."""
+        phrases = self.audience_phrases
+        if phrases is None:
+            return self.targets.get(target, ""), self.regions.get(region, "")
+        who = phrases.targets.get(target, "") if self.targets.get(target, "") else ""
+        where = phrases.regions.get(region, "") if self.regions.get(region, "") else ""
+        if who and where:
+            composed = phrases.both.format(target=who, region=where)
+        elif who:
+            composed = phrases.target.format(target=who)
+        elif where:
+            composed = phrases.region.format(region=where)
+        else:
+            composed = ""
+        if "{target}" in phrase:
+            return composed, ""
+        return "", composed
+
+    def channel_name(self, code: str) -> str:
+        channel = self._channel_index().get(normalise_title(code))
+        return channel.name if channel is not None and channel.name else code
+
+    def channel_config(self, code: str) -> Channel | None:
+        return self._channel_index().get(normalise_title(code))
 
     def _channel_index(self) -> dict[str, Channel]:
         return {normalise_title(k): v for k, v in self.channels.items()}

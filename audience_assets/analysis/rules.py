@@ -441,7 +441,7 @@ def merge_candidates(candidates: Iterable[Candidate], config: AnalysisConfig) ->
         event = ""
         for candidate in group:
             event = config.event_phrase(candidate.rule, record.target, record.region,
-                                        candidate.time)
+                                        candidate.time, record.channel)
             if event:
                 break
         programme = config.programme(record.title)
@@ -557,7 +557,8 @@ def evidence_problems(sheet: FactSheet, config: AnalysisConfig) -> list[str]:
         elif rule_id == "golden_minute" and not {"minute", "avg_audience"} <= set(ev):
             problems.append(f"{rule_id}: evidence lacks the minute and its audience")
     phrases = {config.event_phrase(r, sheet.target, sheet.region,
-                                   str(sheet.evidence.get(r, {}).get("time", "")))
+                                   str(sheet.evidence.get(r, {}).get("time", "")),
+                                   sheet.channel_code)
                for r in sheet.rules if r in config.rules}
     if sheet.event and sheet.event not in phrases:
         problems.append(f"event {sheet.event!r} is the phrase of none of its rules")

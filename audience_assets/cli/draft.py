@@ -21,7 +21,7 @@ from audience_assets.cli import UsageError
 from audience_assets.drafting.validation import validate
 from audience_assets.drafting.writing import TemplateWriter, draft_post, make_writer
 from audience_assets.drafting.writing.llm import LLMError
-from audience_assets.drafting.writing.loop import DEFAULT_MAX_ATTEMPTS
+from audience_assets.drafting.writing.loop import DEFAULT_CANDIDATES, DEFAULT_MAX_ATTEMPTS
 from audience_assets.drafting.writing.prompts import NETWORK_LIMITS
 from audience_assets.drafting.writing.writers import WRITER_NAMES
 from audience_assets.records import FactSheet
@@ -32,7 +32,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("draft", help="draft the post of a fact sheet (Ollama)")
     parser.add_argument("--record", required=True, metavar="FILE.json",
                         help="a fact sheet (JSON object), a list of them, or JSON lines")
-    parser.add_argument("--mode", choices=WRITER_NAMES, default="guided")
+    parser.add_argument("--mode", choices=WRITER_NAMES, default="natural")
+    parser.add_argument("--candidates", type=int, default=DEFAULT_CANDIDATES,
+                        help="model drafts per fact sheet; the valid one least like the "
+                             "previous posts is kept")
     parser.add_argument("--model", default=None,
                         help=f"Ollama model (default: OLLAMA_MODEL or {DEFAULT_MODEL})")
     parser.add_argument("--network", choices=tuple(NETWORK_LIMITS), default="x")
@@ -66,15 +69,21 @@ def run(args: argparse.Namespace) -> int:
     sheets = read_sheets(args.record)
     if args.max_attempts < 1:
         raise UsageError("--max-attempts must be at least 1")
+    if args.candidates < 1:
+        raise UsageError("--candidates must be at least 1")
     llm = OllamaResource(host=os.environ.get("OLLAMA_HOST") or DEFAULT_HOST,
                          model=args.model or os.environ.get("OLLAMA_MODEL") or DEFAULT_MODEL)
     writer = make_writer(args.mode, llm.client(), llm.settings())
     fallback = None if args.no_fallback else TemplateWriter()
+    chosen: list[str] = []
     for sheet in sheets:
         started = time.perf_counter()
         try:
             draft = draft_post(sheet, writer, validate, network=args.network,
-                               max_attempts=args.max_attempts, fallback=fallback)
+                               max_attempts=args.max_attempts, fallback=fallback,
+                               candidates=args.candidates if args.mode != "template" else 1,
+                               chosen_today=chosen)
+            chosen.append(draft.skeleton)
         except LLMError as exc:
             print(f"audience draft: {exc}", file=sys.stderr)
             return 1

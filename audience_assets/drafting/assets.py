@@ -1,5 +1,6 @@
-"""Drafting: the day's fact sheets -> one post draft each (LLM, judged by the strict
-validator, template fallback) -> SQL table `post_drafts`, awaiting review."""
+"""Drafting: the day's post plan -> one post draft per story of the network's budget
+(LLM, judged by the strict validator, template fallback) -> SQL table `post_drafts`,
+awaiting review."""
 
 from collections import Counter
 from collections.abc import Iterator
@@ -9,14 +10,16 @@ import dagster as dg
 import pandas as pd
 from pydantic import Field
 
+from audience_assets.analysis.plan import DayPlan
 from audience_assets.drafting.checks import (
     drafts_validity_check_result,
     drafts_validity_check_spec,
 )
 from audience_assets.drafting.store import replace_drafts, reviewed_keys
 from audience_assets.drafting.validation import validate
-from audience_assets.drafting.writing import Draft, TemplateWriter, draft_post, make_writer
+from audience_assets.drafting.writing import Draft, TemplateWriter, make_writer, variety
 from audience_assets.drafting.writing.llm import LLMError, ModelMissing
+from audience_assets.drafting.writing.loop import DEFAULT_CANDIDATES, draft_day
 from audience_assets.drafting.writing.writers import WRITER_NAMES
 from audience_assets.partitions import broadcast_days
 from audience_assets.records import FactSheet
@@ -29,12 +32,16 @@ PREVIEW_CHARS = 140
 class DraftingConfig(dg.Config):
     """Per-run choices (launchpad); the model and server are the `llm` resource's."""
 
-    mode: str = Field(default="guided", description="free | guided | template")
+    mode: str = Field(default="natural", description="natural | free | guided | template")
     network: str = Field(default="x", description="x | bluesky | threads")
     max_attempts: int = Field(default=10, ge=1, description="Model attempts per fact sheet.")
     fallback: bool = Field(
         default=True, description="Use the template writer when the attempts run out."
     )
+    candidates: int = Field(
+        default=DEFAULT_CANDIDATES, ge=1,
+        description="Model drafts per story; the valid one least like the day's other "
+                    "posts is kept.")
 
 
 def write_drafts(
@@ -47,19 +54,20 @@ def write_drafts(
     settings = llm.settings()
     writer = make_writer(config.mode, llm.client(), settings)
     fallback = TemplateWriter() if config.fallback else None
-    drafts = []
-    for sheet in sheets:
-        try:
-            draft = draft_post(sheet, writer, validate, network=config.network,
-                               max_attempts=config.max_attempts, fallback=fallback)
-        except LLMError as exc:
-            # Missing model: retrying cannot help; server down or timeouts: it may.
-            raise dg.Failure(str(exc), allow_retries=not isinstance(exc, ModelMissing)) from exc
+
+    def progress(sheet: FactSheet, draft: Draft) -> None:
         if log is not None:
             log.info(f"{sheet.title}: {draft.writer} after {draft.attempt_count} attempt(s), "
-                     f"{draft.llm_seconds:.1f} s")
-        drafts.append(draft)
-    return drafts
+                     f"{draft.valid_candidates} valid, {draft.llm_seconds:.1f} s")
+
+    try:
+        return draft_day(sheets, writer, validate, network=config.network,
+                         max_attempts=config.max_attempts, fallback=fallback,
+                         candidates=config.candidates if config.mode != "template" else 1,
+                         on_draft=progress)
+    except LLMError as exc:
+        # Missing model: retrying cannot help; server down or timeouts: it may.
+        raise dg.Failure(str(exc), allow_retries=not isinstance(exc, ModelMissing)) from exc
 
 
 def drafts_metadata(drafts: list[Draft], llm: OllamaResource) -> dict[str, Any]:
@@ -89,6 +97,18 @@ def drafts_metadata(drafts: list[Draft], llm: OllamaResource) -> dict[str, Any]:
         "model": llm.model,
         "ollama_host": llm.host,
         "prompts": ", ".join(prompts) or "none (template)",
+        **variety_metadata(drafts),
+    }
+
+
+def variety_metadata(drafts: list[Draft]) -> dict[str, Any]:
+    """How alike the day's posts read: distinct wordings and mean pairwise similarity."""
+    skeletons = [d.skeleton for d in drafts if d.valid]
+    return {
+        "distinct_skeletons": variety.distinct_skeletons(skeletons),
+        "distinct_skeletons_per_post": round(
+            variety.distinct_skeletons(skeletons) / len(skeletons), 2) if skeletons else 0.0,
+        "mean_pairwise_similarity": variety.mean_pairwise_similarity(skeletons),
     }
 
 
@@ -104,14 +124,16 @@ def drafts_metadata(drafts: list[Draft], llm: OllamaResource) -> dict[str, Any]:
 def post_drafts(
     context: dg.AssetExecutionContext,
     config: DraftingConfig,
-    relevant_broadcasts: list[FactSheet],
+    post_plan: DayPlan,
     llm: OllamaResource,
     database: DatabaseResource,
 ) -> Iterator[dg.Output[list[dict[str, Any]]] | dg.AssetCheckResult]:
-    """One draft per fact sheet of the day, written by the configured writer and
-    stored in table `post_drafts` for review; the strict validator gates them."""
+    """One draft per story of the day's plan within the network's budget, written by
+    the configured writer and stored in table `post_drafts` for review; the strict
+    validator gates them."""
     reviewed = reviewed_keys(database.engine(), context.partition_key)
-    sheets = [s for s in relevant_broadcasts if (s.key, config.network) not in reviewed]
+    sheets = [s for s in post_plan.for_network(config.network)
+              if (s.key, config.network) not in reviewed]
     drafts = write_drafts(sheets, config, llm, context.log)
     replace_drafts(database.engine(), context.partition_key, drafts)
     metadata = drafts_metadata(drafts, llm)

@@ -22,7 +22,7 @@ def test_bundled_configuration_loads() -> None:
     assert config.channel_handle("A3") == "@antena3com"
     assert config.channel_handle("UNKNOWN TV") == "UNKNOWN TV"
     assert config.event_phrase("day_top", "Jóvenes 13-24", "Total España") == (
-        "Lo más visto del día por jóvenes")
+        "Lo más visto del día entre los jóvenes")
     assert config.event_phrase("day_top", "Total Individuos (4+)", "Andalucía") == (
         "Lo más visto del día en Andalucía")
     assert config.event_phrase("golden_minute", "Total Individuos (4+)", "Total España",

@@ -26,7 +26,7 @@ def test_sample_week_gives_records_leaders_and_a_golden_minute(
     events = [line["event"] for line in lines]
     assert any(e.startswith("Máximo histórico") for e in events)
     assert any(e.startswith("Minuto de oro del día a las ") for e in events)
-    assert "Lo más visto del día por jóvenes" in events
+    assert "Lo más visto del día entre los jóvenes" in events
     keys = [(x["channel_code"], x["title"], x["target"], x["region"], x["unique_viewers"])
             for x in lines]
     assert len(keys) == len(set(keys))

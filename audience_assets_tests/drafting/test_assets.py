@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from audience_assets.analysis.plan import DayPlan, Story
 from audience_assets.drafting.assets import DraftingConfig, post_drafts
 from audience_assets.drafting.store import load_drafts
 from audience_assets.resources.database import DatabaseResource
@@ -15,10 +16,17 @@ from audience_assets.resources.llm import OllamaResource
 from audience_assets_tests.drafting.test_templates import STUDY_SHEETS
 
 
-def run(database: DatabaseResource, sheets: list, date: str = "2025-01-14") -> list:
+def plan_of(sheets: list, budgets: dict[str, int] | None = None) -> DayPlan:
+    return DayPlan("", tuple(Story(s, float(-i), False, s.event) for i, s in enumerate(sheets)),
+                   budgets or {})
+
+
+def run(database: DatabaseResource, sheets: list, date: str = "2025-01-14",
+        budgets: dict[str, int] | None = None) -> list:
     # Template mode never calls the server: the host may be anything.
     results = post_drafts(context=dg.build_asset_context(partition_key=date),
-                          config=DraftingConfig(mode="template"), relevant_broadcasts=sheets,
+                          config=DraftingConfig(mode="template"),
+                          post_plan=plan_of(sheets, budgets),
                           llm=OllamaResource(host="http://127.0.0.1:9"), database=database)
     assert isinstance(results, Iterator)
     return list(results)
@@ -38,6 +46,17 @@ def test_template_drafts_are_stored_for_review_with_metadata(tmp_path: Path) -> 
     assert [r["fact_sheet"]["title"] for r in rows] == [s.title for s in STUDY_SHEETS]
     assert {r["status"] for r in rows} == {"pending_review"}
     assert all(r["valid"] and not r["fell_back"] and r["writer"] == "template" for r in rows)
+
+
+def test_the_networks_budget_caps_the_drafts_and_variety_is_reported(tmp_path: Path) -> None:
+    database = DatabaseResource(url=f"sqlite:///{tmp_path}/drafts.db")
+    output, _ = run(database, STUDY_SHEETS, budgets={"x": 3})
+    meta = output.metadata
+    assert meta["dagster/row_count"].value == 3
+    assert [r["fact_sheet"]["title"] for r in load_drafts(database.engine(), "2025-01-14")] == [
+        s.title for s in STUDY_SHEETS[:3]]
+    assert 1 <= meta["distinct_skeletons"].value <= 3
+    assert 0 < meta["mean_pairwise_similarity"].value <= 100
 
 
 def test_a_rerun_replaces_the_day_and_leaves_other_days(tmp_path: Path) -> None:

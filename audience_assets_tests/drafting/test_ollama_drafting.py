@@ -9,6 +9,7 @@ import dagster as dg
 import pytest
 import sqlalchemy as sa
 
+from audience_assets.analysis.plan import DayPlan, Story
 from audience_assets.drafting.assets import DraftingConfig, post_drafts
 from audience_assets.drafting.store import load_drafts
 from audience_assets.drafting.validation import validate
@@ -97,8 +98,9 @@ def test_post_drafts_asset_stores_reviewable_drafts_and_passes_its_check(
     database = DatabaseResource(url=f"sqlite:///{tmp_path}/drafts.db")
     llm = OllamaResource(host=ollama_server.host, model=QWEN, num_predict=140, num_ctx=2048)
     context = dg.build_asset_context(partition_key="2025-01-14")
-    config = DraftingConfig(mode="guided", max_attempts=2)
-    results = post_drafts(context=context, config=config, relevant_broadcasts=[SHEET],
+    config = DraftingConfig(mode="natural", max_attempts=2, candidates=1)
+    plan = DayPlan("2025-01-14", (Story(SHEET, 1.0, False, SHEET.event),), {"x": 8})
+    results = post_drafts(context=context, config=config, post_plan=plan,
                           llm=llm, database=database)
     assert isinstance(results, Iterator)
     output, check = list(results)

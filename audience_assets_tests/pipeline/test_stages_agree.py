@@ -37,7 +37,7 @@ def test_the_sample_week_has_every_kind_of_event(week_sheets):
     assert any(e.startswith("Minuto de oro") for e in events)
     assert any(e.startswith("Máximo histórico") for e in events)
     assert "Lo más visto del día" in events
-    assert any(e.endswith("por jóvenes") for e in events)
+    assert any(e.endswith("entre los jóvenes") for e in events)
 
 
 @pytest.mark.parametrize("network", ["x", "bluesky", "threads"])
@@ -50,3 +50,30 @@ def test_every_fact_sheet_of_the_week_gets_a_valid_template_post(week_sheets, ne
         if not result.valid:
             failures.append((sheet.event, text, [v.rule for v in result.violations]))
     assert not failures, failures[:5]
+
+
+def test_the_sample_weeks_plan_keeps_budgets_one_story_per_programme_and_regions(week_sheets):
+    from audience_assets.analysis.plan import plan_day
+
+    config = load_analysis_config()
+    dates = sorted({s.broadcast_date for s in week_sheets})
+    assert dates
+    writer = TemplateWriter()
+    for date in dates:
+        plan = plan_day([s for s in week_sheets if s.broadcast_date == date], config, date)
+        for network, budget in config.plan.budgets.items():
+            posts = plan.for_network(network)
+            assert len(posts) <= budget
+            programmes = [(s.channel_code, s.title) for s in posts]
+            assert len(programmes) == len(set(programmes)), date
+            for sheet in posts:
+                home = config.channel_config(sheet.channel_code)
+                if home is not None and home.region:
+                    assert sheet.region == home.region, (date, sheet.title, sheet.region)
+                assert "AL ROJO VIVO" not in sheet.title
+                assert all(len(tag) <= max(config.plan.hashtag_max_length, 24)
+                           for tag in sheet.hashtags)
+        for sheet in plan.for_network("x"):
+            text = writer.write(sheet, network="x").text
+            result = validate(text, sheet, "x")
+            assert result.valid, (text, [v.message for v in result.violations])

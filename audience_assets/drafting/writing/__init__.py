@@ -2,7 +2,8 @@
 the attempt loop. Pure code: the LLM client is passed in (the official `ollama`
 client in production, a named fake in unit tests)."""
 
-from audience_assets.drafting.writing.loop import AttemptRecord, Draft, draft_post
+from audience_assets.drafting.writing import variety
+from audience_assets.drafting.writing.loop import AttemptRecord, Draft, draft_day, draft_post
 from audience_assets.drafting.writing.writers import (
     FreeWriter,
     GuidedWriter,
@@ -20,6 +21,8 @@ __all__ = [
     "TemplateWriter",
     "Writer",
     "WriterOutput",
+    "draft_day",
     "draft_post",
     "make_writer",
+    "variety",
 ]

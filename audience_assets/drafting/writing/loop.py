@@ -7,15 +7,17 @@ and the benchmark can show what the model did, not only the final post.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
+from audience_assets.drafting.writing import variety
 from audience_assets.drafting.writing.llm import LLMTimeout
 from audience_assets.drafting.writing.writers import Feedback, Writer
 from audience_assets.records import FactSheet
 
 DEFAULT_MAX_ATTEMPTS = 10
+DEFAULT_CANDIDATES = 3
 
 REVIEW_PENDING = "pending_review"
 REVIEW_INVALID = "invalid"
@@ -82,6 +84,10 @@ class Draft:
     violations: list[dict[str, Any]]
     fell_back: bool
     attempts: list[AttemptRecord]
+    # The wording without the data (variety.skeleton) and how many valid candidates
+    # it was chosen from.
+    skeleton: str = ""
+    valid_candidates: int = 0
 
     @property
     def attempt_count(self) -> int:
@@ -133,10 +139,17 @@ def draft_post(
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     fallback: Writer | None = None,
     use_feedback: bool = True,
+    candidates: int = 1,
+    chosen_today: Sequence[str] = (),
 ) -> Draft:
     """Up to `max_attempts` attempts of `writer`; each failed attempt's
     violations go back to the model (unless `use_feedback` is off, as in the
     study). Then `fallback` (the template writer in production), marked as such.
+
+    With `candidates` > 1 the loop goes on after a valid attempt until it has made
+    that many attempts (each a new sample: new seed, no feedback after a valid one)
+    and keeps the valid candidate least similar to `chosen_today`, the skeletons of
+    the posts already chosen that day.
 
     LLMUnavailable and ModelMissing propagate: no draft can be right then, and
     the operator must act. A timeout after the client's retries costs one attempt.
@@ -144,7 +157,10 @@ def draft_post(
     attempts: list[AttemptRecord] = []
     feedback: Feedback | None = None
     last_text, last_violations = "", []
+    valid_texts: list[str] = []
     for number in range(1, max_attempts + 1):
+        if valid_texts and number > candidates:
+            break
         try:
             output = writer.write(sheet, network=network, attempt=number, feedback=feedback)
         except LLMTimeout as exc:
@@ -171,10 +187,17 @@ def draft_post(
         ))
         last_text, last_violations = output.text, violations
         if valid:
-            return _draft(sheet, writer, writer, network, output.text, [], attempts, False)
-        if use_feedback:
+            valid_texts.append(output.text)
+            feedback = None
+        elif use_feedback:
             feedback = Feedback(previous=output.raw or output.text,
                                 problems=feedback_lines(violations, output.text))
+    if valid_texts:
+        skeletons = [variety.skeleton(t, sheet) for t in valid_texts]
+        best = variety.least_similar(skeletons, chosen_today)
+        draft = _draft(sheet, writer, writer, network, valid_texts[best], [], attempts, False)
+        draft.skeleton, draft.valid_candidates = skeletons[best], len(valid_texts)
+        return draft
     if fallback is None:
         return _draft(sheet, writer, writer, network, last_text, last_violations, attempts, False)
     output = fallback.write(sheet, network=network, attempt=1, feedback=None)
@@ -187,15 +210,40 @@ def draft_post(
     return _draft(sheet, writer, fallback, network, output.text, violations, attempts, True)
 
 
+def draft_day(
+    sheets: Sequence[FactSheet],
+    writer: Writer,
+    judge: Judge,
+    *,
+    network: str = "x",
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    fallback: Writer | None = None,
+    candidates: int = DEFAULT_CANDIDATES,
+    on_draft: Callable[[FactSheet, Draft], None] | None = None,
+) -> list[Draft]:
+    """One draft per sheet, in order; each chosen to read least like the ones before."""
+    drafts: list[Draft] = []
+    for sheet in sheets:
+        draft = draft_post(sheet, writer, judge, network=network, max_attempts=max_attempts,
+                           fallback=fallback, candidates=candidates,
+                           chosen_today=[d.skeleton for d in drafts])
+        drafts.append(draft)
+        if on_draft is not None:
+            on_draft(sheet, draft)
+    return drafts
+
+
 def _draft(
     sheet: FactSheet, asked: Writer, used: Writer, network: str, text: str,
     violations: list[dict[str, Any]], attempts: list[AttemptRecord], fell_back: bool,
 ) -> Draft:
     prompt = asked.prompt
-    return Draft(
+    draft = Draft(
         sheet_key=sheet.key, fact_sheet=sheet.to_dict(), text=text, network=network,
         mode=asked.name, writer=used.name, model=asked.model,
         prompt_name=prompt.name if prompt else "", prompt_sha256=prompt.sha256 if prompt else "",
         valid=not violations and bool(text), violations=violations, fell_back=fell_back,
         attempts=attempts,
     )
+    draft.skeleton = variety.skeleton(text, sheet) if text else ""
+    return draft

@@ -30,7 +30,7 @@ from audience_assets.drafting.writing.prompts import (
 )
 from audience_assets.records import FactSheet
 
-WRITER_NAMES = ("free", "guided", "template")
+WRITER_NAMES = ("natural", "free", "guided", "template")
 
 EMOJI_RE = regex.compile(r"\p{Extended_Pictographic}")
 
@@ -51,6 +51,8 @@ class WriterOutput:
     # Problems the writer found itself (unusable JSON, placeholders wrong): the
     # attempt failed before any validation.
     problems: tuple[str, ...] = ()
+    # The model's wording with placeholders, where the writer has one.
+    wording: str = ""
 
 
 class Writer(Protocol):
@@ -248,7 +250,9 @@ class TemplateWriter:
     ) -> WriterOutput:
         variants = self.config.with_event if sheet.event else self.config.without_event
         sentence = variants[templates.stable_index(sheet.key, "phrasing", len(variants))]
-        hashtags = clean_hashtags([templates.programme_hashtag(sheet), *self.config.hashtags])
+        # The plan's hashtags (programme, channel) when the story has them.
+        hashtags = clean_hashtags(list(sheet.hashtags) if len(sheet.hashtags) >= 2 else
+                                  [templates.programme_hashtag(sheet), *self.config.hashtags])
         text = templates.assemble(templates.fill(sentence, sheet),
                                   self.config.emojis_for(sheet), hashtags)
         return WriterOutput(text=text, raw=sentence)
@@ -263,4 +267,8 @@ def make_writer(mode: str, client: ChatClient | None, settings: LLMSettings | No
         return FreeWriter(client, settings)
     if mode == "guided":
         return GuidedWriter(client, settings)
+    if mode == "natural":
+        from audience_assets.drafting.writing.natural import NaturalWriter
+
+        return NaturalWriter(client, settings)
     raise ValueError(f"unknown writer {mode!r}; expected one of {', '.join(WRITER_NAMES)}")
