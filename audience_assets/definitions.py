@@ -14,9 +14,13 @@ from audience_assets.resources.database import DEFAULT_DB_URL, DatabaseResource
 from audience_assets.resources.llm import ollama_resource_from_env
 from audience_assets.resources.solr import DEFAULT_SOLR_URL, SolrResource
 from audience_assets.resources.storage import StorageResource
+from audience_assets.sql.engine import DEFAULT_BUSY_TIMEOUT_S
 
 resources = {
-    "database": DatabaseResource(url=env_or("AUDIENCE_DB_URL", DEFAULT_DB_URL)),
+    "database": DatabaseResource(
+        url=env_or("AUDIENCE_DB_URL", DEFAULT_DB_URL),
+        busy_timeout_s=env_or("AUDIENCE_DB_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT_S),
+    ),
     "storage": StorageResource(
         hot_folder=env_or("AUDIENCE_HOT_FOLDER", "var/hot"),
         archive_dir=env_or("AUDIENCE_ARCHIVE_DIR", "var/archive"),
