@@ -7,7 +7,7 @@ from audience_assets.drafting.assets import post_drafts
 from audience_assets.indexing.assets import solr_audience_index
 from audience_assets.ingestion.assets import audience_records, kantar_raw_file
 from audience_assets.ingestion.sensors import hot_folder_sensor
-from audience_assets.jobs import daily_pipeline
+from audience_assets.jobs import daily_drafts, daily_pipeline
 from audience_assets.resources import env_or
 from audience_assets.resources.analysis import AnalysisResource
 from audience_assets.resources.database import DEFAULT_DB_URL, DatabaseResource
@@ -55,6 +55,6 @@ defs = dg.Definitions(
         post_drafts,
     ],
     sensors=[hot_folder_sensor],
-    jobs=[daily_pipeline],
+    jobs=[daily_pipeline, daily_drafts],
     resources=resources,
 )
