@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 from audience_assets.drafting.assets import DraftingConfig, post_drafts
 from audience_assets.drafting.store import load_drafts, replace_drafts
-from audience_assets.drafting.writing import TemplateWriter, draft_post
 from audience_assets.drafting.validation import validate
+from audience_assets.drafting.writing import TemplateWriter, draft_post
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.llm import OllamaResource
 from audience_assets.sql.schema import post_drafts as table
