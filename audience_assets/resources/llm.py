@@ -65,8 +65,7 @@ class OllamaResource(dg.ConfigurableResource):
         "(env AUDIENCE_DRAFT_RUN_BUDGET).")
 
     def client(self) -> ollama.Client:
-        # One request never outlasts a fact sheet's whole budget.
-        return ollama.Client(host=self.host, timeout=min(self.timeout, self.sheet_budget_s))
+        return ollama.Client(host=self.host, timeout=self.request_timeout())
 
     def options(self) -> dict[str, Any]:
         options: dict[str, Any] = {
@@ -85,8 +84,14 @@ class OllamaResource(dg.ConfigurableResource):
             host=self.host,
             options=self.options(),
             keep_alive=self.keep_alive,
-            timeout_retries=self.timeout_retries,
+            # Retries of a timed-out request only while they fit in a fact sheet's budget.
+            timeout_retries=max(0, min(self.timeout_retries,
+                                       int(self.sheet_budget_s // self.request_timeout()) - 1)),
         )
+
+    def request_timeout(self) -> float:
+        """Seconds one request may take: never more than a fact sheet's whole budget."""
+        return min(self.timeout, self.sheet_budget_s)
 
 
 def ollama_resource_from_env() -> OllamaResource:
