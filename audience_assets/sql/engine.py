@@ -58,7 +58,9 @@ def make_engine(
     timeout = busy_timeout_from_env() if busy_timeout_s is None else busy_timeout_s
     kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
-        kwargs["connect_args"] = {"timeout": timeout}
+        # Passing connect_args replaces SQLAlchemy's own check_same_thread=False for file
+        # databases: keep it, the pool hands connections to whichever thread asks.
+        kwargs["connect_args"] = {"timeout": timeout, "check_same_thread": False}
     engine = sa.create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas(timeout))

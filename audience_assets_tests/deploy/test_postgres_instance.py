@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "samples" / "programas_2026-11-16_total.tsv"
-DEADLINE_S = 240  # about 60 s on a quiet 2-core machine; generous for a busy one
+DEADLINE_S = 240  # two sensor ticks (30 s apart), daemon, code server and run worker start-up
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
