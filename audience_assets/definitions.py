@@ -8,12 +8,15 @@ from audience_assets.indexing.assets import solr_audience_index
 from audience_assets.ingestion.assets import audience_records, kantar_raw_file
 from audience_assets.ingestion.sensors import hot_folder_sensor
 from audience_assets.jobs import daily_drafts, daily_pipeline
+from audience_assets.reports.assets import daily_report
 from audience_assets.resources import env_or
 from audience_assets.resources.analysis import AnalysisResource
 from audience_assets.resources.database import DEFAULT_DB_URL, DatabaseResource
 from audience_assets.resources.llm import ollama_resource_from_env
 from audience_assets.resources.solr import DEFAULT_SOLR_URL, SolrResource
 from audience_assets.resources.storage import StorageResource
+from audience_assets.review.assets import post_exports
+from audience_assets.review.sensors import approvals_sensor, exports_job
 from audience_assets.sql.engine import DEFAULT_BUSY_TIMEOUT_S
 
 resources = {
@@ -53,8 +56,10 @@ defs = dg.Definitions(
         audience_anomalies,
         relevant_broadcasts,
         post_drafts,
+        post_exports,
+        daily_report,
     ],
-    sensors=[hot_folder_sensor],
-    jobs=[daily_pipeline, daily_drafts],
+    sensors=[hot_folder_sensor, approvals_sensor],
+    jobs=[daily_pipeline, daily_drafts, exports_job],
     resources=resources,
 )

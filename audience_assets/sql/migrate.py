@@ -38,6 +38,8 @@ _LOCK_TIMEOUT_S = 300
 def alembic_config(connection: sa.Connection | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # The revision id already is `NNNN_slug` (next_revision_id): the file is named after it.
+    config.set_main_option("file_template", "%%(rev)s")
     if connection is not None:
         config.attributes["connection"] = connection
     return config

@@ -112,3 +112,61 @@ post_drafts_staging = sa.Table(
     sa.Column("run_id", sa.String(64), nullable=False, index=True),
     *_draft_columns(),
 )
+
+
+# Review desk (audience_assets/review/state.py). One row per reviewed draft, keyed like the
+# draft itself; `version` is the optimistic lock a save must name.
+review_state = sa.Table(
+    "review_state",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("broadcast_date", sa.String(10), nullable=False, index=True),
+    sa.Column("sheet_key", sa.String(1024), nullable=False),
+    sa.Column("network", sa.String(16), nullable=False),
+    # in_review (edited, undecided), approved, rejected, or a machine status after a restore
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("final_text", sa.Text, nullable=False),
+    sa.Column("chosen_image", sa.String(1024), nullable=False, default=""),  # candidate sha256
+    sa.Column("reviewer", sa.String(128), nullable=False),
+    sa.Column("override_reason", sa.Text, nullable=False, default=""),
+    sa.Column("valid", sa.Boolean, nullable=False),
+    sa.Column("violations", sa.Text, nullable=False, default="[]"),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+    sa.Column("decided_at", sa.Float, nullable=True),
+    sa.UniqueConstraint("broadcast_date", "sheet_key", "network", name="uq_review_state_draft"),
+)
+
+# Append-only: every save, decision, restore, image choice and lost race (action
+# "conflict", with the text that did not win), so nothing a reviewer typed is lost.
+review_history = sa.Table(
+    "review_history",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("broadcast_date", sa.String(10), nullable=False, index=True),
+    sa.Column("sheet_key", sa.String(1024), nullable=False),
+    sa.Column("network", sa.String(16), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("chosen_image", sa.String(1024), nullable=False, default=""),
+    sa.Column("reviewer", sa.String(128), nullable=False),
+    sa.Column("override_reason", sa.Text, nullable=False, default=""),
+    sa.Column("valid", sa.Boolean, nullable=False),
+    sa.Column("violations", sa.Text, nullable=False, default="[]"),
+    sa.Column("version", sa.Integer, nullable=False),  # the version this entry produced
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+# Signed-in reviewers: only the token's SHA-256 is stored, so a copy of the table
+# cannot be replayed; rows past expires_at are refused and purged.
+review_sessions = sa.Table(
+    "review_sessions",
+    metadata,
+    sa.Column("token_sha256", sa.String(64), primary_key=True),
+    sa.Column("reviewer", sa.String(128), nullable=False),
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=False, index=True),
+)

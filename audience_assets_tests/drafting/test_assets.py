@@ -189,3 +189,24 @@ def test_a_spent_budget_without_fallback_fails_with_a_clear_message(
         run(database, STUDY_SHEETS, mode="free", llm=llm, fallback=False)
     assert "run budget" in failure.value.description and "0 of 5" in failure.value.description
     assert load_drafts(database.engine(), DAY) == []
+
+
+def test_a_rerun_keeps_posts_handled_on_the_review_desk(tmp_path: Path) -> None:
+    from audience_assets.review import state
+
+    database = _db(tmp_path)
+    run(database, STUDY_SHEETS)
+    items = state.load_day(database.engine(), "2025-01-14", "x")
+    approved, edited, rejected = items[:3]
+    engine = database.engine()
+    state.approve(engine, approved.key, approved.text, 0, "ana")
+    state.save_text(engine, edited.key, edited.text + " 📊", 0, "ana")
+    state.reject(engine, rejected.key, rejected.text, 0, "ana")
+    output, _ = run(database, STUDY_SHEETS)
+    assert output.metadata["kept_reviewed"].value == 3
+    assert output.metadata["dagster/row_count"].value == 2
+    after = {i.key: i for i in state.load_day(engine, "2025-01-14", "x")}
+    assert after[approved.key].status == "approved"
+    assert after[edited.key].text == edited.text + " 📊"
+    assert after[rejected.key].status == "rejected"
+    assert len(load_drafts(engine, "2025-01-14")) == 5
