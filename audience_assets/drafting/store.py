@@ -116,16 +116,20 @@ def publish_staged(engine: sa.Engine, run_id: str, date: str, network: str) -> i
 
 def replace_drafts(engine: sa.Engine, date: str, drafts: Sequence[Draft],
                    network: str | None = None) -> int:
-    """Replace the pipeline's drafts of (`date`, `network`) in one transaction (a re-run
-    never duplicates); reviewed drafts and other networks stay as they were. `network`
-    defaults to the drafts' own (all drafts must share it). Returns rows written."""
-    networks = {d.network for d in drafts}
-    network = network or (networks.pop() if len(networks) == 1 else "")
-    if not network:
-        raise ValueError("replace_drafts needs the network: drafts of several or none given")
-    run_id = f"replace-{uuid.uuid4().hex}"
-    stage_drafts(engine, run_id, date, network, drafts)
-    return publish_staged(engine, run_id, date, network)
+    """Replace the pipeline's drafts of `date` for `network` (default: each network the
+    drafts are for, one at a time) through staging and publishing: a re-run never
+    duplicates; reviewed drafts and the networks not given stay as they were. Returns
+    rows written."""
+    networks = [network] if network else sorted({d.network for d in drafts})
+    if not networks:
+        raise ValueError("replace_drafts needs the network when no drafts are given")
+    written = 0
+    for name in networks:
+        run_id = f"replace-{uuid.uuid4().hex}"
+        mine = drafts if network else [d for d in drafts if d.network == name]
+        stage_drafts(engine, run_id, date, name, mine)  # refuses drafts of another network
+        written += publish_staged(engine, run_id, date, name)
+    return written
 
 
 def _decoded(row: dict[str, Any]) -> dict[str, Any]:

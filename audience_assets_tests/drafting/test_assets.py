@@ -127,8 +127,13 @@ def test_replace_drafts_is_scoped_by_network(tmp_path: Path) -> None:
     replace_drafts(engine, DAY, drafts("bluesky")[:1])
     networks = [r["network"] for r in load_drafts(engine, DAY)]
     assert networks.count("x") == 5 and networks.count("bluesky") == 1
-    with pytest.raises(ValueError, match="several or none"):
-        replace_drafts(engine, DAY, drafts("x")[:1] + drafts("threads")[:1])
+    replace_drafts(engine, DAY, drafts("x")[:1] + drafts("threads")[:2])  # each its own
+    networks = [r["network"] for r in load_drafts(engine, DAY)]
+    assert [networks.count(n) for n in NETWORKS] == [1, 1, 2]
+    with pytest.raises(ValueError, match="needs the network"):
+        replace_drafts(engine, DAY, [])
+    with pytest.raises(ValueError, match="given to a bluesky run"):
+        replace_drafts(engine, DAY, drafts("x")[:1], network="bluesky")
 
 
 class FakeBadWriterClient(FakeOllamaClient):
