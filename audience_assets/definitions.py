@@ -4,14 +4,17 @@ import dagster as dg
 
 from audience_assets.analysis.assets import audience_anomalies, minute_audience, relevant_broadcasts
 from audience_assets.drafting.assets import post_drafts
+from audience_assets.evaluation.assets import model_evaluation
+from audience_assets.images.assets import image_candidates
 from audience_assets.indexing.assets import solr_audience_index
 from audience_assets.ingestion.assets import audience_records, kantar_raw_file
 from audience_assets.ingestion.sensors import hot_folder_sensor
-from audience_assets.jobs import daily_drafts, daily_pipeline
+from audience_assets.jobs import daily_drafts, daily_pipeline, ingestion_chain
 from audience_assets.reports.assets import daily_report
 from audience_assets.resources import env_or
 from audience_assets.resources.analysis import AnalysisResource
 from audience_assets.resources.database import DEFAULT_DB_URL, DatabaseResource
+from audience_assets.resources.images import ImagesResource
 from audience_assets.resources.llm import ollama_resource_from_env
 from audience_assets.resources.solr import DEFAULT_SOLR_URL, SolrResource
 from audience_assets.resources.storage import StorageResource
@@ -45,6 +48,15 @@ resources = {
         config_file=env_or("AUDIENCE_ANALYSIS_CONFIG", AnalysisResource().config_file),
         history=env_or("AUDIENCE_HISTORY", "auto"),
     ),
+    "images": ImagesResource(
+        sources_file=env_or("AUDIENCE_IMAGES_CONFIG", ImagesResource().sources_file),
+        delay_s=env_or("AUDIENCE_IMAGES_DELAY_S", 1.0),
+        timeout_s=env_or("AUDIENCE_IMAGES_TIMEOUT_S", 10.0),
+        max_bytes=env_or("AUDIENCE_IMAGES_MAX_BYTES", 8_000_000),
+        user_agent=env_or("AUDIENCE_IMAGES_USER_AGENT", ImagesResource().user_agent),
+        vision_model=env_or("OLLAMA_VISION_MODEL", ""),
+        ollama_host=env_or("OLLAMA_HOST", ""),
+    ),
 }
 
 defs = dg.Definitions(
@@ -56,10 +68,16 @@ defs = dg.Definitions(
         audience_anomalies,
         relevant_broadcasts,
         post_drafts,
+        model_evaluation,
+        image_candidates,
         post_exports,
         daily_report,
     ],
     sensors=[hot_folder_sensor, approvals_sensor],
-    jobs=[daily_pipeline, daily_drafts, exports_job],
+    jobs=[daily_pipeline, daily_drafts, ingestion_chain, exports_job],
     resources=resources,
+    # Steps run in the run's own process: a subprocess per step re-imports the project
+    # (seconds each, tens of seconds on a loaded 2-core host), which dominated a backfill
+    # of the ingestion chain; the stages are sequential anyway.
+    executor=dg.in_process_executor,
 )

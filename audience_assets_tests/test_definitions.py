@@ -12,6 +12,7 @@ EXPECTED_PARENTS = {
     "minute_audience": {"kantar_raw_file"},
     "audience_anomalies": {"minute_audience", "audience_records"},
     "relevant_broadcasts": {"audience_records", "solr_audience_index", "audience_anomalies"},
+    "image_candidates": {"post_drafts"},
 }
 
 
@@ -26,10 +27,24 @@ def test_lineage_of_the_contract_assets():
         assert {p.to_user_string() for p in node.parent_keys} >= parents, key
 
 
+# Run on demand (a new model or GPU), not per broadcast date: its history is the
+# materializations themselves.
+NOT_DAILY = {"model_evaluation"}
+
+
 def test_every_asset_is_partitioned_by_broadcast_date():
     graph = defs.resolve_asset_graph()
     for key in graph.get_all_asset_keys():
+        if key.to_user_string() in NOT_DAILY:
+            assert graph.get(key).partitions_def is None
+            continue
         assert graph.get(key).partitions_def == broadcast_days, key.to_user_string()
+
+
+def test_the_daily_job_leaves_the_model_evaluation_out():
+    job = defs.resolve_job_def("daily_pipeline")
+    selected = {k.to_user_string() for k in job.asset_layer.selected_asset_keys}
+    assert "post_drafts" in selected and not selected & NOT_DAILY
 
 
 def test_the_sensor_targets_the_daily_job_and_starts_running():
@@ -43,3 +58,32 @@ def test_the_module_exposes_exactly_one_definitions_for_dagster_dev():
 
     found = [name for name, value in vars(module).items() if isinstance(value, dg.Definitions)]
     assert found == ["defs"]
+
+
+def test_the_ingestion_chain_backfills_a_range_in_one_run():
+    graph = defs.resolve_asset_graph()
+    for key in ("kantar_raw_file", "audience_records", "solr_audience_index"):
+        assert graph.get(dg.AssetKey(key)).backfill_policy == dg.BackfillPolicy.single_run(), key
+
+
+def test_each_days_analysis_follows_the_day_before():
+    graph = defs.resolve_asset_graph()
+    key = dg.AssetKey("relevant_broadcasts")
+    assert key in graph.get(key).parent_keys
+    mapping = graph.get_partition_mapping(key, key)
+    assert mapping == dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1)
+    upstream = mapping.get_upstream_mapped_partitions_result_for_partitions(
+        broadcast_days.subset_with_partition_keys(["2026-11-16"]), broadcast_days,
+        broadcast_days).partitions_subset
+    assert list(upstream.get_partition_keys()) == ["2026-11-15"]
+
+
+def test_the_instance_never_runs_two_runs_of_one_date_at_once(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    shutil.copy(Path(__file__).resolve().parents[1] / "dagster.yaml", tmp_path)
+    instance = dg.DagsterInstance.from_config(str(tmp_path))
+    limits = instance.get_concurrency_config().run_queue_config.tag_concurrency_limits
+    assert {"key": "dagster/partition", "value": {"applyLimitPerUniqueValue": True},
+            "limit": 1} in limits

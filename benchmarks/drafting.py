@@ -44,22 +44,13 @@ from audience_assets.drafting.writing import FreeWriter, GuidedWriter, TemplateW
 from audience_assets.drafting.writing.llm import LLMSettings
 from audience_assets.drafting.writing.loop import Draft
 from audience_assets.drafting.writing.prompts import load_prompt
+from audience_assets.evaluation.runs import study_sheets
 from audience_assets.records import FactSheet
 from audience_assets.resources.llm import DEFAULT_HOST, DEFAULT_MODEL
 from audience_lab.naive import naive_failures
 
-STUDY_SHEETS = [
-    FactSheet("@basuraotesoro", "@aragontv", 105_000, 35_000, 8.5,
-              "Lo más visto del día por jóvenes", genre="ENTRETENIMIENTO"),
-    FactSheet("@laruletasuerte", "@antena3com", 2_620_000, 1_206_000, 15.7,
-              "Máximo histórico de espectadores únicos del programa", genre="CONCURSOS"),
-    FactSheet("@navedelmisterio", "@cuatro", 4_624_000, 794_000, 7.4, "Lo más visto del día",
-              genre="ENTRETENIMIENTO"),
-    FactSheet("@eldebatedegh", "@telecincoes", 3_207_000, 932_000, 11.9,
-              "Lo más visto del día en Andalucía", genre="ENTRETENIMIENTO"),
-    FactSheet("Final Supercopa de España @realmadrid vs @fcbarcelona_es", "@movistarplus",
-              2_648_000, 1_680_000, 13.1, "", genre="DEPORTES"),
-]
+# The study's five (DOMAIN.md): one definition, shared with `audience evaluate`.
+STUDY_SHEETS = study_sheets()
 
 PROGRAMMES = [
     ("@telediario_tve", "@La1_tve", "INFORMACIÓN"), ("@noticias_a3", "@antena3com", "INFORMACIÓN"),

@@ -3,11 +3,12 @@
 # No `from __future__ import annotations`: Dagster reads the context annotation at runtime.
 import json
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 import dagster as dg
 import pandas as pd
+import pysolr
 
 from audience_assets.analysis.anomalies import (
     BroadcastMinute,
@@ -25,9 +26,10 @@ from audience_assets.analysis.rules import (
     select_fact_sheets,
 )
 from audience_assets.analysis.store import replace_fact_sheets
-from audience_assets.indexing.history import AudienceHistory, SqlHistory
+from audience_assets.indexing.history import AudienceHistory, SolrHistory, SqlHistory
+from audience_assets.indexing.index import counts_through
 from audience_assets.ingestion.minutes import KIND, MinutePoint, parse_minutes_file, tv_clock
-from audience_assets.ingestion.store import DeliveryEntry, load_records
+from audience_assets.ingestion.store import current_deliveries, load_records
 from audience_assets.partitions import broadcast_days
 from audience_assets.records import AudienceRecord, FactSheet
 from audience_assets.resources.analysis import AnalysisResource
@@ -38,21 +40,24 @@ from audience_assets.resources.storage import StorageResource
 CHECK_FIGURES = "figures_equal_records"
 CHECK_DUPLICATES = "no_duplicate_broadcast"
 CHECK_EVIDENCE = "events_backed_by_evidence"
+CHECK_KNOWN_NAMES = "targets_and_regions_known"
+BLOCKING = (CHECK_FIGURES, CHECK_DUPLICATES, CHECK_EVIDENCE)
 MAX_CHARTS = 6  # charts embedded in the UI per day; all are written to disk
 
 
 @dg.asset(
     partitions_def=broadcast_days,
     group_name="analysis",
+    deps=[dg.AssetKey("kantar_raw_file")],
     kinds={"file"},
-    code_version="1",
+    code_version="2",
 )
 def minute_audience(
-    context: dg.AssetExecutionContext, kantar_raw_file: list[DeliveryEntry]
+    context: dg.AssetExecutionContext, database: DatabaseResource
 ) -> dg.Output[list[MinutePoint]]:
     """The date's minute-by-minute audience per channel (minute deliveries; none is fine)."""
     date = context.partition_key
-    files = [d for d in kantar_raw_file if d.kind == KIND]
+    files = [d for d in current_deliveries(database.engine(), date) if d.kind == KIND]
     points = [
         p
         for d in files
@@ -150,17 +155,31 @@ def _slug(group: tuple[str, str], channel: str, start: str) -> str:
 
 def choose_history(
     analysis: AnalysisResource, solr: SolrResource, database: DatabaseResource,
-    log: dg.DagsterLogManager,
+    log: dg.DagsterLogManager, date: str,
 ) -> tuple[AudienceHistory, str]:
-    """Solr when configured and answering (or required), else the SQL store."""
+    """Solr when configured, answering and holding the store's records up to `date` (else
+    the SQL store; with AUDIENCE_HISTORY=solr, a failure): a stale or half-indexed Solr
+    never feeds the rules."""
     if analysis.history != "sql":
         try:
             solr.ping()
-            return solr.history(), solr.where()
+            client = solr.client()
+            try:
+                sql_count, solr_count = counts_through(client, database.engine(), date)
+            except (pysolr.SolrError, OSError) as exc:
+                raise SolrUnavailable(f"{solr.where()} failed counting documents: {exc}") from exc
+            if sql_count != solr_count:
+                solr.close(client)
+                raise SolrUnavailable(
+                    f"{solr.where()} holds {solr_count} documents up to {date} but the SQL "
+                    f"store {sql_count} records: re-materialise solr_audience_index for the "
+                    "dates its check names")
+            return SolrHistory(client), solr.where()
         except SolrUnavailable as exc:
             if analysis.history == "solr":
-                raise
+                raise dg.Failure(str(exc), allow_retries=False) from exc
             log.warning(f"history from the SQL store: {exc}")
+            return SqlHistory(database.engine()), f"SQL store ({exc})"
     return SqlHistory(database.engine()), "SQL store"
 
 
@@ -177,17 +196,31 @@ def golden_candidates(anomalies: dict[str, DayAnomalies], records: list[Audience
 @dg.asset(
     partitions_def=broadcast_days,
     group_name="analysis",
-    deps=[dg.AssetKey("audience_records"), dg.AssetKey("solr_audience_index")],
+    deps=[
+        dg.AssetKey("audience_records"),
+        dg.AssetKey("solr_audience_index"),
+        # Records, season bests and averages read every earlier day: each day's analysis
+        # follows the day before, so a backfill runs the dates in order (and, through the
+        # previous day's own inputs, after every earlier day's records and index).
+        dg.AssetDep("relevant_broadcasts", partition_mapping=dg.TimeWindowPartitionMapping(
+            start_offset=-1, end_offset=-1)),
+    ],
     kinds={"python", "sql"},
     check_specs=[
         dg.AssetCheckSpec(CHECK_FIGURES, asset="relevant_broadcasts", blocking=True,
-                          description="Every fact sheet's figures equal its record's exactly."),
+                          description="Every fact sheet's figures equal its record's exactly. "
+                          "Audited before publishing."),
         dg.AssetCheckSpec(CHECK_DUPLICATES, asset="relevant_broadcasts", blocking=True,
-                          description="At most one fact sheet per broadcast, target, region."),
+                          description="At most one fact sheet per broadcast, target, region. "
+                          "Audited before publishing."),
         dg.AssetCheckSpec(CHECK_EVIDENCE, asset="relevant_broadcasts", blocking=True,
-                          description="Each rule and event is backed by the numbers compared."),
+                          description="Each rule and event is backed by the numbers compared. "
+                          "Audited before publishing."),
+        dg.AssetCheckSpec(CHECK_KNOWN_NAMES, asset="relevant_broadcasts",
+                          description="Warning naming the records' targets and regions the "
+                          "analysis configuration does not know (left out, never silently)."),
     ],
-    code_version="1",
+    code_version="2",
 )
 def relevant_broadcasts(
     context: dg.AssetExecutionContext,
@@ -197,18 +230,27 @@ def relevant_broadcasts(
     analysis: AnalysisResource,
 ):
     """The day's fact sheets: configured rules over the records and the history, merged
-    by priority, plus the golden minute; stored in table fact_sheets."""
+    by priority, plus the golden minute; audited by the checks, then published to table
+    fact_sheets (a failing check leaves the published sheets untouched)."""
     date = context.partition_key
     config = analysis.load()
     records = load_records(database.engine(), date)
-    history, source = choose_history(analysis, solr, database, context.log)
+    history, source = choose_history(analysis, solr, database, context.log, date)
     started = time.perf_counter()
     sheets = select_fact_sheets(records, history, config,
                                 golden_candidates(audience_anomalies, records, config))
     seconds = time.perf_counter() - started
+    results = sheet_checks(sheets, records, config)
+    yield from results
+    failed = [r.check_name for r in results if not r.passed and r.check_name in BLOCKING]
+    if failed:
+        raise dg.Failure(
+            f"Fact sheets of {date} not published: {', '.join(failed)} failed (see the checks' "
+            "problems); the previously published sheets are untouched.",
+            allow_retries=False,
+        )
     replace_fact_sheets(database.engine(), date, sheets)
     yield dg.Output(sheets, metadata=_sheet_metadata(sheets, source, seconds))
-    yield from sheet_checks(sheets, records, config)
 
 
 def _sheet_metadata(sheets: list[FactSheet], source: str, seconds: float
@@ -239,4 +281,24 @@ def sheet_checks(sheets: list[FactSheet], records: list[AudienceRecord],
             check_name=name, passed=not problems,
             metadata={"problems": len(problems),
                       "first": json.dumps(problems[:5], ensure_ascii=False)}))
+    results.append(known_names_result(records, config))
     return results
+
+
+def known_names_result(records: list[AudienceRecord], config: AnalysisConfig
+                       ) -> dg.AssetCheckResult:
+    """WARN naming what the analysis leaves out, with how many records each name has."""
+    pairs = Counter((r.target, r.region) for r in records)
+    unknown = config.unknown_names(pairs)
+    left_out = sum(n for (t, g), n in pairs.items()
+                   if config.resolve_target(t) is None or config.resolve_region(g) is None)
+    return dg.AssetCheckResult(
+        check_name=CHECK_KNOWN_NAMES, passed=not unknown,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "unknown": ", ".join(unknown) or "none",
+            "records_left_out": left_out,
+            "records": len(records),
+            "hint": "add the name to targets/regions or aliases in the analysis config"
+            if unknown else "every target and region is analysed",
+        })

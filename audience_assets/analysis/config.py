@@ -9,11 +9,20 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from audience_assets.indexing.history import METRICS, Metric
 from audience_assets.paths import config_dir
@@ -38,6 +47,26 @@ def normalise_title(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
+# Words a delivery adds around a region's name to say which universe it counts
+# ("ANDALUCÍA TOTAL", "Total España"): ignored when matching region names.
+_UNIVERSE_WORDS = frozenset({"total", "universo", "lineal"})
+
+
+def name_key(text: str, region: bool = False) -> str:
+    """Matching key for target and region names: no accents, case-folded, punctuation as
+    spaces; for regions, bracketed universe codes and leading/trailing universe words go."""
+    folded = normalise_title(text)
+    if region:
+        folded = re.sub(r"\[.*?\]", " ", folded)
+    words = re.sub(r"[^\w+]+", " ", folded).split()
+    if region:
+        while len(words) > 1 and words[-1] in _UNIVERSE_WORDS:
+            words.pop()
+        while len(words) > 1 and words[0] in _UNIVERSE_WORDS:
+            words.pop(0)
+    return " ".join(words)
+
+
 def tv_minutes(hhmm: str) -> int:
     """Minutes since 00:00 of the TV day's calendar date ("25:10" -> 1510)."""
     match = _HHMM.match(hhmm)
@@ -48,6 +77,14 @@ def tv_minutes(hhmm: str) -> int:
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Aliases(_Strict):
+    """Other spellings deliveries use for a configured target or region (configured name ->
+    spellings); case, accents, punctuation and universe words need no alias."""
+
+    targets: dict[str, list[str]] = {}
+    regions: dict[str, list[str]] = {}
 
 
 class Channel(_Strict):
@@ -219,7 +256,9 @@ class AnalysisConfig(_Strict):
     ignore_titles: list[str] = []
     targets: dict[str, str]
     regions: dict[str, str]
+    aliases: Aliases = Aliases()
     rules: dict[str, Rule]
+    _name_indexes: dict[str, dict[str, str]] = PrivateAttr(default_factory=dict)
     priority: list[str]
     anomalies: AnomalySettings = AnomalySettings()
 
@@ -274,6 +313,18 @@ class AnalysisConfig(_Strict):
                     if value not in known:
                         raise ValueError(f"rules.{rule_id}.{name} names {value!r}, which is not "
                                          f"one of the configured {name}")
+        for kind in ("targets", "regions"):
+            configured = getattr(self, kind)
+            for name in getattr(self.aliases, kind):
+                if name not in configured:
+                    raise ValueError(f"aliases.{kind} names {name!r}, which is not one of the "
+                                     f"configured {kind}")
+            seen_keys: dict[str, str] = {}
+            for name, spellings in self._spellings(kind):
+                key = name_key(spellings, region=kind == "regions")
+                if seen_keys.setdefault(key, name) != name:
+                    raise ValueError(f"{kind}: {spellings!r} would match both "
+                                     f"{seen_keys[key]!r} and {name!r}")
         for pattern in self.ignore_titles:
             try:
                 re.compile(pattern)
@@ -291,11 +342,45 @@ class AnalysisConfig(_Strict):
         rule = self.rules.get(rule_id)
         return rule if rule is not None and rule.enabled else None
 
+    def _spellings(self, kind: str) -> list[tuple[str, str]]:
+        names: dict[str, str] = getattr(self, kind)
+        aliases: dict[str, list[str]] = getattr(self.aliases, kind)
+        return [(n, n) for n in names] + [(n, a) for n, a_list in aliases.items()
+                                          for a in a_list]
+
+    def resolve_target(self, name: str) -> str | None:
+        """The configured target a delivery's target name means, or None when unknown."""
+        return self._name_index("targets").get(name_key(name))
+
+    def resolve_region(self, name: str) -> str | None:
+        """The configured region a delivery's region name means ('ANDALUCÍA TOTAL',
+        'andalucia' -> 'Andalucía'), or None when unknown."""
+        return self._name_index("regions").get(name_key(name, region=True))
+
+    def _name_index(self, kind: str) -> dict[str, str]:
+        cache = self._name_indexes
+        if kind not in cache:
+            cache[kind] = {name_key(s, region=kind == "regions"): n
+                           for n, s in self._spellings(kind)}
+        return cache[kind]
+
+    def unknown_names(self, pairs: Iterable[tuple[str, str]]) -> list[str]:
+        """The targets and regions among (target, region) pairs that the configuration does
+        not know, as 'target: X' / 'region: Y', sorted: what the analysis leaves out."""
+        unknown = set()
+        for target, region in pairs:
+            if self.resolve_target(target) is None:
+                unknown.add(f"target: {target}")
+            if self.resolve_region(region) is None:
+                unknown.add(f"region: {region}")
+        return sorted(unknown)
+
     def applies(self, rule_id: str, target: str, region: str) -> bool:
         """Whether the enabled rule is evaluated for this target and region."""
         rule = self.rule(rule_id)
-        return rule is not None and (not rule.targets or target in rule.targets) and (
-            not rule.regions or region in rule.regions)
+        return rule is not None and (
+            not rule.targets or self.resolve_target(target) in rule.targets) and (
+            not rule.regions or self.resolve_region(region) in rule.regions)
 
     def ignored(self, title: str) -> bool:
         """Continuity and filler titles that are never posted."""
@@ -321,7 +406,8 @@ class AnalysisConfig(_Strict):
     def event_phrase(self, rule_id: str, target: str, region: str, time: str = "") -> str:
         rule = self.rules[rule_id]
         return rule.event.format(
-            target=self.targets.get(target, ""), region=self.regions.get(region, ""), time=time
+            target=self.targets.get(self.resolve_target(target) or "", ""),
+            region=self.regions.get(self.resolve_region(region) or "", ""), time=time
         ).strip()
 
     def _channel_index(self) -> dict[str, Channel]:

@@ -398,7 +398,7 @@ def analysed_groups(records: Iterable[AudienceRecord], config: AnalysisConfig
     order."""
     groups: dict[tuple[str, str], list[AudienceRecord]] = defaultdict(list)
     for record in records:
-        if record.target in config.targets and record.region in config.regions:
+        if config.resolve_target(record.target) and config.resolve_region(record.region):
             groups[(record.target, record.region)].append(record)
     return {key: sorted(group, key=lambda r: (r.channel, r.start, r.title))
             for key, group in sorted(groups.items())}

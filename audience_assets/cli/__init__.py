@@ -20,6 +20,8 @@ COMMANDS: tuple[str, ...] = (
     "audience_assets.cli.select",
     "audience_assets.cli.validate",
     "audience_assets.cli.draft",
+    "audience_assets.cli.evaluate",
+    "audience_assets.cli.images",
     "audience_assets.cli.review",
     "audience_assets.cli.reviewer",
     "audience_assets.cli.report",

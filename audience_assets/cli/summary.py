@@ -35,7 +35,7 @@ def _count(engine: sa.Engine, table: str, dates: list[str]) -> int | None:
 def print_summary(database: Any, storage: Any, dates: list[str]) -> None:
     engine = database.engine()
     print(f"\n== {dates[0]} .. {dates[-1]} ==")
-    for table in ("audience_records", "fact_sheets", "post_drafts"):
+    for table in ("audience_records", "fact_sheets", "post_drafts", "image_candidates"):
         n = _count(engine, table, dates)
         if n is not None:
             print(f"{table}: {n} rows")
@@ -52,6 +52,18 @@ def print_summary(database: Any, storage: Any, dates: list[str]) -> None:
             f"{d.get('writer')}{' (fallback)' if d.get('fell_back') else ''}" for d in drafts
         )
         print("writers: " + ", ".join(f"{w} {n}" for w, n in sorted(writers.items())))
+    candidates = _table_rows(engine, "image_candidates", dates)
+    if candidates:
+        print("\n-- image candidates (top per post) --")
+        for c in candidates:
+            if c["rank"] == 1:
+                kind = "default" if c["default"] else f"score {c['score']:.2f}"
+                title = str(c["sheet_key"]).split("|")[3] if c["sheet_key"].count("|") >= 3 \
+                    else c["sheet_key"]
+                print(f"[{c['broadcast_date']}] {title}: {c['image_url']} ({kind})")
+        sheets = Path(storage.output_dir, "images", "contact-sheets")
+        if sheets.is_dir():
+            print(f"contact sheets: {sheets.resolve()}")
     print("\n-- outputs --")
     url = engine.url
     if url.get_backend_name() == "sqlite" and url.database:

@@ -33,17 +33,20 @@ INDEX_CHECK = "index_matches_store"
         dg.AssetCheckSpec(
             INDEX_CHECK,
             asset="solr_audience_index",
-            description="Per date, the index holds exactly the SQL store's number of records "
-            "and a sample of documents matches the records field by field.",
+            blocking=True,
+            description="Blocking: per date, the index holds exactly the SQL store's number of "
+            "records and a sample of documents matches the records field by field; a failure "
+            "stops what reads Solr in the run, and relevant_broadcasts reads history from Solr "
+            "only while its counts equal the store's.",
         )
     ],
-    code_version="1",
+    code_version="2",
 )
 def solr_audience_index(
     context: dg.AssetExecutionContext, solr: SolrResource, database: DatabaseResource
 ) -> dg.MaterializeResult:
     """The dates' records from table audience_records, replacing those dates' Solr documents."""
-    dates = list(context.partition_keys)
+    dates = broadcast_days.get_partition_keys_in_time_window(context.partition_time_window)
     client = solr.client()
     try:
         solr.ping(client)

@@ -174,3 +174,14 @@ def verify_dates(
         problems.extend(compare_sample(date, picked, docs))
         sampled += len(picked)
     return Verification(sorted(dates), sql, solr, problems, sampled)
+
+
+def counts_through(client: pysolr.Solr, engine: sa.Engine, last: str) -> tuple[int, int]:
+    """(SQL records, Solr documents) with broadcast_date <= `last`: equal when the history
+    a reader of the index sees up to that date is the store's."""
+    c = audience_records.c
+    with engine.connect() as conn:
+        sql = int(conn.execute(sa.select(sa.func.count()).select_from(audience_records)
+                               .where(c.broadcast_date <= last)).scalar_one())
+    found = client.search("*:*", fq=[f"broadcast_date:[* TO {solr_date(last)}]"], rows=0)
+    return sql, int(found.hits)

@@ -8,9 +8,11 @@ from __future__ import annotations
 import fnmatch
 import os
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from audience_assets.ingestion.deliveries import DeliverySummary
 from audience_assets.ingestion.store import DeliveryEntry
@@ -58,13 +60,45 @@ def candidate_files(folder: Path) -> list[Path]:
     """Regular, non-temporary files directly in the hot folder, oldest first."""
     if not folder.is_dir():
         return []
-    files = [p for p in folder.iterdir() if p.is_file() and not is_temporary(p.name)]
-    return sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name))
+    found = []
+    for path in folder.iterdir():
+        if is_temporary(path.name):
+            continue
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue  # taken by a concurrent run between listing and stat
+        if S_ISREG(stat.st_mode):
+            found.append((stat.st_mtime_ns, path.name, path))
+    return [path for _, _, path in sorted(found)]
 
 
 def archive_path(archive_dir: Path, date: str, sha256: str, name: str) -> Path:
     year, month, day = date.split("-")
     return archive_dir / year / month / day / f"{sha256}-{name}"
+
+
+def publish_once(source: Path, target: Path) -> bool:
+    """Copy `source` to `target` unless it is already there; False when it was.
+
+    Safe when two runs archive the same file at once: each copies to its own temporary
+    name, then links it into place, which fails instead of overwriting (rename-if-absent),
+    so readers never see half a file and the archived copy is written exactly once.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        shutil.copyfile(source, tmp)
+        tmp.chmod(0o444)
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def archive_delivery(
@@ -77,11 +111,7 @@ def archive_delivery(
     for date in delivery.dates:
         target = archive_path(archive_dir, date, delivery.sha256, source.name)
         if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.tmp")
-            shutil.copyfile(source, tmp)
-            os.replace(tmp, target)  # atomic: readers never see half a file
-            target.chmod(0o444)
+            publish_once(source, target)
         rows = delivery.rows_by_date[date]
         entries.append(
             DeliveryEntry(

@@ -161,21 +161,33 @@ def read_text_rows(data: bytes) -> list[list[Cell]]:
 
 
 def read_xlsx_rows(data: bytes, name: str, engine: XlsxEngine = "calamine") -> list[list[Cell]]:
-    """Rows of the first worksheet. Corrupt or truncated workbooks raise KantarParseError."""
+    """Rows of the worksheet holding the programmes header, whichever sheet it is on (some
+    deliveries open with a notes or cover sheet); the first sheet when none has it, so the
+    header error names the file. Corrupt or truncated workbooks raise KantarParseError."""
+    sheets = read_xlsx_sheets(data, name, engine)
+    if not sheets:
+        raise KantarParseError(name, "workbook has no sheet")
+    for rows in sheets:
+        if header_index(rows) is not None:
+            return rows
+    return sheets[0]
+
+
+def read_xlsx_sheets(data: bytes, name: str, engine: XlsxEngine = "calamine"
+                     ) -> list[list[list[Cell]]]:
+    """Every worksheet's rows, in workbook order."""
     try:
         if engine == "calamine":
             from python_calamine import CalamineWorkbook
 
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            if not book.sheet_names:
-                raise KantarParseError(name, "workbook has no sheet")
-            return [list(r) for r in book.get_sheet_by_index(0).to_python(skip_empty_area=False)]
+            return [[list(r) for r in book.get_sheet_by_index(i).to_python(
+                skip_empty_area=False)] for i in range(len(book.sheet_names))]
         import openpyxl
 
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            ws = wb.worksheets[0]
-            return [list(r) for r in ws.iter_rows(values_only=True)]
+            return [[list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets]
         finally:
             wb.close()
     except KantarParseError:
@@ -200,15 +212,23 @@ def _is_blank(row: Sequence[Cell]) -> bool:
     return all(_cell_text(c) == "" for c in row)
 
 
+def header_index(rows: Sequence[Sequence[Cell]]) -> int | None:
+    """The first row naming enough of the required columns to be the header."""
+    for i, row in enumerate(rows):
+        canon = {_ALIASES.get(_norm(_cell_text(c))) for c in row}
+        if sum(1 for c in canon if c in REQUIRED) >= _HEADER_MIN_MATCH:
+            return i
+    return None
+
+
 def find_header(
     rows: Sequence[Sequence[Cell]], name: str
 ) -> tuple[int, dict[str, int], dict[str, int]]:
     """Index of the header row, canonical column -> index, extra column name -> index."""
-    for i, row in enumerate(rows):
-        keys = [_norm(_cell_text(c)) for c in row]
-        canon = [_ALIASES.get(k) for k in keys]
-        if sum(1 for c in set(canon) if c in REQUIRED) < _HEADER_MIN_MATCH:
-            continue
+    i = header_index(rows)
+    if i is not None:
+        row = rows[i]
+        canon = [_ALIASES.get(_norm(_cell_text(c))) for c in row]
         columns: dict[str, int] = {}
         extra: dict[str, int] = {}
         for j, (c, raw) in enumerate(zip(canon, row, strict=False)):
@@ -254,19 +274,35 @@ def read_preamble(rows: Sequence[Sequence[Cell]]) -> dict[str, str]:
             if k in ("target", "publico", "público objetivo", "publico objetivo"):
                 info["target"] = value.strip()
             elif k in ("region", "ambito", "area", "zona"):
-                info["region"] = value.strip()
+                info["region"] = clean_region(value)
     if not info["region"]:
         info["region"] = region_of_population(info["population"])
     return info
 
 
-def region_of_population(population: str) -> str:
-    """'ESPAÑA[+2] TOTAL' -> national; 'ANDALUCIA' -> 'Andalucía'-like title case."""
-    base = re.sub(r"\[.*?\]", "", population).strip()
-    norm = _norm(base)
-    if not norm or norm.startswith("espana") or norm in ("total", "peninsula"):
+# Words Kantar appends to a population or region to name its universe, e.g.
+# "ANDALUCÍA TOTAL" or "ESPAÑA[+2] TOTAL": not part of the region's name.
+UNIVERSE_WORDS = frozenset({"total", "universo", "lineal", "individuos"})
+
+
+def clean_region(label: str) -> str:
+    """A region as the analysis names it: bracketed universe codes and trailing universe
+    words dropped, capitals turned to title case ('ANDALUCÍA TOTAL' -> 'Andalucía');
+    any spelling of Spain as a whole -> the national region."""
+    base = re.sub(r"\[.*?\]|\(.*?\)", " ", label).split()
+    while base and _norm(base[-1]) in UNIVERSE_WORDS:
+        base.pop()
+    norm = _norm(" ".join(base))
+    if not norm or norm.startswith("espana") or norm.endswith("espana") or norm in (
+            "total", "peninsula", "nacional"):
         return NATIONAL_REGION
-    return " ".join(w.capitalize() for w in base.lower().split())
+    text = " ".join(base)
+    return " ".join(w.capitalize() for w in text.lower().split()) if text.isupper() else text
+
+
+def region_of_population(population: str) -> str:
+    """'ESPAÑA[+2] TOTAL' -> national; 'ANDALUCÍA TOTAL' -> 'Andalucía'."""
+    return clean_region(population)
 
 
 def parse_rows(

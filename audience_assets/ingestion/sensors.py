@@ -1,13 +1,15 @@
-"""Hot-folder sensor: a complete, readable delivery -> one run per broadcast date it covers."""
+"""Hot-folder sensor: the complete, readable deliveries -> one run per broadcast date."""
 
+import hashlib
 import json
 import logging
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import dagster as dg
 
-from audience_assets.ingestion.deliveries import read_delivery
+from audience_assets.ingestion.deliveries import DeliverySummary, read_delivery
 from audience_assets.ingestion.hotfolder import (
     Observation,
     candidate_files,
@@ -47,8 +49,9 @@ def dump_cursor(observations: dict[str, Observation]) -> str:
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Watches the hot folder; a file is taken once its size and mtime have not "
-    "changed for settle_seconds. One run per broadcast date in the file, keyed by content "
-    "hash: the same content never runs twice, a corrected re-delivery does.",
+    "changed for settle_seconds. One run per broadcast date, for all the settled files "
+    "carrying it, keyed by their sorted content hashes: the same content never runs twice, "
+    "a corrected re-delivery runs its date again.",
 )
 def hot_folder_sensor(
     context: dg.SensorEvaluationContext, storage: StorageResource
@@ -57,20 +60,32 @@ def hot_folder_sensor(
     previous = load_cursor(context.cursor)
     observations: dict[str, Observation] = {}
     waiting: list[str] = []
-    run_requests: list[dg.RunRequest] = []
+    held: list[str] = []
+    settled: list[tuple[Path, DeliverySummary]] = []
     for path in candidate_files(storage.path("hot_folder")):
         try:
             obs = observe(path, previous.get(path.name), now)
         except FileNotFoundError:
             continue  # moved away between listing and stat
+        observations[path.name] = obs  # stays until its run archives it
         if not is_settled(obs, now, storage.settle_seconds):
-            observations[path.name] = obs
             waiting.append(path.name)
+            if now - obs.since < MAX_HOLD_SECONDS:
+                held.append(path.name)
             continue
-        run_requests += requests_for(path, storage, context.log)
-        if path.exists():
-            observations[path.name] = obs  # stays until its run archives it
+        delivery = readable_delivery(path, storage, context.log)
+        if delivery is None:
+            observations.pop(path.name, None)
+        else:
+            settled.append((path, delivery))
     cursor = dump_cursor(observations)
+    if held and settled:
+        # A file still being copied may carry the same date: one run for the complete day
+        # beats a run now and another in a minute.
+        return dg.SensorResult(
+            skip_reason=f"{len(settled)} complete file(s) wait for {', '.join(held)} to "
+            "finish copying", cursor=cursor)
+    run_requests = day_requests(settled)
     if not run_requests:
         reason = (
             f"waiting for {', '.join(waiting)} to finish copying"
@@ -81,14 +96,23 @@ def hot_folder_sensor(
     return dg.SensorResult(run_requests=run_requests, cursor=cursor)
 
 
-def requests_for(path: Path, storage: StorageResource, log: logging.Logger) -> list[dg.RunRequest]:
-    """Run requests for a complete file; an unreadable one goes to quarantine instead."""
+# A settled file waits at most this long for others still being copied (a copy stuck
+# half-way must not hold every delivery back).
+MAX_HOLD_SECONDS = 300
+
+
+def readable_delivery(path: Path, storage: StorageResource, log: logging.Logger
+                      ) -> DeliverySummary | None:
+    """The file's summary; an unreadable one, or one outside the partitions, goes to
+    quarantine instead (None)."""
     try:
         delivery = read_delivery(path)
     except KantarParseError as exc:
+        if not path.exists():
+            return None  # archived by a run between listing and reading
         moved = quarantine(path, storage.path("quarantine_dir"), str(exc))
         log.error(f"quarantined {path.name} -> {moved}: {exc}")
-        return []
+        return None
     outside = [d for d in delivery.dates if not broadcast_days.has_partition_key(d)]
     if outside:
         reason = (
@@ -97,16 +121,30 @@ def requests_for(path: Path, storage: StorageResource, log: logging.Logger) -> l
         )
         moved = quarantine(path, storage.path("quarantine_dir"), reason)
         log.error(f"quarantined {path.name} -> {moved}: {reason}")
-        return []
-    return [
-        dg.RunRequest(
+        return None
+    return delivery
+
+
+def day_requests(settled: list[tuple[Path, DeliverySummary]]) -> list[dg.RunRequest]:
+    """One run request per broadcast date, covering every settled file that carries it;
+    its run_key is the date and the hash of the files' sorted content hashes."""
+    by_date: dict[str, list[tuple[Path, DeliverySummary]]] = defaultdict(list)
+    for path, delivery in settled:
+        for date in delivery.dates:
+            by_date[date].append((path, delivery))
+    requests = []
+    for date, files in sorted(by_date.items()):
+        hashes = sorted({d.sha256 for _, d in files})
+        content = hashlib.sha256(" ".join(hashes).encode()).hexdigest()
+        names = sorted(p.name for p, _ in files)
+        requests.append(dg.RunRequest(
             partition_key=date,
-            run_key=f"{delivery.sha256}:{date}",
+            run_key=f"{date}:{content}",
             tags={
-                "audience/file": path.name,
-                "audience/sha256": delivery.sha256,
-                "audience/kind": delivery.kind,
+                "audience/files": str(len(names)),
+                "audience/file": names[0] if len(names) == 1 else f"{names[0]} +{len(names) - 1}",
+                "audience/content": content,
+                "audience/kinds": ",".join(sorted({d.kind for _, d in files})),
             },
-        )
-        for date in delivery.dates
-    ]
+        ))
+    return requests

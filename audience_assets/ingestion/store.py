@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from audience_assets.records import RECORD_FIELDS, AudienceRecord
 from audience_assets.sql.schema import audience_records, deliveries
@@ -87,28 +89,46 @@ class DeliveryEntry:
     received_at: float
 
 
-def register_delivery(engine: sa.Engine, entry: DeliveryEntry) -> None:
-    """Record an archived delivery; registering the same content again is a no-op."""
+def register_delivery(engine: sa.Engine, entry: DeliveryEntry) -> bool:
+    """Record an archived delivery; registering the same content again is a no-op (False).
+
+    Insert-or-ignore on the (sha256, broadcast_date) key, not check-then-insert, so two
+    runs registering the same file at once cannot both insert nor fail.
+    """
+    row = asdict(entry)
+    dialect = engine.dialect.name
     with engine.begin() as conn:
-        exists = conn.execute(
-            sa.select(deliveries.c.sha256).where(
-                deliveries.c.sha256 == entry.sha256,
-                deliveries.c.broadcast_date == entry.broadcast_date,
-            )
-        ).first()
-        if not exists:
-            conn.execute(deliveries.insert(), [asdict(entry)])
+        if dialect in ("sqlite", "postgresql"):
+            insert = (sqlite_insert if dialect == "sqlite" else pg_insert)(deliveries)
+            result = conn.execute(insert.values(row).on_conflict_do_nothing(
+                index_elements=["sha256", "broadcast_date"]))
+            return bool(result.rowcount)
+    try:
+        with engine.begin() as conn:
+            conn.execute(deliveries.insert(), [row])
+        return True
+    except sa.exc.IntegrityError:
+        return False
 
 
 def current_deliveries(engine: sa.Engine, date: str) -> list[DeliveryEntry]:
     """The latest delivery of each (kind, target, region) for `date`: re-deliveries win."""
+    return current_deliveries_between(engine, date, date).get(date, [])
+
+
+def current_deliveries_between(engine: sa.Engine, start: str, end: str
+                               ) -> dict[str, list[DeliveryEntry]]:
+    """`current_deliveries` of every date in [start, end] that has any, in one query."""
     c = deliveries.c
     with engine.connect() as conn:
         rows = conn.execute(
-            sa.select(deliveries).where(c.broadcast_date == date).order_by(c.received_at)
+            sa.select(deliveries).where(c.broadcast_date >= start, c.broadcast_date <= end)
+            .order_by(c.received_at)
         ).all()
-    latest: dict[tuple[str, str, str], DeliveryEntry] = {}
+    latest: dict[str, dict[tuple[str, str, str], DeliveryEntry]] = {}
     for row in rows:
         entry = DeliveryEntry(**dict(row._mapping))
-        latest[(entry.kind, entry.target, entry.region)] = entry
-    return sorted(latest.values(), key=lambda e: (e.kind, e.target, e.region))
+        latest.setdefault(entry.broadcast_date, {})[(entry.kind, entry.target, entry.region)] = (
+            entry)
+    return {date: sorted(found.values(), key=lambda e: (e.kind, e.target, e.region))
+            for date, found in sorted(latest.items())}

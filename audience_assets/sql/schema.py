@@ -113,6 +113,32 @@ post_drafts_staging = sa.Table(
     *_draft_columns(),
 )
 
+# Ranked image candidates per post (fact sheet and network) and date, best first; the
+# programme's default pictures come last with `default` true. Files live under the
+# output folder, named by content hash. The review desk reads this table.
+image_candidates = sa.Table(
+    "image_candidates",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("broadcast_date", sa.String(10), nullable=False, index=True),
+    sa.Column("sheet_key", sa.String(1024), nullable=False),
+    sa.Column("network", sa.String(16), nullable=False),
+    sa.Column("rank", sa.Integer, nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("reasons", sa.Text, nullable=False),  # JSON list of strings
+    sa.Column("image_url", sa.String(2048), nullable=False),
+    sa.Column("page_url", sa.String(2048), nullable=False),
+    sa.Column("published", sa.String(10), nullable=False),
+    sa.Column("width", sa.Integer, nullable=False),
+    sa.Column("height", sa.Integer, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("phash", sa.String(32), nullable=False),
+    sa.Column("path", sa.String(1024), nullable=False),
+    sa.Column("credit", sa.String(512), nullable=False),
+    sa.Column("default", sa.Boolean, nullable=False),
+    sa.Column("ranker", sa.String(128), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
 
 # Review desk (audience_assets/review/state.py). One row per reviewed draft, keyed like the
 # draft itself; `version` is the optimistic lock a save must name.

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
+from audience_assets.analysis import assets as analysis_assets
 from audience_assets.analysis.assets import (
     audience_anomalies,
     minute_audience,
@@ -15,7 +17,7 @@ from audience_assets.analysis.assets import (
 )
 from audience_assets.analysis.config import load_analysis_config
 from audience_assets.analysis.rules import select_fact_sheets
-from audience_assets.analysis.store import load_fact_sheets
+from audience_assets.analysis.store import load_fact_sheets, replace_fact_sheets
 from audience_assets.cli.select import golden_minutes, read_deliveries
 from audience_assets.indexing.history import SolrHistory, SqlHistory
 from audience_assets.indexing.index import index_dates
@@ -41,7 +43,8 @@ def week() -> Week:
     return read_deliveries([*FILES, str(SAMPLES / f"minutes_{LAST}.tsv")])
 
 
-def test_assets_materialise_sheets_anomalies_and_charts(tmp_path: Path, week: Week) -> None:
+def test_assets_materialise_sheets_anomalies_and_charts(tmp_path: Path, week: Week,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     records, _ = week
     url = f"sqlite:///{tmp_path / 'audience.db'}"
     engine = make_engine(url)
@@ -69,7 +72,7 @@ def test_assets_materialise_sheets_anomalies_and_charts(tmp_path: Path, week: We
     assert any(s.event.startswith("Minuto de oro del día a las ") for s in sheets)
     assert any(s.event.startswith("Máximo histórico") for s in sheets)
     checks = result.get_asset_check_evaluations()
-    assert len(checks) == 8 and all(c.passed for c in checks)
+    assert len(checks) == 9 and all(c.passed for c in checks)
     charts = list((tmp_path / "out" / "charts" / LAST).glob("*.png"))
     assert charts and charts[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     anomalies = result.asset_materializations_for_node("audience_anomalies")[0].metadata
@@ -81,6 +84,18 @@ def test_assets_materialise_sheets_anomalies_and_charts(tmp_path: Path, week: We
                                "solr": SolrResource(url="http://127.0.0.1:9/solr/none"),
                                "analysis": AnalysisResource(history="auto")})
     assert again.success and load_fact_sheets(engine, LAST) == sheets
+    # write, audit, publish: a failing blocking check leaves the published sheets as they were
+    monkeypatch.setattr(analysis_assets, "figure_problems",
+                        lambda sheets, records: ["fake: figure differs"])
+    replace_fact_sheets(engine, LAST, sheets[:1])  # what an earlier run had published
+    blocked = dg.materialize(stages, partition_key=LAST, raise_on_error=False, resources={
+        "database": DatabaseResource(url=url), "storage": storage,
+        "solr": SolrResource(url="http://127.0.0.1:9/solr/none"),
+        "analysis": AnalysisResource(history="sql")})
+    assert not blocked.success
+    assert load_fact_sheets(engine, LAST) == sheets[:1]
+    (failed,) = [c for c in blocked.get_asset_check_evaluations() if not c.passed]
+    assert failed.check_name == "figures_equal_records"
 
 
 @pytest.mark.integration
@@ -99,3 +114,18 @@ def test_solr_and_sql_histories_give_the_same_fact_sheets(
     via_sql = select_fact_sheets(day, SqlHistory(engine), config, extra)
     via_solr = select_fact_sheets(day, SolrHistory(client), config, extra)
     assert via_sql and via_sql == via_solr
+
+
+def test_records_of_unknown_targets_or_regions_are_reported_not_dropped_silently(
+        week: Week) -> None:
+    records, _ = week
+    config = load_analysis_config()
+    day = [r for r in records if r.broadcast_date == LAST]
+    known = analysis_assets.known_names_result(day, config)
+    assert known.passed
+    odd = [replace(day[0], region="Galicia"), replace(day[1], target="Niños 4-12"),
+           replace(day[2], region="ANDALUCÍA TOTAL")]
+    result = analysis_assets.known_names_result(day + odd, config)
+    assert not result.passed and result.severity == dg.AssetCheckSeverity.WARN
+    assert result.metadata["unknown"].value == "region: Galicia, target: Niños 4-12"
+    assert result.metadata["records_left_out"].value == 2

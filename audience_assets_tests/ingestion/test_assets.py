@@ -88,3 +88,43 @@ def test_postgresql_store_replaces_days_like_sqlite(storage, postgres_url):
     stored = load_records(database.engine(), DAY)
     assert {r.region for r in stored} >= {"Andalucía", "Total España"}
     assert all(isinstance(r.avg_audience, int) for r in stored)
+
+
+def test_a_failing_blocking_check_publishes_nothing_and_says_why(storage, database):
+    deliver(storage, *DAY_FILES)
+    assert materialize_day(storage, database).success
+    published = load_records(database.engine(), DAY)
+    (total,) = deliver(storage, f"programas_{DAY}_total.tsv")
+    # AM above MAA parses but is impossible: the blocking check must stop it
+    total.write_bytes(corrected(total.read_bytes(), am=b"99999"))
+    result = dg.materialize(
+        [kantar_raw_file, audience_records], partition_key=DAY,
+        resources={"storage": storage, "database": database},
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    assert not result.success
+    assert load_records(database.engine(), DAY) == published  # untouched
+    failed = [c for c in result.get_asset_check_evaluations() if not c.passed]
+    # FdM disagrees too, a warning: only the blocking check stops publishing
+    assert [c.check_name for c in failed] == ["avg_audience_within_reach", "fdm_consistent"]
+    assert "LA RULETA DE LA SUERTE" in str(failed[0].metadata["examples"].value)
+    (failure,) = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert "Not published: avg_audience_within_reach" in str(failure.event_specific_data)
+
+
+def test_a_range_of_dates_is_one_run_through_the_partition_window(storage, database):
+    names = sorted(p.name for d in ("2026-11-16", "2026-11-17", "2026-11-18")
+                   for p in SAMPLES.glob(f"programas_{d}_*"))
+    deliver(storage, *names)
+    result = dg.materialize(
+        [kantar_raw_file, audience_records],
+        resources={"storage": storage, "database": database},
+        instance=dg.DagsterInstance.ephemeral(),
+        tags={"dagster/asset_partition_range_start": "2026-11-16",
+              "dagster/asset_partition_range_end": "2026-11-18"})
+    assert result.success
+    for date in ("2026-11-16", "2026-11-17", "2026-11-18"):
+        expected = sum(len(parse_file(SAMPLES / n).records) for n in names if date in n)
+        assert count_records(database.engine(), date) == expected
+    meta = result.asset_materializations_for_node("audience_records")[0].metadata
+    assert meta["dates"].value == 3
+    assert not any(Path(storage.hot_folder).iterdir())

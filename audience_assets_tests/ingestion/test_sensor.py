@@ -1,3 +1,4 @@
+import hashlib
 import json
 import os
 import time
@@ -21,14 +22,44 @@ def evaluate(storage: StorageResource, cursor: str | None = None) -> dg.SensorRe
     return result
 
 
-def test_complete_file_requests_a_run_per_broadcast_date_keyed_by_content(storage):
-    (path,) = deliver(storage, "programas_2026-11-16_total.tsv")
+def test_a_days_eight_files_become_exactly_one_run_keyed_by_their_content(storage):
+    day = sorted(p.name for p in SAMPLES.glob("*2026-11-16*"))
+    assert len(day) == 8  # seven programmes files (targets, regions) and the minutes
+    deliver(storage, *day)
     result = evaluate(storage)
     (request,) = result.run_requests or []
     assert request.partition_key == "2026-11-16"
-    sha = request.tags["audience/sha256"]
-    assert request.run_key == f"{sha}:2026-11-16"
-    assert request.tags["audience/file"] == path.name
+    hashes = sorted(hashlib.sha256((SAMPLES / n).read_bytes()).hexdigest() for n in day)
+    content = hashlib.sha256(" ".join(hashes).encode()).hexdigest()
+    assert request.run_key == f"2026-11-16:{content}"
+    assert request.tags["audience/files"] == "8"
+    assert request.tags["audience/kinds"] == "MINUTADOS,PROGRAMAS"
+
+
+def test_files_of_two_dates_give_one_run_per_date(storage):
+    deliver(storage, "programas_2026-11-16_total.tsv", "programas_2026-11-16_madrid.tsv",
+            "programas_2026-11-17_total.tsv")
+    result = evaluate(storage)
+    assert [(r.partition_key, r.tags["audience/files"]) for r in result.run_requests or []] == [
+        ("2026-11-16", "2"), ("2026-11-17", "1")]
+
+
+def test_a_settled_file_waits_for_one_still_being_copied(tmp_path, monkeypatch):
+    storage = make_storage(tmp_path, settle_seconds=30)
+    (done,) = deliver(storage, "programas_2026-11-16_total.tsv")
+    old = time.time() - 60
+    os.utime(done, (old, old))
+    settled_cursor = json.dumps({"files": {done.name: [done.stat().st_size,
+                                                       done.stat().st_mtime_ns, old]}})
+    deliver(storage, "programas_2026-11-16_madrid.tsv")  # just arrived
+    held = evaluate(storage, settled_cursor)
+    assert not held.run_requests
+    reason = held.skip_reason.skip_message if held.skip_reason else ""
+    assert "programas_2026-11-16_madrid.tsv" in (reason or "")
+    clock = time.time() + 31
+    monkeypatch.setattr(sensors.time, "time", lambda: clock)
+    (request,) = evaluate(storage, held.cursor).run_requests or []
+    assert request.tags["audience/files"] == "2"
 
 
 def test_file_still_being_copied_waits_until_size_and_mtime_settle(tmp_path, monkeypatch):
@@ -53,14 +84,16 @@ def test_file_still_being_copied_waits_until_size_and_mtime_settle(tmp_path, mon
 
 def test_same_content_twice_gives_the_same_run_key_and_redelivery_a_new_one(storage, tmp_path):
     (first,) = deliver(storage, "programas_2026-11-16_total.tsv")
+    (alone,) = [r.run_key for r in evaluate(storage).run_requests or []]
     duplicate = first.with_name("copia.tsv")
     duplicate.write_bytes(first.read_bytes())
     keys = {r.run_key for r in evaluate(storage).run_requests or []}
-    assert len(keys) == 1  # Dagster never launches a run_key twice
+    assert keys == {alone}  # Dagster never launches a run_key twice
     first.write_bytes(corrected(first.read_bytes()))
+    duplicate.unlink()
     os.utime(first, (time.time() - 60, time.time() - 60))
     keys_after = {r.run_key for r in evaluate(storage).run_requests or []}
-    assert keys < keys_after and len(keys_after) == 2
+    assert len(keys_after) == 1 and keys_after != keys
 
 
 def test_unreadable_file_is_quarantined_with_its_reason_and_the_sensor_goes_on(storage):
@@ -102,4 +135,4 @@ def test_minute_by_minute_files_are_requested_not_quarantined(storage):
     deliver(storage, minute_files[0].name)
     result = evaluate(storage)
     assert [r.partition_key for r in result.run_requests or []] == ["2026-11-16"]
-    assert (result.run_requests or [])[0].tags["audience/kind"] == "MINUTADOS"
+    assert (result.run_requests or [])[0].tags["audience/kinds"] == "MINUTADOS"

@@ -74,17 +74,11 @@ def desk(tmp_path_factory):
 
 
 def add_image_candidates(engine: sa.Engine, folder: Path, key: state.DraftKey) -> list[str]:
-    """Rows shaped like the image stage's table, with real picture files."""
+    """Rows of the image stage's table, with real picture files."""
     from PIL import Image
 
-    table = sa.Table(
-        "image_candidates", sa.MetaData(),
-        *(sa.Column(n, sa.String(1024)) for n in (
-            "broadcast_date", "sheet_key", "network", "image_url", "page_url", "path",
-            "sha256", "reasons")),
-        sa.Column("rank", sa.Integer), sa.Column("score", sa.Float),
-        sa.Column("default", sa.Boolean))
-    table.create(engine)
+    from audience_assets.sql.schema import image_candidates as table
+
     rows, hashes = [], []
     for rank, colour in enumerate(("#d4a000", "#3b6ee8"), start=1):
         path = folder / f"candidate-{rank}.png"
@@ -96,7 +90,9 @@ def add_image_candidates(engine: sa.Engine, folder: Path, key: state.DraftKey) -
                      "page_url": "javascript:alert(1)" if rank == 2 else
                      "https://example.org/nota", "path": str(path), "sha256": digest,
                      "reasons": "fecha del día", "rank": rank, "score": 1.0 / rank,
-                     "default": rank == 2})
+                     "default": rank == 2, "published": key.date, "width": 160,
+                     "height": 100, "phash": "0" * 16, "credit": "", "ranker": "offline",
+                     "created_at": 0.0})
     with engine.begin() as conn:
         conn.execute(table.insert(), rows)
     return hashes

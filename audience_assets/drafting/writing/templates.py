@@ -112,12 +112,12 @@ class TemplateConfig:
     with_event: tuple[str, ...]
     without_event: tuple[str, ...]
     hashtags: tuple[str, ...]  # general hashtags, after the programme's own
-    emojis_default: tuple[str, str]
+    emojdefault: tuple[str, str]
     emojis_by_genre: Mapping[str, tuple[str, str]]
     path: Path
 
     def emojis_for(self, sheet: FactSheet) -> tuple[str, str]:
-        return self.emojis_by_genre.get(sheet.genre.strip().upper(), self.emojis_default)
+        return self.emojis_by_genre.get(sheet.genre.strip().upper(), self.emojdefault)
 
 
 def _strings(data: Mapping[str, Any], key: str, path: Path) -> tuple[str, ...]:
@@ -160,7 +160,7 @@ def load_templates(path: Path | None = None) -> TemplateConfig:
         with_event=with_event,
         without_event=without_event,
         hashtags=_strings(data, "hashtags", path),
-        emojis_default=_pair(emojis.get("default"), "emojis.default", path),
+        emojdefault=_pair(emojis.get("default"), "emojis.default", path),
         emojis_by_genre=by_genre,
         path=path,
     )

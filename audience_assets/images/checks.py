@@ -1,0 +1,59 @@
+"""The image stage's checks, computed beside the asset from what it stored: every pending
+post has a candidate, every stored file exists and decodes, and no candidate comes from a
+host outside the sources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+
+from audience_assets.images.crawl import decode
+from audience_assets.images.sources import ImageSources, host_of
+
+EVERY_POST = "every_pending_post_has_a_candidate"
+FILES_DECODE = "stored_files_exist_and_decode"
+KNOWN_HOSTS = "candidates_come_from_the_sources"
+
+SPECS = [
+    dg.AssetCheckSpec(EVERY_POST, asset="image_candidates",
+                      description="Each post awaiting review has at least one image candidate "
+                      "(a crawled picture or a default one)."),
+    dg.AssetCheckSpec(FILES_DECODE, asset="image_candidates",
+                      description="Every stored picture exists under the output folder and "
+                      "decodes as an image."),
+    dg.AssetCheckSpec(KNOWN_HOSTS, asset="image_candidates",
+                      description="No crawled candidate comes from a host outside the "
+                      "configured sources."),
+]
+
+
+def _result(name: str, problems: Sequence[str], checked: int, what: str) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        check_name=name, asset_key="image_candidates", passed=not problems,
+        description=(f"{len(problems)} of {checked} {what}: " + "; ".join(problems[:5])
+                     if problems else f"all {checked} {what} pass"),
+        metadata={"checked": checked, "failing": len(problems)})
+
+
+def check_results(pending: Iterable[tuple[str, str]], rows: Sequence[Mapping[str, Any]],
+                  sources: ImageSources) -> list[dg.AssetCheckResult]:
+    """`pending`: (sheet_key, network) of the drafts awaiting review."""
+    wanted = sorted(set(pending))
+    covered = {(r["sheet_key"], r["network"]) for r in rows}
+    missing = [f"{k} ({n})" for k, n in wanted if (k, n) not in covered]
+    broken = []
+    for path in sorted({r["path"] for r in rows}):
+        try:
+            decode(Path(path).read_bytes())
+        except (OSError, ValueError) as exc:
+            broken.append(f"{path}: {exc}")
+    crawled = [r for r in rows if not r["default"]]
+    foreign = [r["image_url"] for r in crawled if host_of(r["image_url"]) not in sources.hosts]
+    return [
+        _result(EVERY_POST, missing, len(wanted), "pending posts with a candidate"),
+        _result(FILES_DECODE, broken, len({r["path"] for r in rows}), "stored files"),
+        _result(KNOWN_HOSTS, foreign, len(crawled), "crawled candidates from source hosts"),
+    ]

@@ -1,0 +1,90 @@
+"""Image ranking on the local sample site: the offline ranker against two baselines.
+
+Cases: the 24 labelled fact sheets of audience_lab/sample_site.py (labels frozen in
+benchmarks/images_labels.json before the ranker first ran on them): each has 4-8
+candidates after the crawler's filters and one picture a reviewer would pick. Baselines:
+the lead picture of the article closest to the broadcast date ("first image") and the
+most recently published picture ("newest"). Reports top-1 and top-3 accuracy and the
+ranker's seconds per candidate (OCR and embeddings on CPU, models loaded once).
+
+    .venv/bin/python benchmarks/images.py [--cases N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tabulate import tabulate
+
+from audience_assets.images.crawl import crawl
+from audience_assets.images.fetch import Fetcher, FetchSettings
+from audience_assets.images.posts import post_from_sheet
+from audience_assets.images.rank import FirstImageRanker, NewestRanker, OfflineRanker, rank
+from audience_assets.images.sources import load_sources
+from audience_lab.sample_site import CASES, build_site, serve, write_sources
+
+LABELS = Path(__file__).with_name("images_labels.json")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=len(CASES))
+    args = parser.parse_args()
+    labels = json.loads(LABELS.read_text(encoding="utf-8"))
+    work = Path(tempfile.mkdtemp(prefix="images-bench-"))
+    root = build_site(work / "site", demo=False)
+    server, _ = serve(root)
+    rankers = [OfflineRanker(), FirstImageRanker(), NewestRanker()]
+    hits = {r.name: [0, 0] for r in rankers}
+    counts, seconds, rows = [], [], []
+    try:
+        for case in CASES[: args.cases]:
+            label = labels[case.case_id]
+            assert label["best"] == case.best, f"{case.case_id}: site differs from frozen label"
+            sources = load_sources(write_sources(root, server.url, work / f"{case.case_id}.yaml",
+                                                 shows=(case.show,)))
+            fetcher = Fetcher(sources.hosts, work / "out" / "http-cache",
+                              FetchSettings(delay_s=0.0, timeout_s=5.0,
+                                            allow_private_addresses=True))
+            post = post_from_sheet({"title": label["programme"], "channel": label["channel"]},
+                                   label["date"], label["post"])
+            result = crawl(post, sources, fetcher, work / "out")
+            crawled = [c for c in result.candidates if not c.default]
+            counts.append(len(crawled))
+            row = [case.case_id, label["programme"], len(crawled)]
+            for ranker in rankers:
+                start = time.perf_counter()
+                order = [r.candidate for r in rank(post, crawled, ranker)]
+                if ranker.name == "offline":
+                    seconds.append((time.perf_counter() - start) / max(len(crawled), 1))
+                names = [c.image_url.rsplit("/", 1)[-1] for c in order]
+                position = names.index(label["best"]) + 1 if label["best"] in names else 0
+                hits[ranker.name][0] += position == 1
+                hits[ranker.name][1] += 1 <= position <= 3
+                row.append(position or "-")
+            rows.append(row)
+    finally:
+        server.shutdown()
+    n = len(rows)
+    print(tabulate(rows, headers=["case", "programme", "candidates",
+                                  *[f"{r.name}: rank of best" for r in rankers]]))
+    print()
+    table = [[r.name, f"{hits[r.name][0]}/{n} = {hits[r.name][0] / n:.2f}",
+              f"{hits[r.name][1]}/{n} = {hits[r.name][1] / n:.2f}"] for r in rankers]
+    print(tabulate(table, headers=["ranker", "top-1", "top-3"]))
+    print(f"\ncandidates per case: min {min(counts)}, median {statistics.median(counts)}, "
+          f"max {max(counts)}")
+    print(f"offline ranker: median {statistics.median(seconds):.2f} s per candidate "
+          f"(first case includes loading the OCR and embedding models: "
+          f"{seconds[0]:.2f} s); 2 shared CPU cores")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
