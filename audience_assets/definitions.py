@@ -14,7 +14,7 @@ from audience_assets.images.assets import image_candidates
 from audience_assets.indexing.assets import solr_audience_index
 from audience_assets.ingestion.assets import audience_records, kantar_raw_file
 from audience_assets.ingestion.sensors import hot_folder_sensor
-from audience_assets.jobs import daily_pipeline, ingestion_chain
+from audience_assets.jobs import daily_drafts, daily_pipeline, ingestion_chain
 from audience_assets.reports.assets import daily_report
 from audience_assets.resources import env_or
 from audience_assets.resources.analysis import AnalysisResource
@@ -25,9 +25,13 @@ from audience_assets.resources.solr import DEFAULT_SOLR_URL, SolrResource
 from audience_assets.resources.storage import StorageResource
 from audience_assets.review.assets import post_exports
 from audience_assets.review.sensors import approvals_sensor, exports_job
+from audience_assets.sql.engine import DEFAULT_BUSY_TIMEOUT_S
 
 resources = {
-    "database": DatabaseResource(url=env_or("AUDIENCE_DB_URL", DEFAULT_DB_URL)),
+    "database": DatabaseResource(
+        url=env_or("AUDIENCE_DB_URL", DEFAULT_DB_URL),
+        busy_timeout_s=env_or("AUDIENCE_DB_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT_S),
+    ),
     "storage": StorageResource(
         hot_folder=env_or("AUDIENCE_HOT_FOLDER", "var/hot"),
         archive_dir=env_or("AUDIENCE_ARCHIVE_DIR", "var/archive"),
@@ -76,7 +80,7 @@ defs = dg.Definitions(
         daily_report,
     ],
     sensors=[hot_folder_sensor, approvals_sensor],
-    jobs=[daily_pipeline, ingestion_chain, exports_job],
+    jobs=[daily_pipeline, daily_drafts, ingestion_chain, exports_job],
     resources=resources,
     # Steps run in the run's own process: a subprocess per step re-imports the project
     # (seconds each, tens of seconds on a loaded 2-core host), which dominated a backfill

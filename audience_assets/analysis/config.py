@@ -25,8 +25,9 @@ from pydantic import (
 )
 
 from audience_assets.indexing.history import METRICS, Metric
+from audience_assets.paths import config_dir
 
-DEFAULT_CONFIG_PATH = Path(__file__).resolve().parents[2] / "data" / "config" / "analysis.yaml"
+DEFAULT_CONFIG_PATH = config_dir() / "analysis.yaml"
 
 # Placeholders an event phrase may use.
 EVENT_FIELDS = frozenset({"target", "region", "time", "channel"})

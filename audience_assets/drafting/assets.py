@@ -2,8 +2,9 @@
 (LLM, judged by the strict validator, template fallback) -> SQL table `post_drafts`,
 awaiting review."""
 
+import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import dagster as dg
@@ -12,14 +13,20 @@ from pydantic import Field
 
 from audience_assets.analysis.plan import DayPlan
 from audience_assets.drafting.checks import (
+    CHECK_NAME,
     drafts_validity_check_result,
     drafts_validity_check_spec,
 )
-from audience_assets.drafting.store import replace_drafts, reviewed_keys
+from audience_assets.drafting.store import (
+    load_staged,
+    publish_staged,
+    reviewed_keys,
+    stage_drafts,
+)
 from audience_assets.drafting.validation import validate
 from audience_assets.drafting.writing import Draft, TemplateWriter, make_writer, variety
 from audience_assets.drafting.writing.llm import LLMError, ModelMissing
-from audience_assets.drafting.writing.loop import DEFAULT_CANDIDATES, draft_day
+from audience_assets.drafting.writing.loop import BUDGET_SPENT, DEFAULT_CANDIDATES, draft_post
 from audience_assets.drafting.writing.writers import WRITER_NAMES
 from audience_assets.partitions import broadcast_days
 from audience_assets.records import FactSheet
@@ -46,28 +53,52 @@ class DraftingConfig(dg.Config):
 
 def write_drafts(
     sheets: list[FactSheet], config: DraftingConfig, llm: OllamaResource,
-    log: Any = None,
+    log: Any = None, clock: Callable[[], float] = time.monotonic,
 ) -> list[Draft]:
+    """One draft per fact sheet, each within the sheet's budget and all within the run's
+    (the `llm` resource's sheet_budget_s / run_budget_s)."""
     if config.mode not in WRITER_NAMES:
         raise dg.Failure(f"unknown mode {config.mode!r}; expected one of {', '.join(WRITER_NAMES)}",
                          allow_retries=False)
     settings = llm.settings()
     writer = make_writer(config.mode, llm.client(), settings)
     fallback = TemplateWriter() if config.fallback else None
-
-    def progress(sheet: FactSheet, draft: Draft) -> None:
+    run_deadline = clock() + llm.run_budget_s
+    candidates = config.candidates if config.mode != "template" else 1
+    drafts: list[Draft] = []
+    for done, sheet in enumerate(sheets):
+        if fallback is None and clock() >= run_deadline:
+            raise dg.Failure(
+                f"drafting run budget of {llm.run_budget_s:.0f} s spent after {done} of "
+                f"{len(sheets)} fact sheets, and fallback is off: nothing was published. Raise "
+                "AUDIENCE_DRAFT_RUN_BUDGET, use a faster model or host, or turn fallback on.",
+                allow_retries=False)
+        deadline = min(clock() + llm.sheet_budget_s, run_deadline)
+        try:
+            draft = draft_post(sheet, writer, validate, network=config.network,
+                               max_attempts=config.max_attempts, fallback=fallback,
+                               candidates=candidates,
+                               chosen_today=[d.skeleton for d in drafts],
+                               deadline=deadline, clock=clock)
+        except LLMError as exc:
+            # Missing model: retrying cannot help; server down or timeouts: it may.
+            raise dg.Failure(str(exc), allow_retries=not isinstance(exc, ModelMissing)) from exc
+        if fallback is None and any(v.get("rule") == "time_budget" for v in draft.violations):
+            raise dg.Failure(
+                f"{sheet.title}: the fact sheet's budget of {llm.sheet_budget_s:.0f} s was spent "
+                f"after {draft.attempt_count} attempt(s) with no valid draft, and fallback is "
+                "off: nothing was published. Raise AUDIENCE_DRAFT_SHEET_BUDGET or turn "
+                "fallback on.", allow_retries=False)
         if log is not None:
+            budget = " (time budget spent)" if over_budget(draft) else ""
             log.info(f"{sheet.title}: {draft.writer} after {draft.attempt_count} attempt(s), "
-                     f"{draft.valid_candidates} valid, {draft.llm_seconds:.1f} s")
+                     f"{draft.valid_candidates} valid, {draft.llm_seconds:.1f} s{budget}")
+        drafts.append(draft)
+    return drafts
 
-    try:
-        return draft_day(sheets, writer, validate, network=config.network,
-                         max_attempts=config.max_attempts, fallback=fallback,
-                         candidates=config.candidates if config.mode != "template" else 1,
-                         on_draft=progress)
-    except LLMError as exc:
-        # Missing model: retrying cannot help; server down or timeouts: it may.
-        raise dg.Failure(str(exc), allow_retries=not isinstance(exc, ModelMissing)) from exc
+
+def over_budget(draft: Draft) -> bool:
+    return any(a.error.startswith(BUDGET_SPENT) for a in draft.attempts)
 
 
 def drafts_metadata(drafts: list[Draft], llm: OllamaResource) -> dict[str, Any]:
@@ -92,6 +123,7 @@ def drafts_metadata(drafts: list[Draft], llm: OllamaResource) -> dict[str, Any]:
         "attempts_per_draft": dg.MetadataValue.json(attempts),
         "mean_attempts": float(sum(attempts) / len(attempts)) if attempts else 0.0,
         "fallbacks": sum(1 for d in drafts if d.fell_back),
+        "over_budget": sum(1 for d in drafts if over_budget(d)),
         "llm_seconds": round(sum(d.llm_seconds for d in drafts), 2),
         "tokens_per_s": round(eval_count / eval_s, 2) if eval_s else 0.0,
         "model": llm.model,
@@ -119,7 +151,7 @@ def variety_metadata(drafts: list[Draft]) -> dict[str, Any]:
     kinds={"ollama", "sql"},
     check_specs=[drafts_validity_check_spec("post_drafts")],
     retry_policy=dg.RetryPolicy(max_retries=2, delay=20, backoff=dg.Backoff.EXPONENTIAL),
-    code_version="1",
+    code_version="2",
 )
 def post_drafts(
     context: dg.AssetExecutionContext,
@@ -128,15 +160,31 @@ def post_drafts(
     llm: OllamaResource,
     database: DatabaseResource,
 ) -> Iterator[dg.Output[list[dict[str, Any]]] | dg.AssetCheckResult]:
-    """One draft per story of the day's plan within the network's budget, written by
-    the configured writer and stored in table `post_drafts` for review; the strict
-    validator gates them."""
-    reviewed = reviewed_keys(database.engine(), context.partition_key)
-    sheets = [s for s in post_plan.for_network(config.network)
-              if (s.key, config.network) not in reviewed]
+    """One draft per story of the day's plan within the network's budget, written by the
+    configured writer, staged, audited by the strict validator (blocking check) and only
+    then published to table `post_drafts` for review. Reviewed drafts and other networks
+    are never touched."""
+    date, network, engine = context.partition_key, config.network, database.engine()
+    run_id = context.op_execution_context.run_id
+    reviewed = reviewed_keys(engine, date, network)
+    sheets = [s for s in post_plan.for_network(network) if (s.key, network) not in reviewed]
     drafts = write_drafts(sheets, config, llm, context.log)
-    replace_drafts(database.engine(), context.partition_key, drafts)
+    stage_drafts(engine, run_id, date, network, drafts)
+    check = drafts_validity_check_result(load_staged(engine, run_id),
+                                         asset_key=context.asset_key)
     metadata = drafts_metadata(drafts, llm)
     metadata["kept_reviewed"] = len(reviewed)
+    metadata["network"] = network
+    if not check.passed:
+        # Audit failed: the published drafts stay as they were; the staged rows stay in
+        # post_drafts_staging for inspection until the next run of this date and network.
+        yield check
+        raise dg.Failure(
+            description=f"{check.description}: nothing published for {date} ({network}); the "
+            "drafts reviewers see are unchanged. The violations are in the check "
+            f"'{CHECK_NAME}'; the rejected drafts in table post_drafts_staging "
+            f"(run_id {run_id}).",
+            metadata=metadata, allow_retries=False)
+    metadata["published"] = publish_staged(engine, run_id, date, network)
     yield dg.Output([d.to_dict() for d in drafts], metadata=metadata)
-    yield drafts_validity_check_result(drafts, asset_key=context.asset_key)
+    yield check

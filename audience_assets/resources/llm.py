@@ -3,6 +3,7 @@ any Ollama host (a GPU machine) in production."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import dagster as dg
@@ -14,6 +15,19 @@ from audience_assets.resources import env_or
 
 DEFAULT_HOST = "http://127.0.0.1:11434"
 DEFAULT_MODEL = "qwen2.5-coder:0.5b-instruct-q4_K_M"
+# Wall-clock budgets of a drafting run (seconds). A fact sheet past its budget goes to the
+# template writer (flagged as a fallback), or the run fails when fallback is off.
+DEFAULT_SHEET_BUDGET_S = 300.0
+DEFAULT_RUN_BUDGET_S = 3600.0
+# dagster/max_runtime of a drafting run: its budget plus room for the steps around it;
+# the run monitor (dagster.yaml run_monitoring) cancels a run that overstays it.
+MAX_RUNTIME_MARGIN_S = 900.0
+
+
+def drafting_max_runtime_s() -> int:
+    """The `dagster/max_runtime` tag of runs that draft (env AUDIENCE_DRAFT_RUN_BUDGET)."""
+    return int(float(os.environ.get("AUDIENCE_DRAFT_RUN_BUDGET") or DEFAULT_RUN_BUDGET_S)
+               + MAX_RUNTIME_MARGIN_S)
 
 
 class OllamaResource(dg.ConfigurableResource):
@@ -40,9 +54,18 @@ class OllamaResource(dg.ConfigurableResource):
         default=0, ge=0, description="CPU threads (0: Ollama's choice; 1 suits a busy 2-core host)."
     )
     timeout_retries: int = Field(default=2, ge=0, description="Retries of a timed-out request.")
+    sheet_budget_s: float = Field(
+        default=DEFAULT_SHEET_BUDGET_S, gt=0,
+        description="Wall-clock seconds the model may spend on one fact sheet; then the "
+        "template writes it, flagged as a fallback (env AUDIENCE_DRAFT_SHEET_BUDGET).")
+    run_budget_s: float = Field(
+        default=DEFAULT_RUN_BUDGET_S, gt=0,
+        description="Wall-clock seconds for a whole drafting run; the fact sheets left "
+        "then go to the template, or the run fails when fallback is off "
+        "(env AUDIENCE_DRAFT_RUN_BUDGET).")
 
     def client(self) -> ollama.Client:
-        return ollama.Client(host=self.host, timeout=self.timeout)
+        return ollama.Client(host=self.host, timeout=self.request_timeout())
 
     def options(self) -> dict[str, Any]:
         options: dict[str, Any] = {
@@ -61,8 +84,14 @@ class OllamaResource(dg.ConfigurableResource):
             host=self.host,
             options=self.options(),
             keep_alive=self.keep_alive,
-            timeout_retries=self.timeout_retries,
+            # Retries of a timed-out request only while they fit in a fact sheet's budget.
+            timeout_retries=max(0, min(self.timeout_retries,
+                                       int(self.sheet_budget_s // self.request_timeout()) - 1)),
         )
+
+    def request_timeout(self) -> float:
+        """Seconds one request may take: never more than a fact sheet's whole budget."""
+        return min(self.timeout, self.sheet_budget_s)
 
 
 def ollama_resource_from_env() -> OllamaResource:
@@ -77,4 +106,6 @@ def ollama_resource_from_env() -> OllamaResource:
         num_ctx=env_or("OLLAMA_NUM_CTX", defaults.num_ctx),
         keep_alive=env_or("OLLAMA_KEEP_ALIVE", defaults.keep_alive),
         num_thread=env_or("OLLAMA_NUM_THREAD", defaults.num_thread),
+        sheet_budget_s=env_or("AUDIENCE_DRAFT_SHEET_BUDGET", defaults.sheet_budget_s),
+        run_budget_s=env_or("AUDIENCE_DRAFT_RUN_BUDGET", defaults.run_budget_s),
     )

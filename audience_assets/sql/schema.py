@@ -7,6 +7,8 @@ itself changes only through migrations.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
@@ -52,7 +54,6 @@ deliveries = sa.Table(
 )
 
 
-
 fact_sheets = sa.Table(
     "fact_sheets",
     metadata,
@@ -65,35 +66,52 @@ fact_sheets = sa.Table(
 )
 
 
+def _draft_columns() -> list[sa.Column[Any]]:
+    """The columns of a draft, shared by the published table and its staging table."""
+    return [
+        sa.Column("broadcast_date", sa.String(10), nullable=False, index=True),
+        sa.Column("sheet_key", sa.String(1024), nullable=False),
+        sa.Column("network", sa.String(16), nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("mode", sa.String(16), nullable=False),
+        sa.Column("writer", sa.String(16), nullable=False),
+        sa.Column("model", sa.String(256), nullable=False),
+        sa.Column("prompt_name", sa.String(256), nullable=False),
+        sa.Column("prompt_sha256", sa.String(64), nullable=False),
+        sa.Column("valid", sa.Boolean, nullable=False),
+        sa.Column("fell_back", sa.Boolean, nullable=False),
+        sa.Column("attempt_count", sa.Integer, nullable=False),
+        sa.Column("llm_seconds", sa.Float, nullable=False),
+        sa.Column("eval_count", sa.Integer, nullable=False),
+        sa.Column("violations", sa.Text, nullable=False),
+        sa.Column("attempts", sa.Text, nullable=False),
+        sa.Column("fact_sheet", sa.Text, nullable=False),
+        # pending_review -> approved / rejected / published (set by the review step).
+        sa.Column("status", sa.String(32), nullable=False),
+        sa.Column("created_at", sa.Float, nullable=False),
+    ]
+
 
 # One row per draft, with its review status and the record of every attempt (JSON), so a
-# reviewer sees what the model tried.
+# reviewer sees what the model tried. Only drafts that passed the blocking check get here.
 post_drafts = sa.Table(
     "post_drafts",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("broadcast_date", sa.String(10), nullable=False, index=True),
-    sa.Column("sheet_key", sa.String(1024), nullable=False),
-    sa.Column("network", sa.String(16), nullable=False),
-    sa.Column("text", sa.Text, nullable=False),
-    sa.Column("mode", sa.String(16), nullable=False),
-    sa.Column("writer", sa.String(16), nullable=False),
-    sa.Column("model", sa.String(256), nullable=False),
-    sa.Column("prompt_name", sa.String(256), nullable=False),
-    sa.Column("prompt_sha256", sa.String(64), nullable=False),
-    sa.Column("valid", sa.Boolean, nullable=False),
-    sa.Column("fell_back", sa.Boolean, nullable=False),
-    sa.Column("attempt_count", sa.Integer, nullable=False),
-    sa.Column("llm_seconds", sa.Float, nullable=False),
-    sa.Column("eval_count", sa.Integer, nullable=False),
-    sa.Column("violations", sa.Text, nullable=False),
-    sa.Column("attempts", sa.Text, nullable=False),
-    sa.Column("fact_sheet", sa.Text, nullable=False),
-    # pending_review -> approved / rejected / published (set by the review step).
-    sa.Column("status", sa.String(32), nullable=False),
-    sa.Column("created_at", sa.Float, nullable=False),
+    *_draft_columns(),
 )
 
+# Write-audit-publish: a drafting run writes its drafts here under its run id, the strict
+# validator audits what was stored, and only then are they moved to `post_drafts` in one
+# transaction. A run whose check fails leaves its rows here (for inspection) and
+# `post_drafts` as it was; the next run of the same date and network clears them.
+post_drafts_staging = sa.Table(
+    "post_drafts_staging",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.String(64), nullable=False, index=True),
+    *_draft_columns(),
+)
 
 # Ranked image candidates per post (fact sheet and network) and date, best first; the
 # programme's default pictures come last with `default` true. Files live under the

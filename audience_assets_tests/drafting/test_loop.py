@@ -154,3 +154,30 @@ def test_a_timeout_after_the_retries_costs_one_attempt_then_the_loop_goes_on() -
     assert "timeout" in draft.attempts[0].error
     with pytest.raises(LLMTimeout):
         chat(FakeOllamaClient([timeout]), settings, [], sleep=lambda s: None)
+
+
+class FakeClock:
+    """Each reading advances 10 s: the budget runs out after a known number of attempts."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        self.now += 10.0
+        return self.now
+
+
+def test_a_spent_budget_stops_the_attempts_and_falls_back_flagged() -> None:
+    client = FakeOllamaClient([BAD])
+    draft = draft_post(SHEET, FreeWriter(client, SETTINGS), JUDGE, max_attempts=10,
+                       fallback=TemplateWriter(), deadline=25.0, clock=FakeClock())
+    assert len(client.calls) == 2  # readings at 10 and 20 s start attempts; 30 s does not
+    assert draft.fell_back and draft.valid and draft.attempt_count == 2
+    assert draft.attempts[-1].error == "time budget spent after 2 of 10 attempt(s)"
+
+
+def test_a_spent_budget_without_fallback_marks_the_draft_invalid() -> None:
+    draft = draft_post(SHEET, FreeWriter(FakeOllamaClient([BAD]), SETTINGS), JUDGE,
+                       max_attempts=10, fallback=None, deadline=15.0, clock=FakeClock())
+    assert not draft.valid and draft.attempt_count == 1
+    assert draft.violations[-1]["rule"] == "time_budget"

@@ -7,15 +7,23 @@ the project's virtual environment necessarily exists.
     python infra/ollama/models.py path NAME             # print the verified GGUF path
 
 Every step is idempotent: a verified GGUF is never fetched again, a model whose
-Modelfile and weights are unchanged is never registered again.
+Modelfile and weights are unchanged is never registered again. Processes sharing the
+cache (a demo and a test run starting together) do not race: a fetch holds a file lock
+per model, writes a temporary file named after its own process, and renames it into
+place only once verified; whoever waited on the lock then finds the file verified.
+
+AUDIENCE_MODELS_MANIFEST names another manifest (default infra/ollama/models.json),
+e.g. one whose sources are `{"kind": "file", "path": ...}` copies of an offline mirror.
 """
 
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,7 +33,7 @@ import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-MANIFEST = HERE / "models.json"
+MANIFEST = Path(os.environ.get("AUDIENCE_MODELS_MANIFEST") or HERE / "models.json")
 REGISTRY_MARKER = "audience-assets-registered.json"
 
 
@@ -118,30 +126,57 @@ def fetch_assembled(model: dict, target: Path, work: Path) -> None:
     subprocess.run([sys.executable, "-c", code, str(site), str(target)], check=True)
 
 
+def fetch_file(model: dict, target: Path, work: Path) -> None:
+    """A local copy of the GGUF (an offline mirror, or a test's own bytes)."""
+    shutil.copyfile(model["source"]["path"], target)
+
+
+FETCHERS = {"concatenate": fetch_concatenated, "assemble": fetch_assembled, "file": fetch_file}
+
+
 def fetch(model: dict) -> Path:
     target = gguf_path(model)
     if is_verified(model, target):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
-        kind = model["source"]["kind"]
-        if kind == "concatenate":
-            fetch_concatenated(model, partial, Path(tmp))
-        elif kind == "assemble":
-            fetch_assembled(model, partial, Path(tmp))
-        else:
-            raise SystemExit(f"models: unknown source kind {kind!r} for {model['name']}")
-    size = partial.stat().st_size
-    digest = sha256_file(partial)
-    if model.get("size") and size != model["size"]:
-        partial.unlink()
-        raise SystemExit(f"models: {model['name']}: {size} bytes, expected {model['size']}")
-    if digest != model["sha256"]:
-        partial.unlink()
-        raise SystemExit(f"models: {model['name']}: sha256 {digest}, expected {model['sha256']}")
-    partial.replace(target)
-    target.with_name(target.name + ".sha256").write_text(f"{digest}  {target.name}\n")
+    with (target.parent / f"{target.name}.lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"models: {model['name']}: another process is fetching it; waiting",
+                  file=sys.stderr)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        if is_verified(model, target):  # the other process finished it
+            print(f"models: {model['name']}: verified by another process -> {target}",
+                  file=sys.stderr)
+            return target
+        return _fetch_locked(model, target)
+
+
+def _fetch_locked(model: dict, target: Path) -> Path:
+    # Named per process: a crashed fetch's leftovers never collide with a live one.
+    partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
+    kind = model["source"]["kind"]
+    if kind not in FETCHERS:
+        raise SystemExit(f"models: unknown source kind {kind!r} for {model['name']}")
+    try:
+        with tempfile.TemporaryDirectory(dir=target.parent, prefix=".fetch-") as tmp:
+            FETCHERS[kind](model, partial, Path(tmp))
+        size = partial.stat().st_size
+        digest = sha256_file(partial)
+        if model.get("size") and size != model["size"]:
+            raise SystemExit(f"models: {model['name']}: {size} bytes, expected {model['size']}")
+        if digest != model["sha256"]:
+            raise SystemExit(
+                f"models: {model['name']}: sha256 {digest}, expected {model['sha256']}")
+        sidecar = target.with_name(target.name + ".sha256")
+        sidecar_partial = sidecar.with_name(f"{sidecar.name}.{os.getpid()}.partial")
+        sidecar_partial.write_text(f"{digest}  {target.name}\n")
+        partial.replace(target)
+        sidecar_partial.replace(sidecar)
+    finally:
+        for leftover in target.parent.glob(f"*.{os.getpid()}.partial"):
+            leftover.unlink(missing_ok=True)
     print(f"models: {model['name']}: {size} bytes, sha256 verified -> {target}", file=sys.stderr)
     return target
 

@@ -15,10 +15,12 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from audience_assets.paths import config_dir
+
 from .text import fold, phrase_regex
 
 CONFIG_ENV = "AUDIENCE_VALIDATOR_CONFIG"
-DEFAULT_DIR = Path(__file__).resolve().parents[3] / "data" / "config" / "validator"
+DEFAULT_DIR = config_dir() / "validator"
 NETWORKS = ("x", "bluesky", "threads")
 
 

@@ -7,6 +7,7 @@ and the benchmark can show what the model did, not only the final post.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
@@ -21,6 +22,10 @@ DEFAULT_CANDIDATES = 3
 
 REVIEW_PENDING = "pending_review"
 REVIEW_INVALID = "invalid"
+
+# Marks the fallback attempt of a draft whose time budget ran out (AttemptRecord.error),
+# and the violation of a draft that had no fallback to go to.
+BUDGET_SPENT = "time budget spent"
 
 
 class ViolationLike(Protocol):
@@ -141,6 +146,8 @@ def draft_post(
     use_feedback: bool = True,
     candidates: int = 1,
     chosen_today: Sequence[str] = (),
+    deadline: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Draft:
     """Up to `max_attempts` attempts of `writer`; each failed attempt's
     violations go back to the model (unless `use_feedback` is off, as in the
@@ -153,13 +160,23 @@ def draft_post(
 
     LLMUnavailable and ModelMissing propagate: no draft can be right then, and
     the operator must act. A timeout after the client's retries costs one attempt.
+
+    `deadline` (a `clock()` value): no attempt starts after it; the draft goes to the
+    fallback with BUDGET_SPENT in the fallback attempt's `error`, or, without a
+    fallback, is invalid with a BUDGET_SPENT violation. An attempt already running
+    finishes (the client's timeout bounds it).
     """
     attempts: list[AttemptRecord] = []
     feedback: Feedback | None = None
     last_text, last_violations = "", []
     valid_texts: list[str] = []
+    budget_note = ""
     for number in range(1, max_attempts + 1):
         if valid_texts and number > candidates:
+            break
+        if deadline is not None and clock() >= deadline:
+            budget_note = (f"{BUDGET_SPENT} after {number - 1} of {max_attempts} "
+                           "attempt(s)")
             break
         try:
             output = writer.write(sheet, network=network, attempt=number, feedback=feedback)
@@ -199,6 +216,9 @@ def draft_post(
         draft.skeleton, draft.valid_candidates = skeletons[best], len(valid_texts)
         return draft
     if fallback is None:
+        if budget_note:
+            last_violations = [*last_violations,
+                               {"rule": "time_budget", "message": budget_note, "span": None}]
         return _draft(sheet, writer, writer, network, last_text, last_violations, attempts, False)
     output = fallback.write(sheet, network=network, attempt=1, feedback=None)
     verdict = judge(output.text, sheet, network)
@@ -206,7 +226,7 @@ def draft_post(
     if not verdict.valid and not violations:
         violations = [{"rule": "invalid", "message": "el texto no es válido", "span": None}]
     attempts.append(AttemptRecord(len(attempts) + 1, fallback.name, output.text,
-                                  not violations, violations))
+                                  not violations, violations, error=budget_note))
     return _draft(sheet, writer, fallback, network, output.text, violations, attempts, True)
 
 

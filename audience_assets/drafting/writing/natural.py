@@ -42,11 +42,12 @@ from audience_assets.drafting.writing.writers import (
     clean_emojis,
     clean_hashtags,
 )
+from audience_assets.paths import config_dir
 from audience_assets.records import FactSheet
 
 EXAMPLES_FILE = Path(
     os.environ.get("AUDIENCE_DRAFTING_EXAMPLES")
-    or Path(__file__).resolve().parents[3] / "data" / "config" / "drafting" / "examples.yaml"
+    or config_dir() / "drafting" / "examples.yaml"
 )
 EXAMPLES_PER_PROMPT = 3
 DEFAULT_HASHTAG = "#Audiencias"

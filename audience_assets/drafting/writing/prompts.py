@@ -8,17 +8,15 @@ file it was rendered from, so a change of wording is visible in the results.
 from __future__ import annotations
 
 import hashlib
-import os
 import string
 from dataclasses import dataclass
 from pathlib import Path
 
 from audience_assets.drafting.validation.figures import format_share, format_viewers
+from audience_assets.paths import prompts_dir
 from audience_assets.records import FactSheet
 
-PROMPTS_DIR = Path(
-    os.environ.get("AUDIENCE_PROMPTS_DIR") or Path(__file__).resolve().parents[3] / "prompts"
-)
+PROMPTS_DIR = prompts_dir()
 
 NETWORK_LIMITS: dict[str, str] = {
     "x": "X (Twitter): como máximo 280 caracteres; cada emoji cuenta como 2",

@@ -21,11 +21,12 @@ from typing import Any
 import yaml
 
 from audience_assets.drafting.validation.figures import format_share, format_viewers
+from audience_assets.paths import config_dir
 from audience_assets.records import FactSheet
 
 TEMPLATES_FILE = Path(
     os.environ.get("AUDIENCE_POST_TEMPLATES")
-    or Path(__file__).resolve().parents[3] / "data" / "config" / "post_templates.yaml"
+    or config_dir() / "post_templates.yaml"
 )
 
 PLACEHOLDER_RE = re.compile(r"\{([a-zA-Z_áéíóúñ]+)\}")
