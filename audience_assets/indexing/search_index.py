@@ -55,8 +55,12 @@ def date_filter(start: str, end: str | None = None) -> str:
 
 
 def document_id(record: AudienceRecord) -> str:
-    """Deterministic id: sha256 of the BROADCAST_KEY values (unit-separator joined)."""
-    key = "\x1f".join(str(getattr(record, name)) for name in BROADCAST_KEY)
+    """Deterministic id: sha256 of the BROADCAST_KEY values as a JSON list.
+
+    JSON, not a separator join: a separator character inside a title would let text
+    shift between fields and two broadcasts share an id. A re-index replaces a date's
+    documents (delete by date, then add), so a change of ids needs no migration."""
+    key = json.dumps([str(getattr(record, name)) for name in BROADCAST_KEY], ensure_ascii=False)
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 

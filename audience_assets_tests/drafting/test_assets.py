@@ -12,7 +12,6 @@ import dagster as dg
 import pytest
 import sqlalchemy as sa
 
-from audience_assets.analysis.plan import DayPlan, Story
 from audience_assets.drafting.assets import DraftingConfig, post_drafts
 from audience_assets.drafting.store import load_drafts, replace_drafts
 from audience_assets.drafting.validation import validate
@@ -22,15 +21,11 @@ from audience_assets.resources.llm import OllamaResource
 from audience_assets.sql.schema import post_drafts as table
 from audience_assets.sql.schema import post_drafts_staging
 from audience_assets_tests.drafting.fakes import FakeOllamaClient
+from audience_assets_tests.drafting.plans import plan_of
 from audience_assets_tests.drafting.test_templates import STUDY_SHEETS
 
 DAY = "2025-01-14"
 NETWORKS = ("x", "bluesky", "threads")
-
-
-def plan_of(sheets: list, budgets: dict[str, int] | None = None) -> DayPlan:
-    return DayPlan("", tuple(Story(s, float(-i), False, s.event) for i, s in enumerate(sheets)),
-                   budgets or {})
 
 
 def run(database: DatabaseResource, sheets: list, date: str = DAY, network: str = "x",
@@ -176,7 +171,7 @@ def test_a_failing_audit_publishes_nothing_and_says_why(
         events.extend(post_drafts(
             context=dg.build_asset_context(partition_key=DAY),
             config=DraftingConfig(mode="free", max_attempts=1, fallback=False),
-            relevant_broadcasts=STUDY_SHEETS, llm=llm, database=database))
+            post_plan=plan_of(STUDY_SHEETS), llm=llm, database=database))
     assert "nothing published" in failure.value.description
     assert "post_drafts_staging" in failure.value.description
     [check] = events

@@ -19,6 +19,7 @@ from audience_assets.drafting.store import load_drafts
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.llm import OllamaResource
 from audience_assets.sql.schema import post_drafts as table
+from audience_assets_tests.drafting.plans import plan_of
 from audience_assets_tests.drafting.test_templates import STUDY_SHEETS
 from audience_assets_tests.fixtures.ollama import QWEN, OllamaServer, free_port
 
@@ -37,7 +38,7 @@ def _start(server: OllamaServer) -> OllamaServer:
 def _draft(database: DatabaseResource, llm: OllamaResource) -> list:
     return list(post_drafts(context=dg.build_asset_context(partition_key=DAY),
                             config=DraftingConfig(mode="guided", max_attempts=2),
-                            relevant_broadcasts=SHEETS, llm=llm, database=database))
+                            post_plan=plan_of(SHEETS), llm=llm, database=database))
 
 
 def test_ollama_killed_mid_day_fails_within_budget_and_a_retry_completes(
@@ -48,7 +49,7 @@ def test_ollama_killed_mid_day_fails_within_budget_and_a_retry_completes(
         database = DatabaseResource(url=f"sqlite:///{tmp_path}/drafts.db")
         # Yesterday's template drafts are published; a reviewer approved (and edited) one.
         list(post_drafts(context=dg.build_asset_context(partition_key=DAY),
-                         config=DraftingConfig(mode="template"), relevant_broadcasts=SHEETS,
+                         config=DraftingConfig(mode="template"), post_plan=plan_of(SHEETS),
                          llm=OllamaResource(host=server.host), database=database))
         approved = load_drafts(database.engine(), DAY)[0]
         with database.engine().begin() as conn:

@@ -19,6 +19,7 @@ from audience_assets.resources.images import ImagesResource
 from audience_assets.resources.llm import OllamaResource
 from audience_assets.resources.solr import SolrResource
 from audience_assets.resources.storage import StorageResource
+from audience_assets_tests.drafting.plans import plan_of
 from audience_assets_tests.drafting.test_templates import STUDY_SHEETS
 from audience_lab.sample_site import CASES, SHOWS, SiteServer, write_sources
 
@@ -29,7 +30,7 @@ def test_candidates_for_every_pending_post(site: SiteServer, tmp_path: Path) -> 
     database = DatabaseResource(url=f"sqlite:///{tmp_path}/a.db")
     sheets = [dataclasses.replace(s, broadcast_date=DATE) for s in STUDY_SHEETS[:3]]
     list(post_drafts(context=dg.build_asset_context(partition_key=DATE),
-                     config=DraftingConfig(mode="template"), relevant_broadcasts=sheets,
+                     config=DraftingConfig(mode="template"), post_plan=plan_of(sheets),
                      llm=OllamaResource(host="http://127.0.0.1:9"), database=database))
     sources = write_sources(site.root, site.url, tmp_path / "images.yaml", shows=SHOWS)
     results = image_candidates(
