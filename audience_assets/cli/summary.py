@@ -75,7 +75,5 @@ def print_summary(database: Any, storage: Any, dates: list[str]) -> None:
     charts = Path(storage.output_dir, "charts")
     if charts.is_dir():
         print(f"{'charts:':<15} {charts.resolve()} ({sum(1 for _ in charts.rglob('*.png'))} PNG)")
-    print(
-        "Dagster UI: DAGSTER_HOME=$PWD/var/dagster_home .venv/bin/dagster dev  (then open "
-        "http://127.0.0.1:3000)"
-    )
+    print("Dagster UI:     scripts/dagster-dev  (then open http://127.0.0.1:3000)")
+    print("Review desk:    .venv/bin/audience reviewer add NAME; .venv/bin/audience review")
