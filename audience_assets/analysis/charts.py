@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 import io
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib
 
@@ -43,12 +44,17 @@ def curve_png(points: Sequence[MinutePoint], marks: Sequence[BroadcastMinute], t
         ax.grid(alpha=0.3)
         if seen:
             ax.legend(fontsize=7, loc="lower right")
-        fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png")
-        return buffer.getvalue()
+        return figure_png(fig)
     finally:
         plt.close(fig)
+
+
+def figure_png(fig: Any) -> bytes:
+    """A drawn figure as PNG bytes, laid out tight; the caller closes it."""
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
 
 
 def markdown_image(png: bytes, alt: str) -> str:

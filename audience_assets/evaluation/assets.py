@@ -2,12 +2,12 @@
 metadata (the objective table, the run's fingerprints) stays in the catalog, so the
 figures of every model and GPU the firm tried can be compared over time."""
 
-import base64
 from pathlib import Path
 
 import dagster as dg
 from pydantic import Field
 
+from audience_assets.analysis.charts import markdown_image
 from audience_assets.drafting.writing.llm import LLMError, ModelMissing
 from audience_assets.evaluation.objective import (
     RunSpec,
@@ -67,10 +67,9 @@ def model_evaluation(
     folder = Path(storage.path("output_dir")) / "evaluation" / run.run_id
     paths = write_outputs(run, folder)
     rows = summaries(run)
-    chart = base64.b64encode(paths["chart"].read_bytes()).decode("ascii")
     return dg.MaterializeResult(metadata={
         "table": dg.MetadataValue.md(f"{header_text(run)}\n\n{table_text(rows)}\n\n"
-                                     f"![objective](data:image/png;base64,{chart})"),
+                                     f"{markdown_image(paths['chart'].read_bytes(), 'objective')}"),
         "per_model": dg.MetadataValue.json([r.record() for r in rows]),
         "run_id": run.run_id,
         "models": ", ".join(f"{m.model} ({m.digest[:12]})" for m in run.models),

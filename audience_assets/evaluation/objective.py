@@ -299,12 +299,12 @@ def header_text(run: EvaluationRun) -> str:
 
 def chart_png(rows: Sequence[ModelSummary], title: str = "", dpi: int = 90) -> bytes:
     """Four panels, one bar per model: mean attempts, s per valid post, tokens/s, MB."""
-    import io
-
     import matplotlib
 
     matplotlib.use("Agg")  # no display on servers; must precede pyplot
     import matplotlib.pyplot as plt
+
+    from audience_assets.analysis.charts import figure_png
 
     names = [r.model for r in rows]
     panels = [
@@ -324,10 +324,7 @@ def chart_png(rows: Sequence[ModelSummary], title: str = "", dpi: int = 90) -> b
             ax.set_xticks(range(len(names)), names, rotation=20, ha="right", fontsize=7)
         if title:
             fig.suptitle(title, fontsize=9)
-        fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png")
-        return buffer.getvalue()
+        return figure_png(fig)
     finally:
         plt.close(fig)
 

@@ -368,12 +368,12 @@ def report_text(report: ScoreReport) -> str:
 
 def chart_png(report: ScoreReport, dpi: int = 90) -> bytes:
     """Mean score per criterion and model, with the standard deviation as error bar."""
-    import io
-
     import matplotlib
 
     matplotlib.use("Agg")  # no display on servers; must precede pyplot
     import matplotlib.pyplot as plt
+
+    from audience_assets.analysis.charts import figure_png
 
     models = list(report.per_model.index)
     width = 0.8 / max(1, len(models))
@@ -390,10 +390,7 @@ def chart_png(report: ScoreReport, dpi: int = 90) -> bytes:
         ax.set_ylim(0, 5.5)
         ax.set_ylabel("media (1-5)")
         ax.legend(fontsize=7)
-        fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png")
-        return buffer.getvalue()
+        return figure_png(fig)
     finally:
         plt.close(fig)
 
