@@ -15,6 +15,7 @@ from audience_assets.drafting.writing.llm import LLMSettings
 from audience_assets.drafting.writing.natural import (
     ExamplesError,
     NaturalWriter,
+    drop_event_noun,
     fill_wording,
     load_examples,
     natural_schema,
@@ -76,7 +77,24 @@ def test_every_example_fits_the_grammar_the_model_is_held_to() -> None:
     ("{programa}: {espectadores}, {audiencia} y {cuota}!", "an exclamation"),
     ("{programa}: {espectadores}, {espectadores}, {audiencia} y {cuota}.", "a figure twice"),
     ("{programa} en {cadena}: {espectadores}, {audiencia} y {cuota}.", "the event missing"),
+    ("{evento}: {programa} sumó {espectadores} espectadores únicos, {audiencia} de audiencia "
+     "media y un {cuota} de cuota.", "the channel missing"),
+    ("{evento}: {programa} sumó en {cadena} {espectadores} espectadores únicos, {audiencia} "
+     "de audiencia media y un {cuota} de cuota, como {programa}.", "the programme twice"),
+    ("{evento}: {programa} sumó en {cadena} {espectadores} espectadores únicos, {audiencia} "
+     "de audiencia media y un {cuota} de cuota. Estos datos confirman. Y más.",
+     "sentences after the last placeholder"),
     ("{evento} {programa}: {espectadores}, {audiencia} y {cuota}. {evento}.", "event twice"),
+    ("{evento}: {programa} sumó {espectadores} espectadores únicos, {audiencia} de audiencia "
+     "media y un {cuota}.", "the share without its name"),
+    ("{evento}: {programa} sumó {espectadores} espectadores únicos y promedió {audiencia}, "
+     "con un {cuota} de cuota.", "the average audience without its name"),
+    ("{evento}: {programa} sumó {espectadores}, {audiencia} de audiencia media y un {cuota} "
+     "de cuota.", "the unique viewers without their name"),
+    ("{evento}: {programa} sumó {espectadores} espectadores únicos, {audiencia} de audiencia "
+     "media y un {cuota} de cuota.\\nNo hay más.", "a JSON escape (a new paragraph)"),
+    ("{evento}: {programa} sumó {espectadores} espectadores únicos, {audiencia} de audiencia "
+     "media. Su cuota. Fue del {cuota}.", "a name a sentence away from its figure"),
 ])
 def test_the_grammar_rejects_what_must_never_be_written(text: str, why: str) -> None:
     assert not re.fullmatch(text_pattern(True), text), why
@@ -86,21 +104,39 @@ def test_the_grammar_leaves_the_sentence_to_the_model() -> None:
     pattern = re.compile(text_pattern(True))
     for text in ("{evento} para {programa}: {espectadores} espectadores únicos, {audiencia} de "
                  "audiencia media y {cuota} de cuota en {cadena}.",
-                 "En {cadena}, {programa} sumó {espectadores} espectadores únicos. Promedió "
-                 "{audiencia} y firmó un {cuota}, {evento}."):
+                 "En {cadena}, {programa} sumó {espectadores} espectadores únicos. Su "
+                 "audiencia media fue de {audiencia} y su cuota, del {cuota}, {evento}.",
+                 "Con {espectadores} espectadores únicos, una audiencia media de {audiencia} "
+                 "y una cuota de pantalla del {cuota}, {programa} cerró su emisión en "
+                 "{cadena}: {evento}."):
         assert pattern.fullmatch(text)
     schema = natural_schema(True, POOL.emojis)
     assert schema["properties"]["emojis"]["items"]["enum"] == list(POOL.emojis)
 
 
-def test_examples_are_drawn_per_sheet_and_attempt() -> None:
+def test_examples_differ_between_sheets_and_stay_for_the_candidates_of_one() -> None:
     sheets = [FactSheet(f"@p{i}", "@c", 1000, 500, 1.0, "Lo más visto del día", start=str(i))
               for i in range(12)]
-    draws = {tuple(e.text for e in POOL.draw(s, 1)) for s in sheets}
+    draws = {tuple(e.text for e in POOL.draw(s)) for s in sheets}
     assert len(draws) >= 8
     assert all(len(set(d)) == 3 for d in draws)
-    assert POOL.draw(sheets[0], 1) == POOL.draw(sheets[0], 1)
-    assert POOL.draw(sheets[0], 1) != POOL.draw(sheets[0], 2)
+    # Every attempt of a sheet sends the same prompt, so Ollama reuses its evaluation.
+    client = FakeOllamaClient([_reply(A)])
+    writer = NaturalWriter(client, SETTINGS)
+    for attempt in (1, 2, 3, 4):
+        writer.write(SHEETS[3], network="x", attempt=attempt, feedback=None)
+    assert client.calls[0]["messages"] == client.calls[1]["messages"] == client.calls[2][
+        "messages"]
+    assert [c["options"]["seed"] for c in client.calls] == [1, 2, 3, 4]
+    # Retries beyond the candidates get other examples, so a stuck model sees new ones.
+    assert client.calls[3]["messages"] != client.calls[0]["messages"]
+
+
+def test_without_an_event_the_model_is_told_nothing_about_one() -> None:
+    client = FakeOllamaClient([_reply(A)])
+    NaturalWriter(client, SETTINGS).write(SHEETS[3], network="x", attempt=1, feedback=None)
+    data = client.calls[0]["messages"][-1]["content"]
+    assert "evento" not in data and "{cuota}" in data
 
 
 def test_a_bad_example_is_refused_with_its_place(tmp_path) -> None:
@@ -185,6 +221,20 @@ def test_candidates_go_on_until_one_is_valid_with_feedback_on_the_invalid_ones()
     assert len(client.calls[1]["messages"]) == 4  # the violations went back
 
 
+def test_a_reply_cut_off_mid_json_is_not_fed_back_the_next_attempt_is_fresh() -> None:
+    cut = '{"texto": "{programa} sumó en {cadena} {espectadores} espectadores únicos y un'
+    client = FakeOllamaClient([cut, _reply(A)])
+    draft = draft_post(SHEETS[3], NaturalWriter(client, SETTINGS), validate, candidates=1)
+    assert draft.valid and len(client.calls) == 2
+    assert client.calls[1]["messages"] == client.calls[0]["messages"]
+    assert "JSON" in draft.attempts[0].violations[0]["message"]
+
+
+def test_the_filled_post_has_no_double_spaces() -> None:
+    assert "  " not in fill_wording("Con  {espectadores} espectadores únicos,  en {cadena}.",
+                                    SHEETS[3])
+
+
 def test_variety_measures() -> None:
     a, b = variety.skeleton(fill_wording(A, SHEETS[3]), SHEETS[3]), variety.skeleton(
         fill_wording(B, SHEETS[3]), SHEETS[3])
@@ -195,3 +245,39 @@ def test_variety_measures() -> None:
     assert 0 < variety.mean_pairwise_similarity([a, b]) < 100
     assert variety.least_similar([a, b], [a]) == 1
     assert variety.distinct_per([a, b] * 25, 25) == 2.0
+
+
+@pytest.mark.parametrize(("wording", "problem"), [
+    ("{evento}. La audiencia media de {programa} fue de {espectadores} espectadores únicos en "
+     "{cadena}, con {audiencia} de audiencia media y un {cuota} de cuota.",
+     "«audiencia» una sola vez"),
+    ("{evento}: {programa} sumó en {cadena} {espectadores} espectadores únicos, {audiencia} de "
+     "audiencia media y un cuota de cuota del {cuota}.", "«un cuota»"),
+    ("{evento}: {programa} sumó {espectadores} espectadores únicos, {audiencia} de audiencia "
+     "media y un {cuota} de cuota, un evento de {cadena}.", "la palabra «evento»"),
+])
+def test_wording_the_grammar_allows_but_an_editor_would_not_publish_is_fed_back(
+        wording: str, problem: str) -> None:
+    out = NaturalWriter(FakeOllamaClient([_reply(wording)]), SETTINGS).write(
+        SHEETS[0], network="x", attempt=1, feedback=None)
+    assert any(problem in p for p in out.problems), out.problems
+    assert re.fullmatch(text_pattern(True), wording)
+
+
+@pytest.mark.parametrize(("wording", "expected"), [
+    ("El evento {evento} con {programa}.", "{evento} con {programa}."),
+    ("Evento: {evento}. {programa}.", "{evento}. {programa}."),
+    ("{programa} firmó, en el evento {evento}, un dato.", "{programa} firmó, {evento}, un dato."),
+    ("El evento fue {evento}.", "El evento fue {evento}."),
+])
+def test_the_event_noun_right_before_the_event_placeholder_is_dropped(
+        wording: str, expected: str) -> None:
+    assert drop_event_noun(wording) == expected
+
+
+def test_candidates_after_the_first_are_sampled_warm_the_first_at_the_configured_temperature(
+        ) -> None:
+    cold = LLMSettings(model="fake-model", options={"temperature": 0.0, "seed": 1})
+    client = FakeOllamaClient([_reply(A)])
+    draft_post(SHEETS[3], NaturalWriter(client, cold), validate, candidates=3)
+    assert [c["options"]["temperature"] for c in client.calls] == [0.0, 0.8, 0.8]

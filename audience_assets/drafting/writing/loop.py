@@ -206,6 +206,11 @@ def draft_post(
         if valid:
             valid_texts.append(output.text)
             feedback = None
+        elif not output.text:
+            # Nothing usable to correct (a reply cut off mid-JSON): feeding it back
+            # made the 0.5B model continue the same run-on text on every retry;
+            # a fresh sample with the next seed usually closes.
+            feedback = None
         elif use_feedback:
             feedback = Feedback(previous=output.raw or output.text,
                                 problems=feedback_lines(violations, output.text))

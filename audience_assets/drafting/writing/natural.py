@@ -14,24 +14,26 @@ the deliveries and may hold anything, instructions included): it sees the
 placeholders.
 
 Few-shot examples come from a client-editable pool
-(data/config/drafting/examples.yaml), a different few per fact sheet and attempt,
-so the model does not copy one sentence for every post.
+(data/config/drafting/examples.yaml), a different few per fact sheet (and per
+round of retries), so the model does not copy one sentence for every post.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from audience_assets.drafting.writing import templates
-from audience_assets.drafting.writing.llm import chat
+from audience_assets.drafting.writing.llm import LLMSettings, chat
+from audience_assets.drafting.writing.loop import DEFAULT_CANDIDATES
 from audience_assets.drafting.writing.prompts import Prompt, load_prompt, network_limit
 from audience_assets.drafting.writing.writers import (
     Feedback,
@@ -54,10 +56,22 @@ DEFAULT_HASHTAG = "#Audiencias"
 
 # The model's own words: anything but what the code writes (digits, handles,
 # hashtags, placeholders' braces) and what the house style never allows
-# (quotes, brackets, exclamations, markdown, line breaks).
-FREE_CHAR = r'[^{}0-9@#\n"*!¡\[\]()<>]'
-FREE_WORDS = FREE_CHAR + "*"
-_FIGURES = ("espectadores", "audiencia", "cuota")
+# (quotes, brackets, exclamations, markdown). No backslash: inside a JSON string
+# it starts an escape, and "\n" let the 0.5B model run on in new paragraphs
+# ("No hay evento.\nNingún presentador.\n…") until num_predict cut it.
+FREE_CHAR = r'[^{}0-9@#\n"*!¡\[\]()<>\\]'
+# The few words between a metric's name and its figure ("su cuota, del {cuota}"):
+# one clause, no full stop.
+_NEAR = r'[^{}0-9@#\n"*!¡\[\]()<>\\.]{0,24}'
+_TAIL = r'[^{}0-9@#\n"*!¡\[\]()<>\\.]*'
+# Each figure is named next to it, before or after, as every example does: an
+# editor never publishes a bare "y un 11.9%." (the validator reads it as the share
+# from its % sign, but a reader may not).
+_FIGURES = (
+    ("espectadores", "espectadores únicos", " espectadores únicos"),
+    ("audiencia", "audiencia media", " de audiencia media"),
+    ("cuota", "cuota", " de cuota"),
+)
 
 
 class ExamplesError(ValueError):
@@ -80,15 +94,17 @@ class ExamplePool:
     emojis: tuple[str, ...]
     path: Path
 
-    def draw(self, sheet: FactSheet, attempt: int, k: int = EXAMPLES_PER_PROMPT
+    def draw(self, sheet: FactSheet, round_: int = 0, k: int = EXAMPLES_PER_PROMPT
              ) -> list[Example]:
-        """`k` different examples for this sheet and attempt: stable (a re-run shows
-        the same ones) and spread (sheets and attempts get different ones)."""
+        """`k` different examples for this sheet and round of attempts: stable (a
+        re-run shows the same ones) and spread (sheets and rounds get different
+        ones)."""
         pool = list(self.with_event if sheet.event else self.without_event)
         chosen: list[Example] = []
         salt = 0
         while len(chosen) < min(k, len(pool)):
-            index = templates.stable_index(f"{sheet.key}|{attempt}|{salt}", "examples", len(pool))
+            index = templates.stable_index(f"{sheet.key}|{round_}|{salt}", "examples",
+                                           len(pool))
             if pool[index] not in chosen:
                 chosen.append(pool[index])
             salt += 1
@@ -107,8 +123,11 @@ def _examples(data: Mapping[str, Any], key: str, has_event: bool, emojis: set[st
             raise ExamplesError(f"{where}: expected a mapping with `text` and `emojis`")
         text = item["text"].strip()
         problems = templates.placeholder_problems(text, has_event=has_event)
-        if not re.fullmatch(FREE_WORDS + r"(?:\{\w+\}" + FREE_WORDS + r")*", text):
-            problems.append("contiene caracteres que el modelo no puede escribir")
+        problems += wording_problems(text)
+        if not problems and not re.fullmatch(text_pattern(has_event), text):
+            problems.append("el modelo no podría escribirlo: caracteres que no puede usar "
+                            "(cifras, @, #, comillas, paréntesis, exclamaciones) o una "
+                            "métrica sin su nombre al lado")
         if problems:
             raise ExamplesError(f"{where}: {text!r}: {'; '.join(problems)}")
         marks = item.get("emojis")
@@ -141,26 +160,82 @@ def load_examples(path: Path | None = None) -> ExamplePool:
         emojis=tuple(emojis), path=path)
 
 
+_METRIC_WORDS = (("espectadores", r"espectadores?"), ("audiencia", r"audiencias?"),
+                 ("cuota", r"cuotas?"))
+
+
+def wording_problems(wording: str) -> list[str]:
+    """What the grammar cannot forbid and the 0.5B model wrote, in Spanish (it is fed
+    back): a metric named twice or away from its figure ("La audiencia media de
+    {programa} fue de {espectadores} espectadores únicos", "un cuota de cuota"), and
+    the word "evento" around {evento}, which is already a whole phrase ("El evento lo
+    más visto del día")."""
+    words = templates.PLACEHOLDER_RE.sub(" ", wording).lower()
+    problems = []
+    for name, word in _METRIC_WORDS:
+        count = len(re.findall(rf"\b{word}\b", words))
+        if count != 1:
+            problems.append(f"nombra «{name}» una sola vez, junto a {{{name}}} "
+                            f"(aparece {count} veces)")
+    if re.search(r"\beventos?\b", words):
+        problems.append("no escribas la palabra «evento»: {evento} ya es una frase completa")
+    if re.search(r"\bun cuota\b", words):
+        problems.append("«un cuota» no es correcto: «una cuota del {cuota}» o «un {cuota} de "
+                        "cuota»")
+    return problems
+
+
+_EVENT_NOUN_RE = re.compile(r"\b(?:(?:el|un|del|al|en el)\s+)?evento\s*:?\s*(?=\{evento\})",
+                            re.IGNORECASE)
+
+
+def drop_event_noun(wording: str) -> str:
+    """"El evento {evento} con…" -> "{evento} con…": the placeholder's name drew the
+    0.5B model into naming it (at any temperature), and {evento} is already a whole
+    phrase ("Lo más visto del día"). Only right before the placeholder; "evento"
+    anywhere else is fed back (`wording_problems`)."""
+    return _EVENT_NOUN_RE.sub("", wording)
+
+
+def _figure(name: str, label: str, suffix: str) -> str:
+    mark = r"\{" + name + r"\}"
+    return "(" + label + _NEAR + mark + "|" + mark + suffix + ")"
+
+
+@functools.cache
 def text_pattern(has_event: bool) -> str:
-    """The three figures, and the event if any, exactly once and the figures in order,
-    free words around them, in which {programa} and {cadena} may go anywhere.
+    """Every placeholder exactly once, the three figures in order and each named next
+    to it, free words around them, and the post ending at the first full stop after
+    the last placeholder.
 
-    A regular expression cannot count: spelling out every order of the six
-    placeholders (120) made a grammar that took minutes per post on a CPU. So the
-    grammar fixes the figures and the event (in any of the four gaps between the
-    figures), and the code checks that each name appears once
-    (`placeholder_problems`, fed back to the model like any violation)."""
-    # Plain groups: llama.cpp's schema-to-grammar crashes on "(?:" (Ollama 0.11.4).
-    words = "(" + FREE_CHAR + r"|\{programa\}|\{cadena\})*"
+    A regular expression cannot count, so the pattern spells out the orders. As one
+    alternative per order (120 with an event) it made a grammar that took minutes
+    per post on a CPU: every alternative starts with free words, so all of them
+    stayed alive at every token. As a tree (after the free words, the next
+    placeholder picks the branch) only the branch the text took stays alive, and a
+    post costs what the free grammar did."""
+    words = FREE_CHAR + "*"
+    figures = [_figure(*f) for f in _FIGURES]
 
-    def sequence(event_gap: int | None) -> str:
-        gaps = [words + (r"\{evento\}" + words if i == event_gap else "") for i in range(4)]
-        return gaps[0] + "".join(r"\{" + f + r"\}" + gaps[i + 1]
-                                 for i, f in enumerate(_FIGURES)) + r"\."
+    @functools.cache
+    def rest(programme: bool, channel: bool, event: bool, figure: int) -> str:
+        # Plain groups: llama.cpp's schema-to-grammar crashes on "(?:" (Ollama 0.11.4).
+        branches = []
+        if programme:
+            branches.append(r"\{programa\}" + rest(False, channel, event, figure))
+        if channel:
+            branches.append(r"\{cadena\}" + rest(programme, False, event, figure))
+        if event:
+            branches.append(r"\{evento\}" + rest(programme, channel, False, figure))
+        if figure < len(figures):
+            branches.append(figures[figure] + rest(programme, channel, event, figure + 1))
+        if not branches:
+            return ""
+        return words + (branches[0] if len(branches) == 1 else "(" + "|".join(branches) + ")")
 
-    if not has_event:
-        return "^" + sequence(None) + "$"
-    return "^(" + "|".join(sequence(gap) for gap in range(4)) + ")$"
+    # After the last placeholder, one clause at most: the 0.5B model otherwise went
+    # on for sentences ("Estos datos confirman…") until num_predict cut it.
+    return "^" + rest(True, True, has_event, 0) + _TAIL + r"\.$"
 
 
 def natural_schema(has_event: bool, emojis: Sequence[str]) -> dict[str, Any]:
@@ -180,10 +255,12 @@ def wording_block(sheet: FactSheet) -> str:
     the description."""
     lines = ["<datos>", "programa: {programa}", "cadena: {cadena}",
              "espectadores únicos: {espectadores}", "audiencia media: {audiencia}",
-             "cuota: {cuota}",
-             # Not the event's words: shown them, the model writes them out
-             # instead of the placeholder.
-             "evento: {evento}" if sheet.event else "evento: (ninguno)"]
+             "cuota: {cuota}"]
+    # Not the event's words: shown them, the model writes them out instead of the
+    # placeholder. No line at all without an event: told "evento: (ninguno)", the
+    # 0.5B model wrote "No hay evento." into the post.
+    if sheet.event:
+        lines.append("evento: {evento}")
     # No genre line: the 0.5B model copied it into the post ("género entretenimiento.").
     lines.append("</datos>")
     return "\n".join(lines)
@@ -203,7 +280,7 @@ def fill_wording(text: str, sheet: FactSheet) -> str:
                 filled = filled[:1].lower() + filled[1:]
         return filled
 
-    out = templates.PLACEHOLDER_RE.sub(value, text).strip()
+    out = re.sub(r"\s{2,}", " ", templates.PLACEHOLDER_RE.sub(value, text)).strip()
     return out[:1].upper() + out[1:] if out[:1].islower() else out
 
 
@@ -218,15 +295,33 @@ def post_hashtags(sheet: FactSheet) -> list[str]:
 
 @dataclass
 class NaturalWriter(_ModelWriter):
-    prompt: Prompt | None = field(default_factory=lambda: load_prompt("drafting/natural.v1"))
+    prompt: Prompt | None = field(default_factory=lambda: load_prompt("drafting/natural.v2"))
     pool: ExamplePool = field(default_factory=load_examples)
     examples_per_prompt: int = EXAMPLES_PER_PROMPT
+    # Attempts that share one draw of examples: the candidates of a sheet then send
+    # the same prompt and Ollama reuses its evaluation (about 2 of the 4.5 s of a
+    # candidate with the 0.5B model on 2 cores); the seed, new per attempt, makes
+    # them differ. Retries after that get new examples: with the same ones the 0.5B
+    # model repeated one broken sentence ten times.
+    attempts_per_draw: int = DEFAULT_CANDIDATES
+    # The first attempt of each draw is the model's most likely wording at the
+    # configured temperature (0 by default); the other candidates of the draw are
+    # samples at least this warm, or at temperature 0 they would all be the same text.
+    candidate_temperature: float = 0.8
     name: str = "natural"
+
+    def attempt_settings(self, attempt: int) -> LLMSettings:
+        settings = _attempt_settings(self.settings, attempt)
+        if (attempt - 1) % max(1, self.attempts_per_draw) == 0:
+            return settings
+        warm = max(float(settings.options.get("temperature", 0.0)), self.candidate_temperature)
+        return replace(settings, options={**settings.options, "temperature": warm})
 
     def messages(self, sheet: FactSheet, network: str, attempt: int,
                  feedback: Feedback | None) -> list[dict[str, str]]:
         assert self.prompt is not None
-        examples = self.pool.draw(sheet, attempt, self.examples_per_prompt)
+        examples = self.pool.draw(sheet, (attempt - 1) // max(1, self.attempts_per_draw),
+                                   self.examples_per_prompt)
         system = self.prompt.render(red=network_limit(network),
                                     ejemplos="\n".join(e.as_json() for e in examples))
         messages = [{"role": "system", "content": system},
@@ -237,19 +332,20 @@ class NaturalWriter(_ModelWriter):
 
     def write(self, sheet: FactSheet, *, network: str, attempt: int,
               feedback: Feedback | None) -> WriterOutput:
-        reply = chat(self.client, _attempt_settings(self.settings, attempt),
+        reply = chat(self.client, self.attempt_settings(attempt),
                      self.messages(sheet, network, attempt, feedback),
                      format=natural_schema(bool(sheet.event), self.pool.emojis))
         try:
             data = json.loads(reply.text)
             if not isinstance(data, Mapping):
                 raise ValueError("not an object")
-            wording = str(data["texto"]).strip()
+            wording = drop_event_noun(str(data["texto"]).strip())
             emojis = clean_emojis(list(data.get("emojis") or []))
         except (ValueError, KeyError, TypeError) as exc:
             return WriterOutput(text="", reply=reply, raw=reply.text,
                                 problems=(f"la respuesta no es el JSON pedido ({exc})",))
         problems = templates.placeholder_problems(wording, has_event=bool(sheet.event))
+        problems += wording_problems(wording)
         text = templates.assemble(fill_wording(wording, sheet), emojis, post_hashtags(sheet))
         return WriterOutput(text=text, reply=reply, raw=reply.text, problems=tuple(problems),
                             wording=wording)
