@@ -9,6 +9,7 @@ traceback (raise `UsageError`).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import sys
 from collections.abc import Sequence
@@ -30,6 +31,14 @@ COMMANDS: tuple[str, ...] = (
 
 class UsageError(Exception):
     """Bad input from the user: printed as one line, exit code 2."""
+
+
+def broadcast_date(value: str, option: str = "--date") -> str:
+    """`value` as YYYY-MM-DD, or the one-line error every command gives for a bad date."""
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date YYYY-MM-DD") from None
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,13 +15,12 @@ filled forms with the key and prints the study's tables. See docs/evaluation.md.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from audience_assets.cli import UsageError
+from audience_assets.cli import UsageError, broadcast_date
 from audience_assets.drafting.writing import make_writer
 from audience_assets.drafting.writing.llm import LLMError, LLMSettings
 from audience_assets.drafting.writing.prompts import NETWORK_LIMITS
@@ -105,10 +104,7 @@ def _sheets_of_date(date: str) -> list[Any]:
     from audience_assets.resources.database import DEFAULT_DB_URL
     from audience_assets.sql.engine import make_engine
 
-    try:
-        day = dt.date.fromisoformat(date).isoformat()
-    except ValueError:
-        raise UsageError(f"--date {date!r} is not a date YYYY-MM-DD") from None
+    day = broadcast_date(date)
     url = os.environ.get("AUDIENCE_DB_URL") or DEFAULT_DB_URL
     try:
         sheets = load_fact_sheets(make_engine(url), day)

@@ -11,13 +11,12 @@ under --out (default $AUDIENCE_OUTPUT_DIR/images or var/outputs/images).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 from pathlib import Path
 from typing import Any
 
-from audience_assets.cli import UsageError
+from audience_assets.cli import UsageError, broadcast_date
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -36,10 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from audience_assets.images.rank import choose_ranker
     from audience_assets.images.sources import SourcesError, load_sources
 
-    try:
-        dt.date.fromisoformat(args.date)
-    except ValueError:
-        raise UsageError(f"--date {args.date!r} is not a date YYYY-MM-DD") from None
+    broadcast_date(args.date)
     try:
         sheet = json.loads(Path(args.record).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:

@@ -5,11 +5,10 @@ deliveries): DIR/informe-D.xlsx and DIR/informe-D.html."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 from pathlib import Path
 
-from audience_assets.cli import UsageError
+from audience_assets.cli import UsageError, broadcast_date
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
@@ -30,10 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from audience_assets.reports.workbook import write_workbook
     from audience_assets.sql.engine import make_engine
 
-    try:
-        date = dt.date.fromisoformat(args.date).isoformat()
-    except ValueError:
-        raise UsageError(f"--date {args.date!r} is not a date YYYY-MM-DD") from None
+    date = broadcast_date(args.date)
     url = args.db or os.environ.get("AUDIENCE_DB_URL") or "sqlite:///var/audience.db"
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         raise UsageError(f"no SQL store at {url}: run the pipeline first (audience run)")

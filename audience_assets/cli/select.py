@@ -9,7 +9,6 @@ as the `relevant_broadcasts` asset. Prints one fact sheet per line as JSON.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
@@ -21,7 +20,7 @@ from audience_assets.analysis.config import (
     load_analysis_config,
 )
 from audience_assets.analysis.rules import Candidate, select_fact_sheets
-from audience_assets.cli import UsageError
+from audience_assets.cli import UsageError, broadcast_date
 from audience_assets.ingestion.kantar import KantarParseError, parse_file
 from audience_assets.ingestion.minutes import MinutePoint, is_minutes_file, parse_minutes_file
 from audience_assets.ingestion.store import replace_dates
@@ -46,10 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        date = dt.date.fromisoformat(args.date).isoformat()
-    except ValueError:
-        raise UsageError(f"--date {args.date!r} is not a date YYYY-MM-DD") from None
+    date = broadcast_date(args.date)
     try:
         config = load_analysis_config(args.config)
     except AnalysisConfigError as exc:
