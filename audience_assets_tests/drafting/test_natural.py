@@ -15,11 +15,11 @@ from audience_assets.drafting.writing.llm import LLMSettings
 from audience_assets.drafting.writing.natural import (
     ExamplesError,
     NaturalWriter,
-    drop_event_noun,
     fill_wording,
     load_examples,
     natural_schema,
     text_pattern,
+    tidy_wording,
 )
 from audience_assets.drafting.writing.templates import assemble
 from audience_assets.records import FactSheet
@@ -252,7 +252,7 @@ def test_variety_measures() -> None:
      "{cadena}, con {audiencia} de audiencia media y un {cuota} de cuota.",
      "«audiencia» una sola vez"),
     ("{evento}: {programa} sumó en {cadena} {espectadores} espectadores únicos, {audiencia} de "
-     "audiencia media y un cuota de cuota del {cuota}.", "«un cuota»"),
+     "audiencia media y una cuota de cuota del {cuota}.", "«cuota» una sola vez"),
     ("{evento}: {programa} sumó {espectadores} espectadores únicos, {audiencia} de audiencia "
      "media y un {cuota} de cuota, un evento de {cadena}.", "la palabra «evento»"),
 ])
@@ -269,10 +269,12 @@ def test_wording_the_grammar_allows_but_an_editor_would_not_publish_is_fed_back(
     ("Evento: {evento}. {programa}.", "{evento}. {programa}."),
     ("{programa} firmó, en el evento {evento}, un dato.", "{programa} firmó, {evento}, un dato."),
     ("El evento fue {evento}.", "El evento fue {evento}."),
+    ("Con un cuota del {cuota}.", "Con una cuota del {cuota}."),
+    ("Un cuota del {cuota}, un {cuota} de cuota.", "Una cuota del {cuota}, un {cuota} de cuota."),
 ])
-def test_the_event_noun_right_before_the_event_placeholder_is_dropped(
+def test_slips_code_can_mend_without_choosing_words_are_mended(
         wording: str, expected: str) -> None:
-    assert drop_event_noun(wording) == expected
+    assert tidy_wording(wording) == expected
 
 
 def test_candidates_after_the_first_are_sampled_warm_the_first_at_the_configured_temperature(
@@ -281,3 +283,14 @@ def test_candidates_after_the_first_are_sampled_warm_the_first_at_the_configured
     client = FakeOllamaClient([_reply(A)])
     draft_post(SHEETS[3], NaturalWriter(client, cold), validate, candidates=3)
     assert [c["options"]["temperature"] for c in client.calls] == [0.0, 0.8, 0.8]
+
+
+def test_a_new_round_of_retries_starts_afresh_with_new_examples() -> None:
+    broken = _reply("{programa} sumó {espectadores}, {audiencia} y {cuota}.")
+    client = FakeOllamaClient([broken] * 4 + [_reply(A)])
+    draft = draft_post(SHEETS[3], NaturalWriter(client, SETTINGS), validate, candidates=3)
+    assert draft.valid and len(client.calls) == 5
+    sizes = [len(c["messages"]) for c in client.calls]
+    # Attempts 2-3 get the violations of the one before; attempt 4 opens round two.
+    assert sizes == [2, 4, 4, 2, 4]
+    assert client.calls[3]["messages"][0] != client.calls[0]["messages"][0]
