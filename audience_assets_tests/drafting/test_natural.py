@@ -294,3 +294,14 @@ def test_a_new_round_of_retries_starts_afresh_with_new_examples() -> None:
     # Attempts 2-3 get the violations of the one before; attempt 4 opens round two.
     assert sizes == [2, 4, 4, 2, 4]
     assert client.calls[3]["messages"][0] != client.calls[0]["messages"][0]
+
+
+def test_one_writer_rotates_through_the_pool_over_a_day() -> None:
+    client = FakeOllamaClient([_reply(A)])
+    writer = NaturalWriter(client, SETTINGS)
+    sheets = [FactSheet(f"@p{i}", "@c", 1000, 500, 1.0, "Lo más visto del día", start=str(i))
+              for i in range(len(POOL.with_event) // 3)]
+    shown = [e for sheet in sheets for e in writer.examples(sheet, 0)]
+    # Five sheets, three examples each: the fifteen of the pool, none twice.
+    assert sorted(e.text for e in shown) == sorted(e.text for e in POOL.with_event)
+    assert writer.examples(sheets[0], 0) == shown[:3]  # a round keeps its draw

@@ -24,6 +24,7 @@ import functools
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -94,21 +95,18 @@ class ExamplePool:
     emojis: tuple[str, ...]
     path: Path
 
-    def draw(self, sheet: FactSheet, round_: int = 0, k: int = EXAMPLES_PER_PROMPT
-             ) -> list[Example]:
+    def draw(self, sheet: FactSheet, round_: int = 0, k: int = EXAMPLES_PER_PROMPT,
+             shown: Mapping[Example, int] | None = None) -> list[Example]:
         """`k` different examples for this sheet and round of attempts: stable (a
         re-run shows the same ones) and spread (sheets and rounds get different
-        ones)."""
-        pool = list(self.with_event if sheet.event else self.without_event)
-        chosen: list[Example] = []
-        salt = 0
-        while len(chosen) < min(k, len(pool)):
-            index = templates.stable_index(f"{sheet.key}|{round_}|{salt}", "examples",
-                                           len(pool))
-            if pool[index] not in chosen:
-                chosen.append(pool[index])
-            salt += 1
-        return chosen
+        ones). With `shown` (how often each was shown already that day), the least
+        shown come first: the 0.5B model follows one of the examples it is shown,
+        so a day that rotates through the pool reads less alike."""
+        pool = self.with_event if sheet.event else self.without_event
+        seen = shown or {}
+        order = sorted(pool, key=lambda e: (seen.get(e, 0), templates.stable_index(
+            f"{sheet.key}|{round_}|{e.text}", "examples", 1 << 30)))
+        return order[:k]
 
 
 def _examples(data: Mapping[str, Any], key: str, has_event: bool, emojis: set[str],
@@ -312,6 +310,19 @@ class NaturalWriter(_ModelWriter):
     # samples at least this warm, or at temperature 0 they would all be the same text.
     candidate_temperature: float = 0.8
     name: str = "natural"
+    # The examples shown so far (a writer drafts one day) and each round's draw, so
+    # the candidates of a round get the very same prompt.
+    _shown: Counter[Example] = field(default_factory=Counter, init=False, repr=False)
+    _draws: dict[tuple[str, int], list[Example]] = field(default_factory=dict, init=False,
+                                                         repr=False)
+
+    def examples(self, sheet: FactSheet, round_: int) -> list[Example]:
+        key = (sheet.key, round_)
+        if key not in self._draws:
+            self._draws[key] = self.pool.draw(sheet, round_, self.examples_per_prompt,
+                                              shown=self._shown)
+            self._shown.update(self._draws[key])
+        return self._draws[key]
 
     def attempt_settings(self, attempt: int) -> LLMSettings:
         settings = _attempt_settings(self.settings, attempt)
@@ -324,7 +335,7 @@ class NaturalWriter(_ModelWriter):
                  feedback: Feedback | None) -> list[dict[str, str]]:
         assert self.prompt is not None
         round_, first_of_round = divmod(attempt - 1, max(1, self.attempts_per_draw))
-        examples = self.pool.draw(sheet, round_, self.examples_per_prompt)
+        examples = self.examples(sheet, round_)
         if first_of_round == 0:
             # A new round starts afresh: fed its own broken answer back, the 0.5B model
             # corrected one word of it at a time and never left it (the same sentence
