@@ -60,11 +60,13 @@ DEFAULT_HASHTAG = "#Audiencias"
 # (quotes, brackets, exclamations, markdown). No backslash: inside a JSON string
 # it starts an escape, and "\n" let the 0.5B model run on in new paragraphs
 # ("No hay evento.\nNingún presentador.\n…") until num_predict cut it.
-FREE_CHAR = r'[^{}0-9@#\n"*!¡\[\]()<>\\]'
-# The few words between a metric's name and its figure ("su cuota, del {cuota}"):
-# one clause, no full stop.
-_NEAR = r'[^{}0-9@#\n"*!¡\[\]()<>\\.]{0,24}'
-_TAIL = r'[^{}0-9@#\n"*!¡\[\]()<>\\.]*'
+_NEVER = r'{}0-9@#\n"*!¡\[\]()<>\\'
+FREE_CHAR = "[^" + _NEVER + "]"
+# The few words between a metric's name and its figure ("su cuota, del {cuota}"),
+# and what may follow the last placeholder: one clause, no full stop.
+_CLAUSE_CHAR = "[^" + _NEVER + ".]"
+_NEAR = _CLAUSE_CHAR + "{0,24}"
+_TAIL = _CLAUSE_CHAR + "*"
 # Each figure is named next to it, before or after, as every example does: an
 # editor never publishes a bare "y un 11.9%." (the validator reads it as the share
 # from its % sign, but a reader may not).
