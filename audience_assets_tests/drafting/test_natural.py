@@ -214,11 +214,14 @@ def test_the_loop_keeps_the_valid_candidate_least_like_the_days_posts() -> None:
 
 def test_candidates_go_on_until_one_is_valid_with_feedback_on_the_invalid_ones() -> None:
     sheet = SHEETS[3]
-    broken = _reply("{programa} sumó {espectadores}, {audiencia} y {cuota}.")
-    client = FakeOllamaClient([broken, broken, broken, _reply(B)])
+    text = "{programa} sumó {espectadores}, {audiencia} y {cuota}."
+    client = FakeOllamaClient([_reply(text)] * 3 + [_reply(B)])
     draft = draft_post(sheet, NaturalWriter(client, SETTINGS), validate, candidates=3)
     assert len(client.calls) == 4 and draft.valid and not draft.fell_back
-    assert len(client.calls[1]["messages"]) == 4  # the violations went back
+    # The violations went back, as one more user message, without the broken text.
+    told = client.calls[1]["messages"][-1]
+    assert told["role"] == "user" and "{cadena}" in told["content"]
+    assert text not in json.dumps(client.calls[1]["messages"], ensure_ascii=False)
 
 
 def test_a_reply_cut_off_mid_json_is_not_fed_back_the_next_attempt_is_fresh() -> None:
@@ -226,7 +229,9 @@ def test_a_reply_cut_off_mid_json_is_not_fed_back_the_next_attempt_is_fresh() ->
     client = FakeOllamaClient([cut, _reply(A)])
     draft = draft_post(SHEETS[3], NaturalWriter(client, SETTINGS), validate, candidates=1)
     assert draft.valid and len(client.calls) == 2
-    assert client.calls[1]["messages"] == client.calls[0]["messages"]
+    assert len(client.calls[1]["messages"]) == 2
+    # New examples: the same prompt would most likely be cut off the same way.
+    assert client.calls[1]["messages"][0] != client.calls[0]["messages"][0]
     assert "JSON" in draft.attempts[0].violations[0]["message"]
 
 
@@ -285,15 +290,18 @@ def test_candidates_after_the_first_are_sampled_warm_the_first_at_the_configured
     assert [c["options"]["temperature"] for c in client.calls] == [0.0, 0.8, 0.8]
 
 
-def test_a_new_round_of_retries_starts_afresh_with_new_examples() -> None:
+def test_a_failed_attempt_opens_a_new_draw_at_the_configured_temperature() -> None:
+    cold = LLMSettings(model="fake-model", options={"temperature": 0.0, "seed": 1})
     broken = _reply("{programa} sumó {espectadores}, {audiencia} y {cuota}.")
-    client = FakeOllamaClient([broken] * 4 + [_reply(A)])
-    draft = draft_post(SHEETS[3], NaturalWriter(client, SETTINGS), validate, candidates=3)
-    assert draft.valid and len(client.calls) == 5
-    sizes = [len(c["messages"]) for c in client.calls]
-    # Attempts 2-3 get the violations of the one before; attempt 4 opens round two.
-    assert sizes == [2, 4, 4, 2, 4]
-    assert client.calls[3]["messages"][0] != client.calls[0]["messages"][0]
+    client = FakeOllamaClient([_reply(A), broken, _reply(B)])
+    draft = draft_post(SHEETS[3], NaturalWriter(client, cold), validate, candidates=3)
+    assert draft.valid and draft.valid_candidates == 2 and len(client.calls) == 3
+    systems = [c["messages"][0]["content"] for c in client.calls]
+    # Valid, then a failure on the same draw: the next attempt opens a draw with other
+    # examples, whose first attempt is the model's most likely wording again.
+    assert systems[1] == systems[0] and systems[2] != systems[1]
+    assert [c["options"]["temperature"] for c in client.calls] == [0.0, 0.8, 0.0]
+    assert [len(c["messages"]) for c in client.calls] == [2, 2, 3]
 
 
 def test_one_writer_rotates_through_the_pool_over_a_day() -> None:
