@@ -9,17 +9,15 @@ lingua is not a project dependency; install it beside the project to compare:
 
 from __future__ import annotations
 
-import statistics
 import time
 from collections.abc import Callable, Iterator
 
-from audience_assets.drafting.validation import hashtags, load_config
-from audience_assets.drafting.validation.context import Facts, Post, without_stopwords
+from detector_scoring import CONFIG, score_detectors
+
+from audience_assets.drafting.validation import hashtags
+from audience_assets.drafting.validation.context import Post, without_stopwords
 from audience_assets.drafting.validation.lexicon import warm_up
 from audience_assets.drafting.validation.text import Token, fold_word, split_hashtag
-from audience_assets_tests.drafting.validation.corpus_data import load
-
-CONFIG = load_config()
 
 
 def judged(post: Post) -> Iterator[Token]:
@@ -58,25 +56,8 @@ def main() -> None:
         detectors.append(("lingua ES/EN", lingua_rule))
     except ImportError:
         print("lingua not importable: skipped (see the docstring)")
-    for corpus in (["frozen"], ["fresh"], ["clean", "defects"]):
-        samples = [s for name in corpus for s in load(name)]
-        labelled = sum("hashtags.language" in s.expected for s in samples)
-        print(f"corpus {'+'.join(corpus)}: {len(samples)} posts, {labelled} labelled "
-              "hashtags.language")
-        for name, detect in detectors:
-            tp = fp = fn = 0
-            timings = []
-            for s in samples:
-                post = Post(text=s.text, facts=Facts.of(s.sheet), network=s.network, config=CONFIG)
-                _ = post.name_candidates
-                t = time.perf_counter()
-                got = detect(post)
-                timings.append(time.perf_counter() - t)
-                want = "hashtags.language" in s.expected
-                tp, fp, fn = tp + (got and want), fp + (got and not want), fn + (want and not got)
-            print(f"  {name:20s} TP {tp:2d} FP {fp:2d} FN {fn:2d}  "
-                  f"precision {tp / max(tp + fp, 1):.2f} recall {tp / max(tp + fn, 1):.2f}  "
-                  f"median {statistics.median(timings) * 1000:.3f} ms/post")
+    score_detectors("hashtags.language", detectors, lambda post: post.name_candidates,
+                    digits=3)
 
 
 if __name__ == "__main__":

