@@ -22,11 +22,11 @@ def score_detectors(rule: str, detectors: Sequence[tuple[str, Detector]],
     """Per corpus (frozen first, then fresh, then clean+defects): each detector's
     TP/FP/FN against the posts labelled `rule`, and its median time per post. `warm`
     computes what every detector reads (cached on the post), so that it is not timed."""
+    width = max(len(name) for name, _ in detectors) + 2
     for corpus in (["frozen"], ["fresh"], ["clean", "defects"]):
         samples = [s for name in corpus for s in load(name)]
         labelled = sum(rule in s.expected for s in samples)
         print(f"corpus {'+'.join(corpus)}: {len(samples)} posts, {labelled} labelled {rule}")
-        width = max(len(name) for name, _ in detectors) + 2
         for name, detect in detectors:
             tp = fp = fn = 0
             timings = []

@@ -40,6 +40,7 @@ from audience_assets.drafting.writing.writers import (
     Feedback,
     WriterOutput,
     _attempt_settings,
+    _feedback_messages,
     _ModelWriter,
     clean_emojis,
     clean_hashtags,
@@ -295,6 +296,17 @@ def post_hashtags(sheet: FactSheet) -> list[str]:
     return tags
 
 
+@dataclass(slots=True)
+class _Progress:
+    """A sheet's attempts: its current draw of examples, the attempts made on that
+    draw, and whether the last reply was cut off mid-JSON (a failure the loop does
+    not feed back)."""
+
+    draw: int = 0
+    used: int = 0
+    cut_off: bool = False
+
+
 @dataclass
 class NaturalWriter(_ModelWriter):
     prompt: Prompt | None = field(default_factory=lambda: load_prompt("drafting/natural.v2"))
@@ -318,10 +330,8 @@ class NaturalWriter(_ModelWriter):
     _shown: Counter[Example] = field(default_factory=Counter, init=False, repr=False)
     _draws: dict[tuple[str, int], list[Example]] = field(default_factory=dict, init=False,
                                                          repr=False)
-    # Per sheet being drafted: (its current draw, attempts made on it, the last
-    # attempt failed in the writer's own hands, i.e. a reply cut off mid-JSON).
-    _state: dict[str, tuple[int, int, bool]] = field(default_factory=dict, init=False,
-                                                     repr=False)
+    # Per sheet being drafted: where its attempts are.
+    _progress: dict[str, _Progress] = field(default_factory=dict, init=False, repr=False)
 
     def examples(self, sheet: FactSheet, draw: int) -> list[Example]:
         key = (sheet.key, draw)
@@ -338,11 +348,14 @@ class NaturalWriter(_ModelWriter):
         violations of the one before it on the same prompt was valid 0 times in 89
         (the 0.5B model repeated or patched its broken text), while a fresh draw was
         valid in about half."""
-        draw, used, broken = (0, 0, False) if attempt == 1 else self._state[sheet.key]
-        if used and (feedback is not None or broken or used >= self.attempts_per_draw):
-            draw, used = draw + 1, 0
-        self._state[sheet.key] = (draw, used + 1, False)
-        return draw, used == 0
+        if attempt == 1:
+            self._progress[sheet.key] = _Progress()
+        now = self._progress[sheet.key]
+        if now.used and (feedback is not None or now.cut_off
+                         or now.used >= self.attempts_per_draw):
+            now.draw, now.used = now.draw + 1, 0
+        now.used, now.cut_off = now.used + 1, False
+        return now.draw, now.used == 1
 
     def attempt_settings(self, attempt: int, opens_draw: bool) -> LLMSettings:
         settings = _attempt_settings(self.settings, attempt)
@@ -359,12 +372,10 @@ class NaturalWriter(_ModelWriter):
                                     ejemplos="\n".join(e.as_json() for e in examples))
         messages = [{"role": "system", "content": system},
                     {"role": "user", "content": wording_block(sheet)}]
-        if feedback is not None and self.feedback_prompt is not None:
+        if self.feedback_prompt is not None:
             # The problems only, not the broken answer: shown it, the 0.5B model
             # corrected one word at a time or wrote it again unchanged.
-            problems = "\n".join(f"- {p}" for p in feedback.problems)
-            messages.append({"role": "user",
-                             "content": self.feedback_prompt.render(problemas=problems)})
+            messages += _feedback_messages(self.feedback_prompt, feedback, with_answer=False)
         return messages
 
     def write(self, sheet: FactSheet, *, network: str, attempt: int,
@@ -380,7 +391,7 @@ class NaturalWriter(_ModelWriter):
             wording = tidy_wording(str(data["texto"]).strip())
             emojis = clean_emojis(list(data.get("emojis") or []))
         except (ValueError, KeyError, TypeError) as exc:
-            self._state[sheet.key] = (*self._state[sheet.key][:2], True)
+            self._progress[sheet.key].cut_off = True
             return WriterOutput(text="", reply=reply, raw=reply.text,
                                 problems=(f"la respuesta no es el JSON pedido ({exc})",))
         problems = templates.placeholder_problems(wording, has_event=bool(sheet.event))

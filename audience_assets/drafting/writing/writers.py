@@ -77,14 +77,14 @@ def _attempt_settings(settings: LLMSettings, attempt: int) -> LLMSettings:
     return replace(settings, options=options)
 
 
-def _feedback_messages(prompt: Prompt, feedback: Feedback | None) -> list[dict[str, str]]:
+def _feedback_messages(prompt: Prompt, feedback: Feedback | None, *,
+                       with_answer: bool = True) -> list[dict[str, str]]:
+    """The previous answer (unless `with_answer` is off) and its problems, as turns."""
     if feedback is None:
         return []
     problems = "\n".join(f"- {p}" for p in feedback.problems)
-    return [
-        {"role": "assistant", "content": feedback.previous},
-        {"role": "user", "content": prompt.render(problemas=problems)},
-    ]
+    told = [{"role": "user", "content": prompt.render(problemas=problems)}]
+    return [{"role": "assistant", "content": feedback.previous}, *told] if with_answer else told
 
 
 @dataclass
