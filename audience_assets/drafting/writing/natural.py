@@ -14,8 +14,8 @@ the deliveries and may hold anything, instructions included): it sees the
 placeholders.
 
 Few-shot examples come from a client-editable pool
-(data/config/drafting/examples.yaml), a different few per fact sheet (and per
-round of retries), so the model does not copy one sentence for every post.
+(data/config/drafting/examples.yaml), a different few per fact sheet (and again
+after a failed attempt), so the model does not copy one sentence for every post.
 """
 
 from __future__ import annotations
@@ -97,17 +97,17 @@ class ExamplePool:
     emojis: tuple[str, ...]
     path: Path
 
-    def draw(self, sheet: FactSheet, round_: int = 0, k: int = EXAMPLES_PER_PROMPT,
+    def draw(self, sheet: FactSheet, number: int = 0, k: int = EXAMPLES_PER_PROMPT,
              shown: Mapping[Example, int] | None = None) -> list[Example]:
-        """`k` different examples for this sheet and round of attempts: stable (a
-        re-run shows the same ones) and spread (sheets and rounds get different
+        """`k` different examples for this sheet's draw `number`: stable (a
+        re-run shows the same ones) and spread (sheets and draws get different
         ones). With `shown` (how often each was shown already that day), the least
         shown come first: the 0.5B model follows one of the examples it is shown,
         so a day that rotates through the pool reads less alike."""
         pool = self.with_event if sheet.event else self.without_event
         seen = shown or {}
         order = sorted(pool, key=lambda e: (seen.get(e, 0), templates.stable_index(
-            f"{sheet.key}|{round_}|{e.text}", "examples", 1 << 30)))
+            f"{sheet.key}|{number}|{e.text}", "examples", 1 << 30)))
         return order[:k]
 
 
