@@ -293,15 +293,30 @@ def test_candidates_after_the_first_are_sampled_warm_the_first_at_the_configured
 def test_a_failed_attempt_opens_a_new_draw_at_the_configured_temperature() -> None:
     cold = LLMSettings(model="fake-model", options={"temperature": 0.0, "seed": 1})
     broken = _reply("{programa} sumó {espectadores}, {audiencia} y {cuota}.")
-    client = FakeOllamaClient([_reply(A), broken, _reply(B)])
+    client = FakeOllamaClient([broken, _reply(A), _reply(B)])
     draft = draft_post(SHEETS[3], NaturalWriter(client, cold), validate, candidates=3)
     assert draft.valid and draft.valid_candidates == 2 and len(client.calls) == 3
     systems = [c["messages"][0]["content"] for c in client.calls]
-    # Valid, then a failure on the same draw: the next attempt opens a draw with other
-    # examples, whose first attempt is the model's most likely wording again.
-    assert systems[1] == systems[0] and systems[2] != systems[1]
-    assert [c["options"]["temperature"] for c in client.calls] == [0.0, 0.8, 0.0]
-    assert [len(c["messages"]) for c in client.calls] == [2, 2, 3]
+    # The failure opens a draw with other examples, whose first attempt is the model's
+    # most likely wording again, told the problems; the next candidate, after a valid
+    # one, is that prompt without the problems (a prefix the model has evaluated).
+    assert systems[1] != systems[0] and systems[2] == systems[1]
+    assert [c["options"]["temperature"] for c in client.calls] == [0.0, 0.0, 0.8]
+    assert [len(c["messages"]) for c in client.calls] == [2, 3, 2]
+    assert client.calls[2]["messages"] == client.calls[1]["messages"][:2]
+
+
+def test_once_a_candidate_is_valid_a_failed_one_is_dropped_not_corrected() -> None:
+    cold = LLMSettings(model="fake-model", options={"temperature": 0.0, "seed": 1})
+    broken = _reply("{programa} sumó {espectadores}, {audiencia} y {cuota}.")
+    client = FakeOllamaClient([_reply(A), broken, _reply(B)])
+    draft = draft_post(SHEETS[3], NaturalWriter(client, cold), validate, candidates=3)
+    assert draft.valid and draft.valid_candidates == 2 and len(client.calls) == 3
+    # One prompt for all three (the model evaluates it once), no problems told, and
+    # the other seeds' samples warm.
+    assert len({json.dumps(c["messages"]) for c in client.calls}) == 1
+    assert [c["options"]["temperature"] for c in client.calls] == [0.0, 0.8, 0.8]
+    assert len({c["options"]["seed"] for c in client.calls}) == 3
 
 
 def test_one_writer_rotates_through_the_pool_over_a_day() -> None:
