@@ -188,6 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--items", type=int, default=50,
                         help="fact sheets: the study's five, then synthetic ones")
     parser.add_argument("--max-attempts", type=int, default=10)
+    parser.add_argument("--sheet-seed", type=int, default=None,
+                        help="a held-out set: all sheets synthetic from this seed, without "
+                             "the study's five (the model sees other example draws, the "
+                             "validator other figures and events)")
     parser.add_argument("--candidates", type=int, default=None,
                         help=f"natural mode's samples per sheet (default {DEFAULT_CANDIDATES})")
     parser.add_argument("--modes", default="study,free,guided,natural,template")
@@ -210,7 +214,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"drafting benchmark: {exc}", file=sys.stderr)
             return 2
 
-    sheets = (STUDY_SHEETS + synthetic_sheets(max(0, args.items - len(STUDY_SHEETS))))
+    if args.sheet_seed is None:
+        sheets = STUDY_SHEETS + synthetic_sheets(max(0, args.items - len(STUDY_SHEETS)))
+    else:
+        sheets = synthetic_sheets(args.items, seed=args.sheet_seed)
     sheets = sheets[:args.items]
     client = ollama.Client(host=args.host, timeout=args.timeout)
     options: dict[str, Any] = {"temperature": args.temperature, "seed": 42,
@@ -235,8 +242,11 @@ def main(argv: list[str] | None = None) -> int:
             table.append(row(result, model))
             # Each mode's row as soon as it is known: a long run still shows something.
             print(json.dumps(table[-1], ensure_ascii=False), file=sys.stderr, flush=True)
-    print(f"\nDrafting benchmark: {len(sheets)} fact sheets ({min(5, len(sheets))} from the "
-          f"study, {max(0, len(sheets) - 5)} synthetic), at most {args.max_attempts} attempts, "
+    study = 0 if args.sheet_seed is not None else min(5, len(sheets))
+    origin = (f"{study} from the study, {len(sheets) - study} synthetic" if args.sheet_seed is None
+              else f"all synthetic, held out: seed {args.sheet_seed}")
+    print(f"\nDrafting benchmark: {len(sheets)} fact sheets ({origin}), at most "
+          f"{args.max_attempts} attempts, "
           f"natural candidates {args.candidates or DEFAULT_CANDIDATES}, temperature "
           f"{args.temperature}, num_predict {args.num_predict}, num_thread "
           f"{args.num_thread or 'default'}, host {args.host}\n")

@@ -13,6 +13,7 @@ from audience_assets.drafting.validation import validate
 from audience_assets.drafting.writing import draft_post, variety
 from audience_assets.drafting.writing.llm import LLMSettings
 from audience_assets.drafting.writing.natural import (
+    EXAMPLES_PER_PROMPT,
     ExamplesError,
     NaturalWriter,
     fill_wording,
@@ -119,7 +120,7 @@ def test_examples_differ_between_sheets_and_stay_for_the_candidates_of_one() -> 
               for i in range(12)]
     draws = {tuple(e.text for e in POOL.draw(s)) for s in sheets}
     assert len(draws) >= 8
-    assert all(len(set(d)) == 3 for d in draws)
+    assert all(len(set(d)) == EXAMPLES_PER_PROMPT for d in draws)
     # Every attempt of a sheet sends the same prompt, so Ollama reuses its evaluation.
     client = FakeOllamaClient([_reply(A)])
     writer = NaturalWriter(client, SETTINGS)
@@ -322,9 +323,23 @@ def test_once_a_candidate_is_valid_a_failed_one_is_dropped_not_corrected() -> No
 def test_one_writer_rotates_through_the_pool_over_a_day() -> None:
     client = FakeOllamaClient([_reply(A)])
     writer = NaturalWriter(client, SETTINGS)
+    k = EXAMPLES_PER_PROMPT
     sheets = [FactSheet(f"@p{i}", "@c", 1000, 500, 1.0, "Lo más visto del día", start=str(i))
-              for i in range(len(POOL.with_event) // 3)]
+              for i in range(len(POOL.with_event) // k)]
     shown = [e for sheet in sheets for e in writer.examples(sheet, 0)]
-    # Five sheets, three examples each: the fifteen of the pool, none twice.
-    assert sorted(e.text for e in shown) == sorted(e.text for e in POOL.with_event)
-    assert writer.examples(sheets[0], 0) == shown[:3]  # a round keeps its draw
+    # As many sheets as the pool has room for: every example shown, none twice.
+    assert len(shown) == len(set(shown)) == len(POOL.with_event) - len(POOL.with_event) % k
+    assert set(shown) <= set(POOL.with_event)
+    assert writer.examples(sheets[0], 0) == shown[:k]  # a draw is kept
+
+
+@pytest.mark.parametrize(("network", "num_predict"), [("x", 112), ("bluesky", 120),
+                                                      ("threads", 160)])
+def test_a_reply_is_cut_where_it_could_no_longer_fit_the_network(
+        network: str, num_predict: int) -> None:
+    long = LLMSettings(model="fake-model", options={"num_predict": 160, "seed": 1})
+    client = FakeOllamaClient([_reply(A)])
+    NaturalWriter(client, long).write(SHEETS[3], network=network, attempt=1, feedback=None)
+    # 0.4 tokens per character of the network's limit (280, 300, 500), never above
+    # the configured num_predict.
+    assert client.calls[0]["options"]["num_predict"] == num_predict

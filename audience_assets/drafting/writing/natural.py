@@ -32,6 +32,7 @@ from typing import Any
 
 import yaml
 
+from audience_assets.drafting.validation.config import load_config
 from audience_assets.drafting.writing import templates
 from audience_assets.drafting.writing.llm import LLMSettings, chat
 from audience_assets.drafting.writing.loop import DEFAULT_CANDIDATES
@@ -52,7 +53,13 @@ EXAMPLES_FILE = Path(
     os.environ.get("AUDIENCE_DRAFTING_EXAMPLES")
     or config_dir() / "drafting" / "examples.yaml"
 )
-EXAMPLES_PER_PROMPT = 3
+# Two, not three: with the 0.5B model on 2 cores the third example was about 60 of the
+# prompt's tokens the model evaluates anew for every sheet (0.55 of 2.3 s).
+EXAMPLES_PER_PROMPT = 2
+# The longest reply worth waiting for, in tokens per character of the network's limit:
+# valid replies in the 50-sheet benchmarks used at most 0.30 (83 tokens for a post of
+# 278 characters), and a run-on reply took all of num_predict (160 tokens, 5 s) to fail.
+REPLY_TOKENS_PER_CHARACTER = 0.4
 DEFAULT_HASHTAG = "#Audiencias"
 
 # The model's own words: anything but what the code writes (digits, handles,
@@ -364,6 +371,15 @@ class NaturalWriter(_ModelWriter):
         warm = max(float(settings.options.get("temperature", 0.0)), self.candidate_temperature)
         return replace(settings, options={**settings.options, "temperature": warm})
 
+    def reply_settings(self, network: str, attempt: int, opens_draw: bool) -> LLMSettings:
+        """The attempt's settings, its reply no longer than the network can publish."""
+        settings = self.attempt_settings(attempt, opens_draw)
+        limit = getattr(load_config().settings.limits, network)
+        cap = max(1, round(limit * REPLY_TOKENS_PER_CHARACTER))
+        if int(settings.options.get("num_predict", cap)) <= cap:
+            return settings
+        return replace(settings, options={**settings.options, "num_predict": cap})
+
     def messages(self, sheet: FactSheet, network: str, draw: int,
                  feedback: Feedback | None) -> list[dict[str, str]]:
         assert self.prompt is not None
@@ -381,7 +397,7 @@ class NaturalWriter(_ModelWriter):
     def write(self, sheet: FactSheet, *, network: str, attempt: int,
               feedback: Feedback | None) -> WriterOutput:
         draw, opens = self.next_draw(sheet, attempt, feedback)
-        reply = chat(self.client, self.attempt_settings(attempt, opens),
+        reply = chat(self.client, self.reply_settings(network, attempt, opens),
                      self.messages(sheet, network, draw, feedback),
                      format=natural_schema(bool(sheet.event), self.pool.emojis))
         try:
