@@ -15,7 +15,8 @@ placeholders.
 
 Few-shot examples come from a client-editable pool
 (data/config/drafting/examples.yaml), a different few per fact sheet (and again
-after a failed attempt), so the model does not copy one sentence for every post.
+after a failed attempt while none is valid), so the model does not copy one
+sentence for every post.
 """
 
 from __future__ import annotations
@@ -351,10 +352,11 @@ class NaturalWriter(_ModelWriter):
     def next_draw(self, sheet: FactSheet, attempt: int, feedback: Feedback | None
                   ) -> tuple[int, bool]:
         """(the draw of examples for this attempt, whether it opens that draw). A failed
-        attempt opens a new draw: in the 50-sheet benchmarks an attempt given the
-        violations of the one before it on the same prompt was valid 0 times in 89
-        (the 0.5B model repeated or patched its broken text), while a fresh draw was
-        valid in about half."""
+        attempt the loop corrects (it passes feedback) opens a new draw: in the 50-sheet
+        benchmarks an attempt given the violations of the one before it on the same
+        prompt was valid 0 times in 89 (the 0.5B model repeated or patched its broken
+        text), while a fresh draw was valid in about half. Once the sheet has a valid
+        candidate the loop passes no feedback, and the draw stays."""
         if attempt == 1:
             self._progress[sheet.key] = _Progress()
         now = self._progress[sheet.key]
