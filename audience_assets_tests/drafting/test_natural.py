@@ -22,6 +22,7 @@ from audience_assets.drafting.writing.natural import (
     text_pattern,
     tidy_wording,
 )
+from audience_assets.drafting.writing.prompts import PromptError
 from audience_assets.drafting.writing.templates import assemble
 from audience_assets.records import FactSheet
 from audience_assets_tests.drafting.fakes import FakeOllamaClient
@@ -343,3 +344,9 @@ def test_a_reply_is_cut_where_it_could_no_longer_fit_the_network(
     # 0.4 tokens per character of the network's limit (280, 300, 500), never above
     # the configured num_predict.
     assert client.calls[0]["options"]["num_predict"] == num_predict
+
+
+def test_an_unknown_network_is_named_with_the_ones_there_are() -> None:
+    writer = NaturalWriter(FakeOllamaClient([_reply(A)]), SETTINGS)
+    with pytest.raises(PromptError, match="unknown network 'mastodon'; expected one of x"):
+        writer.write(SHEETS[3], network="mastodon", attempt=1, feedback=None)

@@ -399,8 +399,10 @@ class NaturalWriter(_ModelWriter):
     def write(self, sheet: FactSheet, *, network: str, attempt: int,
               feedback: Feedback | None) -> WriterOutput:
         draw, opens = self.next_draw(sheet, attempt, feedback)
-        reply = chat(self.client, self.reply_settings(network, attempt, opens),
-                     self.messages(sheet, network, draw, feedback),
+        # The messages first: an unknown network is named there (PromptError), before
+        # the settings look up its limit.
+        messages = self.messages(sheet, network, draw, feedback)
+        reply = chat(self.client, self.reply_settings(network, attempt, opens), messages,
                      format=natural_schema(bool(sheet.event), self.pool.emojis))
         try:
             data = json.loads(reply.text)
