@@ -242,9 +242,8 @@ def main(argv: list[str] | None = None) -> int:
             table.append(row(result, model))
             # Each mode's row as soon as it is known: a long run still shows something.
             print(json.dumps(table[-1], ensure_ascii=False), file=sys.stderr, flush=True)
-    study = 0 if args.sheet_seed is not None else min(5, len(sheets))
-    origin = (f"{study} from the study, {len(sheets) - study} synthetic" if args.sheet_seed is None
-              else f"all synthetic, held out: seed {args.sheet_seed}")
+    origin = (f"all synthetic, held out: seed {args.sheet_seed}" if args.sheet_seed is not None
+              else f"{min(5, len(sheets))} from the study, {max(0, len(sheets) - 5)} synthetic")
     print(f"\nDrafting benchmark: {len(sheets)} fact sheets ({origin}), at most "
           f"{args.max_attempts} attempts, "
           f"natural candidates {args.candidates or DEFAULT_CANDIDATES}, temperature "
