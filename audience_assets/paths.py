@@ -14,8 +14,9 @@ AUDIENCE_VALIDATOR_CONFIG, AUDIENCE_POST_TEMPLATES), which win over the folder.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from audience_assets import settings
 
 PACKAGE = Path(__file__).resolve().parent
 CHECKOUT = PACKAGE.parent
@@ -26,8 +27,8 @@ PROMPTS_DIR_ENV = "AUDIENCE_PROMPTS_DIR"
 
 
 def _resolve(env: str, checkout: Path, packaged: Path) -> Path:
-    configured = os.environ.get(env, "").strip()
-    if configured:
+    configured = settings.get(env)
+    if configured is not None:
         return Path(configured).expanduser()
     if checkout.is_dir():
         return checkout

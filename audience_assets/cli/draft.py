@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from audience_assets import settings
 from audience_assets.cli import UsageError
 from audience_assets.drafting.validation import validate
 from audience_assets.drafting.writing import TemplateWriter, draft_post, make_writer
@@ -25,7 +25,7 @@ from audience_assets.drafting.writing.loop import DEFAULT_CANDIDATES, DEFAULT_MA
 from audience_assets.drafting.writing.prompts import NETWORK_LIMITS
 from audience_assets.drafting.writing.writers import WRITER_NAMES
 from audience_assets.records import FactSheet
-from audience_assets.resources.llm import DEFAULT_HOST, DEFAULT_MODEL, OllamaResource
+from audience_assets.resources.llm import DEFAULT_MODEL, OllamaResource
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -71,8 +71,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--max-attempts must be at least 1")
     if args.candidates < 1:
         raise UsageError("--candidates must be at least 1")
-    llm = OllamaResource(host=os.environ.get("OLLAMA_HOST") or DEFAULT_HOST,
-                         model=args.model or os.environ.get("OLLAMA_MODEL") or DEFAULT_MODEL)
+    llm = OllamaResource(host=settings.get("OLLAMA_HOST"),
+                         model=args.model or settings.get("OLLAMA_MODEL"))
     writer = make_writer(args.mode, llm.client(), llm.settings())
     fallback = None if args.no_fallback else TemplateWriter()
     chosen: list[str] = []

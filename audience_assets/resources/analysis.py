@@ -7,6 +7,7 @@ from typing import Literal
 import dagster as dg
 from pydantic import Field
 
+from audience_assets import settings
 from audience_assets.analysis.config import (
     DEFAULT_CONFIG_PATH,
     AnalysisConfig,
@@ -20,7 +21,7 @@ class AnalysisResource(dg.ConfigurableResource):
     config_file: str = Field(default=str(DEFAULT_CONFIG_PATH),
                              description="The analysis YAML (env AUDIENCE_ANALYSIS_CONFIG).")
     history: Literal["auto", "solr", "sql"] = Field(
-        default="auto",
+        default=settings.default("AUDIENCE_HISTORY"),
         description="Where the rules read the history: solr, sql, or auto = Solr when it "
         "answers, else the SQL store (env AUDIENCE_HISTORY).")
 

@@ -8,29 +8,19 @@ brought up to date in place.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import sqlalchemy as sa
 
+from audience_assets import settings
 from audience_assets.sql.migrate import upgrade
 
-DEFAULT_BUSY_TIMEOUT_S = 30.0
-BUSY_TIMEOUT_ENV = "AUDIENCE_DB_BUSY_TIMEOUT"
+DEFAULT_BUSY_TIMEOUT_S: float = settings.default("AUDIENCE_DB_BUSY_TIMEOUT")
 
 
 def busy_timeout_from_env() -> float:
     """Seconds a SQLite writer waits for another's lock (env AUDIENCE_DB_BUSY_TIMEOUT)."""
-    raw = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
-    if not raw:
-        return DEFAULT_BUSY_TIMEOUT_S
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(f"{BUSY_TIMEOUT_ENV}={raw!r}: expected seconds, e.g. 30") from None
-    if value < 0:
-        raise ValueError(f"{BUSY_TIMEOUT_ENV}={raw!r}: expected seconds >= 0")
-    return value
+    return float(settings.get("AUDIENCE_DB_BUSY_TIMEOUT"))
 
 
 def _sqlite_pragmas(busy_timeout_s: float) -> Any:

@@ -6,7 +6,6 @@ phrase stops with a message that names the file and the entry.
 
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from audience_assets import settings
 from audience_assets.paths import config_dir
 
 from .text import fold, phrase_regex
@@ -253,7 +253,7 @@ def _read(path: Path, model: type[_Strict]) -> Any:
 def load_config(directory: str | Path | None = None) -> ValidatorConfig:
     """Load and check the validator's files; `directory` defaults to $AUDIENCE_VALIDATOR_CONFIG
     or the repository's data/config/validator/."""
-    chosen = directory or os.environ.get(CONFIG_ENV) or DEFAULT_DIR
+    chosen = directory or settings.get(CONFIG_ENV) or DEFAULT_DIR
     return _load_cached(str(Path(chosen).resolve()))
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -33,6 +32,7 @@ from typing import Any
 
 import yaml
 
+from audience_assets import settings
 from audience_assets.drafting.validation.config import load_config
 from audience_assets.drafting.writing import templates
 from audience_assets.drafting.writing.llm import LLMSettings, chat
@@ -51,7 +51,7 @@ from audience_assets.paths import config_dir
 from audience_assets.records import FactSheet
 
 EXAMPLES_FILE = Path(
-    os.environ.get("AUDIENCE_DRAFTING_EXAMPLES")
+    settings.get("AUDIENCE_DRAFTING_EXAMPLES")
     or config_dir() / "drafting" / "examples.yaml"
 )
 # Two, not three: with the 0.5B model on 2 cores the third example was about 60 of the
