@@ -21,6 +21,8 @@ from audience_assets import settings
 PACKAGE = Path(__file__).resolve().parent
 CHECKOUT = PACKAGE.parent
 PACKAGED = PACKAGE / "_client"
+# The image stage's sources (the demo writes its own and sets AUDIENCE_IMAGES_CONFIG).
+DEFAULT_IMAGES_SOURCES = CHECKOUT / "data" / "config" / "images.yaml"
 
 CONFIG_DIR_ENV = "AUDIENCE_CONFIG_DIR"
 PROMPTS_DIR_ENV = "AUDIENCE_PROMPTS_DIR"

@@ -17,7 +17,7 @@ from audience_assets.analysis.anomalies import (
     golden_minute_candidates,
 )
 from audience_assets.analysis.charts import curve_png, markdown_image
-from audience_assets.analysis.config import AnalysisConfig
+from audience_assets.analysis.config import AnalysisConfig, load_analysis_config
 from audience_assets.analysis.plan import DayPlan, plan_day
 from audience_assets.analysis.rules import (
     Candidate,
@@ -93,7 +93,7 @@ def audience_anomalies(
 ) -> dg.Output[dict[str, DayAnomalies]]:
     """Golden minutes, peaks and drops, each attached to its broadcast, per target|region."""
     date = context.partition_key
-    config = analysis.load()
+    config = load_analysis_config(analysis.config_file)
     records = load_records(database.engine(), date)
     by_group: dict[tuple[str, str], list[MinutePoint]] = defaultdict(list)
     for point in minute_audience:
@@ -234,7 +234,7 @@ def relevant_broadcasts(
     by priority, plus the golden minute; audited by the checks, then published to table
     fact_sheets (a failing check leaves the published sheets untouched)."""
     date = context.partition_key
-    config = analysis.load()
+    config = load_analysis_config(analysis.config_file)
     records = load_records(database.engine(), date)
     history, source = choose_history(analysis, solr, database, context.log, date)
     started = time.perf_counter()
@@ -319,7 +319,7 @@ def post_plan(
     """The day's stories: one per programme (its facts across targets and regions
     merged, regional channels in their own region), ranked by news value; each
     network posts the best up to its daily budget, the watchlist always in."""
-    config = analysis.load()
+    config = load_analysis_config(analysis.config_file)
     plan = plan_day(relevant_broadcasts, config, context.partition_key)
     return dg.Output(plan, metadata=_plan_metadata(plan))
 

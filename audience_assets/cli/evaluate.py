@@ -23,8 +23,8 @@ from audience_assets import settings
 from audience_assets.cli import UsageError, broadcast_date
 from audience_assets.drafting.writing import make_writer
 from audience_assets.drafting.writing.llm import LLMError, LLMSettings
-from audience_assets.drafting.writing.prompts import NETWORK_LIMITS
 from audience_assets.evaluation.runs import EvaluationInputError, read_sheets, study_sheets
+from audience_assets.networks import NETWORK_KEYS
 
 DEFAULT_OUT = Path("var/evaluation")
 
@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                            help="most attempts per fact sheet (default 10, as the study)")
     objective.add_argument("--mode", default="guided",
                            help="writer (free, guided, or any mode the drafting stage knows)")
-    objective.add_argument("--network", choices=tuple(NETWORK_LIMITS), default="x")
+    objective.add_argument("--network", choices=NETWORK_KEYS, default="x")
     objective.add_argument("--out", type=Path, default=None,
                            help=f"run folder (default {DEFAULT_OUT}/<run id>)")
     objective.add_argument("--temperature", type=float, default=0.0)

@@ -10,7 +10,6 @@ import ollama
 from pydantic import Field
 
 from audience_assets import settings
-from audience_assets.drafting.writing.llm import LLMSettings
 from audience_assets.resources import env_or
 
 DEFAULT_HOST = settings.default("OLLAMA_HOST")
@@ -85,16 +84,18 @@ class OllamaResource(dg.ConfigurableResource):
             options["num_thread"] = self.num_thread
         return options
 
-    def settings(self, model: str | None = None) -> LLMSettings:
-        return LLMSettings(
-            model=model or self.model,
-            host=self.host,
-            options=self.options(),
-            keep_alive=self.keep_alive,
+    def llm_settings(self, model: str | None = None) -> dict[str, Any]:
+        """The writers' LLMSettings fields (`LLMSettings(**llm.llm_settings())`): plain
+        values, so that resources import no stage."""
+        return {
+            "model": model or self.model,
+            "host": self.host,
+            "options": self.options(),
+            "keep_alive": self.keep_alive,
             # Retries of a timed-out request only while they fit in a fact sheet's budget.
-            timeout_retries=max(0, min(self.timeout_retries,
-                                       int(self.sheet_budget_s // self.request_timeout()) - 1)),
-        )
+            "timeout_retries": max(0, min(self.timeout_retries,
+                                          int(self.sheet_budget_s // self.request_timeout()) - 1)),
+        }
 
     def request_timeout(self) -> float:
         """Seconds one request may take: never more than a fact sheet's whole budget."""

@@ -9,7 +9,6 @@ import pysolr
 from pydantic import Field
 
 from audience_assets import settings
-from audience_assets.indexing.history import SolrHistory
 
 DEFAULT_SOLR_URL = settings.default("SOLR_URL")
 
@@ -93,6 +92,3 @@ class SolrResource(dg.ConfigurableResource):
                 "`scripts/solr start` and set SOLR_URL to the URL it prints, or point "
                 "SOLR_URL/SOLR_ZK_HOSTS at the production Solr."
             ) from exc
-
-    def history(self) -> SolrHistory:
-        return SolrHistory(self.client())

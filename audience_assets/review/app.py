@@ -25,8 +25,9 @@ from fastapi.staticfiles import StaticFiles
 
 from audience_assets import settings
 from audience_assets.drafting.validation import format_share, format_viewers
-from audience_assets.drafting.validation.config import NETWORKS
 from audience_assets.ingestion.minutes import tv_clock
+from audience_assets.networks import NETWORK_KEYS as NETWORKS
+from audience_assets.networks import network as network_facts
 from audience_assets.review import auth, exports, state
 from audience_assets.sql.engine import make_engine
 
@@ -39,8 +40,6 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 # until the window passes (argon2 already makes each guess slow; this bounds their number).
 MAX_FAILURES = 5
 FAILURE_WINDOW_S = 600.0
-NETWORK_LIMITS_UNIT = {"x": "caracteres ponderados", "bluesky": "grafemas",
-                       "threads": "caracteres"}
 
 
 @dataclass
@@ -199,7 +198,7 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
         limit = _limit(network)
         approved = sum(1 for i in items if i.status == state.APPROVED)
         return render("day.html", session=session, date=iso, network=network, items=items,
-                      networks=NETWORKS, limit=limit, unit=NETWORK_LIMITS_UNIT[network],
+                      networks=NETWORKS, limit=limit, unit=network_facts(network).unit,
                       approved=approved, dates=state.review_dates(engine()))
 
     def api_session(request: Request) -> auth.Session | JSONResponse:
@@ -238,7 +237,7 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
             return JSONResponse({"error": "Petición incompleta."}, status_code=400)
         with engine().connect() as conn:
             try:
-                draft = state._draft_row(conn, key)
+                draft = state.draft_row(conn, key)
             except state.ReviewError as exc:
                 return JSONResponse({"error": str(exc)}, status_code=404)
         return JSONResponse(state.check_text(text, draft["fact_sheet"], key.network))
