@@ -5,9 +5,10 @@ and otherwise from the declared default."""
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, TypeVar
 
 import dagster as dg
+from pydantic import Field
 
 from audience_assets import settings
 
@@ -30,3 +31,31 @@ def env_or(variable: str, default: Any = None) -> Any:
     if annotation is str:
         return dg.EnvVar(variable)
     return str(value) if annotation is not None and "Path" in str(annotation) else value
+
+
+def setting_field(variable: str, description: str, default: Any = None,
+                  **constraints: Any) -> Any:
+    """A resource field fed by a declared setting: its default is the setting's (or
+    `default` where the setting's is derived), its description names the variable, and
+    `from_settings` finds the variable in the field's metadata."""
+    declared = settings.default(variable)
+    return Field(default=declared if declared is not None else default,
+                 description=f"{description} (env {variable})",
+                 json_schema_extra={"env": variable}, **constraints)
+
+
+R = TypeVar("R", bound=dg.ConfigurableResource)
+
+
+def from_settings(resource: type[R]) -> R:
+    """The resource as the definitions configure it: every `setting_field` from its
+    variable when set (an EnvVar the UI shows, see env_or), else its default."""
+    values = {}
+    for name, info in resource.model_fields.items():
+        extra = info.json_schema_extra
+        variable = extra.get("env") if isinstance(extra, dict) else None
+        if isinstance(variable, str):
+            value = env_or(variable)
+            if value is not None:
+                values[name] = value
+    return resource(**values)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Literal
 
 import dagster as dg
-from pydantic import Field
 
-from audience_assets import settings
 from audience_assets.paths import config_dir
+from audience_assets.resources import setting_field
 
 
 class AnalysisResource(dg.ConfigurableResource):
@@ -16,9 +15,8 @@ class AnalysisResource(dg.ConfigurableResource):
 
     # The stage reads the file (analysis.config.load_analysis_config): resources name
     # where things are and import no stage.
-    config_file: str = Field(default=str(config_dir() / "analysis.yaml"),
-                             description="The analysis YAML (env AUDIENCE_ANALYSIS_CONFIG).")
-    history: Literal["auto", "solr", "sql"] = Field(
-        default=settings.default("AUDIENCE_HISTORY"),
-        description="Where the rules read the history: solr, sql, or auto = Solr when it "
-        "answers, else the SQL store (env AUDIENCE_HISTORY).")
+    config_file: str = setting_field("AUDIENCE_ANALYSIS_CONFIG", "The analysis YAML",
+                                     default=str(config_dir() / "analysis.yaml"))
+    history: Literal["auto", "solr", "sql"] = setting_field(
+        "AUDIENCE_HISTORY", "Where the rules read the history: solr, sql, or auto = Solr "
+        "when it answers, else the SQL store")

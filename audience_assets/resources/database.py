@@ -7,13 +7,9 @@ from pathlib import Path
 
 import dagster as dg
 import sqlalchemy as sa
-from pydantic import Field
 
-from audience_assets import settings
-from audience_assets.sql.connect import DEFAULT_BUSY_TIMEOUT_S
+from audience_assets.resources import setting_field
 from audience_assets.sql.engine import make_engine
-
-DEFAULT_DB_URL = settings.default("AUDIENCE_DB_URL")
 
 
 @cache
@@ -28,16 +24,12 @@ def _engine(url: str, busy_timeout_s: float) -> sa.Engine:
 class DatabaseResource(dg.ConfigurableResource):
     """Where normalised records, deliveries, fact sheets and drafts are stored."""
 
-    url: str = Field(
-        default=DEFAULT_DB_URL,
-        description="SQLAlchemy URL, e.g. sqlite:///var/audience.db or "
-        "postgresql+psycopg://user:pass@host/db (env AUDIENCE_DB_URL).",
-    )
-    busy_timeout_s: float = Field(
-        default=DEFAULT_BUSY_TIMEOUT_S, ge=0,
-        description="SQLite only: seconds a writer waits for another run's write lock "
-        "before failing (env AUDIENCE_DB_BUSY_TIMEOUT). The file runs in WAL mode.",
-    )
+    url: str = setting_field(
+        "AUDIENCE_DB_URL", "SQLAlchemy URL, e.g. sqlite:///var/audience.db or "
+        "postgresql+psycopg://user:pass@host/db")
+    busy_timeout_s: float = setting_field(
+        "AUDIENCE_DB_BUSY_TIMEOUT", "SQLite only: seconds a writer waits for another run's "
+        "write lock before failing; the file runs in WAL mode", ge=0)
 
     def engine(self) -> sa.Engine:
         """The engine (one pool per URL per process), its schema upgraded to head."""

@@ -3,30 +3,25 @@
 from __future__ import annotations
 
 import dagster as dg
-from pydantic import Field
 
-from audience_assets import settings
 from audience_assets.paths import DEFAULT_IMAGES_SOURCES
+from audience_assets.resources import setting_field
 
 
 class ImagesResource(dg.ConfigurableResource):
     """Image sources file, crawl politeness and the optional vision model."""
 
-    sources_file: str = Field(
-        default=str(DEFAULT_IMAGES_SOURCES),
-        description="Client-edited sources and default pictures (env AUDIENCE_IMAGES_CONFIG).")
-    delay_s: float = Field(default=settings.default("AUDIENCE_IMAGES_DELAY_S"),
-        ge=0, description="Seconds between two requests to "
-                           "the same host (env AUDIENCE_IMAGES_DELAY_S).")
-    timeout_s: float = Field(default=settings.default("AUDIENCE_IMAGES_TIMEOUT_S"),
-        gt=0, description="Connect and read timeout "
-                             "(env AUDIENCE_IMAGES_TIMEOUT_S).")
-    max_bytes: int = Field(default=settings.default("AUDIENCE_IMAGES_MAX_BYTES"),
-        gt=0, description="Largest page or picture "
-                           "downloaded (env AUDIENCE_IMAGES_MAX_BYTES).")
-    user_agent: str = Field(default=settings.DEFAULT_USER_AGENT,
-                            description="env AUDIENCE_IMAGES_USER_AGENT")
-    vision_model: str = Field(
-        default="", description="Ollama vision model (llava, gemma3, qwen2.5vl) that ranks the "
-        "pictures when the server has it (env OLLAMA_VISION_MODEL); empty: offline ranker.")
-    ollama_host: str = Field(default="", description="env OLLAMA_HOST")
+    sources_file: str = setting_field("AUDIENCE_IMAGES_CONFIG",
+                                      "Client-edited sources and default pictures",
+                                      default=str(DEFAULT_IMAGES_SOURCES))
+    delay_s: float = setting_field("AUDIENCE_IMAGES_DELAY_S",
+                                   "Seconds between two requests to the same host", ge=0)
+    timeout_s: float = setting_field("AUDIENCE_IMAGES_TIMEOUT_S", "Connect and read timeout",
+                                     gt=0)
+    max_bytes: int = setting_field("AUDIENCE_IMAGES_MAX_BYTES",
+                                   "Largest page or picture downloaded", gt=0)
+    user_agent: str = setting_field("AUDIENCE_IMAGES_USER_AGENT", "The crawler's User-Agent")
+    vision_model: str = setting_field(
+        "OLLAMA_VISION_MODEL", "Ollama vision model (llava, gemma3, qwen2.5vl) that ranks "
+        "the pictures when the server has it; empty: offline ranker")
+    ollama_host: str = setting_field("OLLAMA_HOST", "The Ollama server of the vision model")

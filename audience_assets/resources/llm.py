@@ -10,7 +10,7 @@ import ollama
 from pydantic import Field
 
 from audience_assets import settings
-from audience_assets.resources import env_or
+from audience_assets.resources import setting_field
 
 DEFAULT_HOST = settings.default("OLLAMA_HOST")
 DEFAULT_MODEL = settings.default("OLLAMA_MODEL")
@@ -31,44 +31,27 @@ def drafting_max_runtime_s() -> int:
 class OllamaResource(dg.ConfigurableResource):
     """An Ollama server and the model and sampling options drafts are written with."""
 
-    host: str = Field(
-        default=DEFAULT_HOST,
-        description="Ollama URL (env OLLAMA_HOST); `scripts/ollama start` prints the local one.",
-    )
-    model: str = Field(
-        default=DEFAULT_MODEL,
-        description="Model tag on that host (env OLLAMA_MODEL), e.g. "
-        "qwen2.5:14b-instruct-q5_K_M on a GPU host.",
-    )
-    timeout: float = Field(
-        default=settings.default("OLLAMA_TIMEOUT"), gt=0,
-        description="Seconds one request may take (never unbounded)."
-    )
+    host: str = setting_field(
+        "OLLAMA_HOST", "Ollama URL; `scripts/ollama start` prints the local one")
+    model: str = setting_field(
+        "OLLAMA_MODEL", "Model tag on that host, e.g. qwen2.5:14b-instruct-q5_K_M on a GPU host")
+    timeout: float = setting_field(
+        "OLLAMA_TIMEOUT", "Seconds one request may take (never unbounded)", gt=0)
     temperature: float = Field(default=0.0, ge=0)
     seed: int = Field(default=42, description="Base seed; attempt n uses seed + n - 1.")
-    num_predict: int = Field(
-        default=settings.default("OLLAMA_NUM_PREDICT"),
-        description="Most tokens one answer may have.")
-    num_ctx: int = Field(
-        default=settings.default("OLLAMA_NUM_CTX"),
-        description="Context window in tokens.")
-    keep_alive: str = Field(
-        default=settings.default("OLLAMA_KEEP_ALIVE"),
-        description="How long the model stays loaded.")
-    num_thread: int = Field(
-        default=settings.default("OLLAMA_NUM_THREAD"), ge=0,
-        description="CPU threads (0: Ollama's choice; 1 suits a busy 2-core host)."
-    )
+    num_predict: int = setting_field("OLLAMA_NUM_PREDICT", "Most tokens one answer may have")
+    num_ctx: int = setting_field("OLLAMA_NUM_CTX", "Context window in tokens")
+    keep_alive: str = setting_field("OLLAMA_KEEP_ALIVE", "How long the model stays loaded")
+    num_thread: int = setting_field(
+        "OLLAMA_NUM_THREAD", "CPU threads (0: Ollama's choice; 1 suits a busy 2-core host)",
+        ge=0)
     timeout_retries: int = Field(default=2, ge=0, description="Retries of a timed-out request.")
-    sheet_budget_s: float = Field(
-        default=DEFAULT_SHEET_BUDGET_S, gt=0,
-        description="Wall-clock seconds the model may spend on one fact sheet; then the "
-        "template writes it, flagged as a fallback (env AUDIENCE_DRAFT_SHEET_BUDGET).")
-    run_budget_s: float = Field(
-        default=DEFAULT_RUN_BUDGET_S, gt=0,
-        description="Wall-clock seconds for a whole drafting run; the fact sheets left "
-        "then go to the template, or the run fails when fallback is off "
-        "(env AUDIENCE_DRAFT_RUN_BUDGET).")
+    sheet_budget_s: float = setting_field(
+        "AUDIENCE_DRAFT_SHEET_BUDGET", "Wall-clock seconds the model may spend on one fact "
+        "sheet; then the template writes it, flagged as a fallback", gt=0)
+    run_budget_s: float = setting_field(
+        "AUDIENCE_DRAFT_RUN_BUDGET", "Wall-clock seconds for a whole drafting run; the fact "
+        "sheets left then go to the template, or the run fails when fallback is off", gt=0)
 
     def client(self) -> ollama.Client:
         return ollama.Client(host=self.host, timeout=self.request_timeout())
@@ -100,19 +83,3 @@ class OllamaResource(dg.ConfigurableResource):
     def request_timeout(self) -> float:
         """Seconds one request may take: never more than a fact sheet's whole budget."""
         return min(self.timeout, self.sheet_budget_s)
-
-
-def ollama_resource_from_env() -> OllamaResource:
-    """The resource as the definitions configure it: every field from its
-    environment variable when set (shown as such in the UI), else its default."""
-    return OllamaResource(
-        host=env_or("OLLAMA_HOST"),
-        model=env_or("OLLAMA_MODEL"),
-        timeout=env_or("OLLAMA_TIMEOUT"),
-        num_predict=env_or("OLLAMA_NUM_PREDICT"),
-        num_ctx=env_or("OLLAMA_NUM_CTX"),
-        keep_alive=env_or("OLLAMA_KEEP_ALIVE"),
-        num_thread=env_or("OLLAMA_NUM_THREAD"),
-        sheet_budget_s=env_or("AUDIENCE_DRAFT_SHEET_BUDGET"),
-        run_budget_s=env_or("AUDIENCE_DRAFT_RUN_BUDGET"),
-    )

@@ -6,11 +6,8 @@ from typing import Any
 
 import dagster as dg
 import pysolr
-from pydantic import Field
 
-from audience_assets import settings
-
-DEFAULT_SOLR_URL = settings.default("SOLR_URL")
+from audience_assets.resources import setting_field
 
 
 class SolrUnavailable(RuntimeError):
@@ -20,37 +17,22 @@ class SolrUnavailable(RuntimeError):
 class SolrResource(dg.ConfigurableResource):
     """Where audience records are indexed and the history queries run."""
 
-    url: str = Field(
-        default=DEFAULT_SOLR_URL,
-        description="Base URL of the core or collection, as `scripts/solr start` prints it "
-        "(env SOLR_URL). For SolrCloud any node's URL plus the collection works.",
-    )
-    zk_hosts: str = Field(
-        default="",
-        description="SolrCloud ZooKeeper ensemble with chroot, e.g. zk1:2181,zk2:2181/solr "
-        "(env SOLR_ZK_HOSTS). When set, requests go to live nodes found through ZooKeeper "
-        "and `url` is only used in messages.",
-    )
-    collection: str = Field(
-        default=settings.default("SOLR_COLLECTION"),
-        description="SolrCloud collection name, used with zk_hosts (env SOLR_COLLECTION).",
-    )
-    connect_timeout: float = Field(
-        default=settings.default("SOLR_CONNECT_TIMEOUT"),
-        description="Seconds (env SOLR_CONNECT_TIMEOUT).")
-    read_timeout: float = Field(
-        default=settings.default("SOLR_READ_TIMEOUT"),
-        description="Seconds (env SOLR_READ_TIMEOUT).")
-    batch_size: int = Field(
-        default=settings.default("SOLR_BATCH_SIZE"),
-        description="Documents per update request "
-                            "(env SOLR_BATCH_SIZE).")
-    commit_within_ms: int = Field(
-        default=settings.default("SOLR_COMMIT_WITHIN_MS"),
-        description="commitWithin of each update batch, so that a run that dies half-way "
-        "leaves a visibly incomplete date rather than invisible pending documents "
-        "(env SOLR_COMMIT_WITHIN_MS). Complete runs also commit explicitly.",
-    )
+    url: str = setting_field(
+        "SOLR_URL", "Base URL of the core or collection, as `scripts/solr start` prints it. "
+        "For SolrCloud any node's URL plus the collection works")
+    zk_hosts: str = setting_field(
+        "SOLR_ZK_HOSTS", "SolrCloud ZooKeeper ensemble with chroot, e.g. "
+        "zk1:2181,zk2:2181/solr. When set, requests go to live nodes found through "
+        "ZooKeeper and `url` is only used in messages")
+    collection: str = setting_field("SOLR_COLLECTION",
+                                    "SolrCloud collection name, used with zk_hosts")
+    connect_timeout: float = setting_field("SOLR_CONNECT_TIMEOUT", "Seconds")
+    read_timeout: float = setting_field("SOLR_READ_TIMEOUT", "Seconds")
+    batch_size: int = setting_field("SOLR_BATCH_SIZE", "Documents per update request")
+    commit_within_ms: int = setting_field(
+        "SOLR_COMMIT_WITHIN_MS", "commitWithin of each update batch, so that a run that dies "
+        "half-way leaves a visibly incomplete date rather than invisible pending documents; "
+        "complete runs also commit explicitly")
 
     def client(self) -> pysolr.Solr:
         timeout = (self.connect_timeout, self.read_timeout)

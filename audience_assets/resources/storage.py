@@ -5,38 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
-from pydantic import Field
 
-from audience_assets import settings
+from audience_assets.resources import setting_field
 
 
 class StorageResource(dg.ConfigurableResource):
     """File locations; relative paths resolve against the working directory (the repo root)."""
 
-    hot_folder: str = Field(
-        default=settings.default("AUDIENCE_HOT_FOLDER"),
-        description="Where the client drops deliveries (env AUDIENCE_HOT_FOLDER).",
-    )
-    archive_dir: str = Field(
-        default=settings.default("AUDIENCE_ARCHIVE_DIR"),
-        description="Immutable archive of every "
-        "accepted delivery, <archive>/YYYY/MM/DD/<sha256>-<name> "
-        "(env AUDIENCE_ARCHIVE_DIR).",
-    )
-    quarantine_dir: str = Field(
-        default=settings.default("AUDIENCE_QUARANTINE_DIR"),
-        description="Unreadable deliveries, each with a .reason.txt (env AUDIENCE_QUARANTINE_DIR).",
-    )
-    output_dir: str = Field(
-        default=settings.default("AUDIENCE_OUTPUT_DIR"),
-        description="Exports, reports and charts (env AUDIENCE_OUTPUT_DIR)."
-    )
-    settle_seconds: int = Field(
-        default=settings.default("AUDIENCE_SETTLE_SECONDS"),
-        description="A file counts as completely copied "
-        "once its size and mtime stay unchanged this long "
-        "(env AUDIENCE_SETTLE_SECONDS).",
-    )
+    hot_folder: str = setting_field("AUDIENCE_HOT_FOLDER", "Where the client drops deliveries")
+    archive_dir: str = setting_field(
+        "AUDIENCE_ARCHIVE_DIR", "Immutable archive of every accepted delivery, "
+        "<archive>/YYYY/MM/DD/<sha256>-<name>")
+    quarantine_dir: str = setting_field(
+        "AUDIENCE_QUARANTINE_DIR", "Unreadable deliveries, each with a .reason.txt")
+    output_dir: str = setting_field("AUDIENCE_OUTPUT_DIR", "Exports, reports and charts")
+    settle_seconds: int = setting_field(
+        "AUDIENCE_SETTLE_SECONDS", "A file counts as completely copied once its size and "
+        "mtime stay unchanged this long")
 
     def path(self, name: str) -> Path:
         folder = Path(getattr(self, name))
