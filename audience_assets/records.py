@@ -35,6 +35,11 @@ BROADCAST_KEY: tuple[str, ...] = ("broadcast_date", "channel", "start", "title",
 
 DEFAULT_TARGET = "Total Individuos (4+)"
 NATIONAL_REGION = "Total España"
+# Words Kantar puts around a population's or region's name to say which universe it
+# counts ("ANDALUCÍA TOTAL", "ESPAÑA[+2] TOTAL", "Total España"): not part of the name.
+# Folded (fold_text). The one set: ingestion cleans region labels with it, analysis
+# matches region names with it.
+UNIVERSE_WORDS = frozenset({"total", "universo", "lineal", "individuos"})
 
 
 def sheet_key(broadcast_date: str, channel: str, start: str, title: str, target: str,

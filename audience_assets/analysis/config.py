@@ -25,7 +25,7 @@ from pydantic import (
 
 from audience_assets.indexing.history import METRICS, Metric
 from audience_assets.paths import config_dir
-from audience_assets.records import fold_text
+from audience_assets.records import UNIVERSE_WORDS, fold_text
 
 DEFAULT_CONFIG_PATH = config_dir() / "analysis.yaml"
 
@@ -44,9 +44,6 @@ def normalise_title(text: str) -> str:
     return fold_text(text)
 
 
-# Words a delivery adds around a region's name to say which universe it counts
-# ("ANDALUCÍA TOTAL", "Total España"): ignored when matching region names.
-_UNIVERSE_WORDS = frozenset({"total", "universo", "lineal"})
 
 
 def name_key(text: str, region: bool = False) -> str:
@@ -57,9 +54,9 @@ def name_key(text: str, region: bool = False) -> str:
         folded = re.sub(r"\[.*?\]", " ", folded)
     words = re.sub(r"[^\w+]+", " ", folded).split()
     if region:
-        while len(words) > 1 and words[-1] in _UNIVERSE_WORDS:
+        while len(words) > 1 and words[-1] in UNIVERSE_WORDS:
             words.pop()
-        while len(words) > 1 and words[0] in _UNIVERSE_WORDS:
+        while len(words) > 1 and words[0] in UNIVERSE_WORDS:
             words.pop(0)
     return " ".join(words)
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
@@ -36,15 +35,7 @@ class KantarParseError(ValueError):
         super().__init__(f"{where}: {reason}")
 
 
-def norm(text: str) -> str:
-    """Column-name key: no accents, lower case, single spaces."""
-    stripped = "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
-    return " ".join(stripped.lower().split())
-
-
-# Canonical column -> accepted spellings (normalised by `norm`).
+# Canonical column -> accepted spellings (normalised by `records.fold_text`).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "title": ("titulo", "programa"),
     "description": ("descripcion", "episodio"),

@@ -17,9 +17,8 @@ from audience_assets.ingestion.cells import (
     Cell,
     KantarParseError,
     cell_text,
-    norm,
 )
-from audience_assets.records import NATIONAL_REGION
+from audience_assets.records import NATIONAL_REGION, UNIVERSE_WORDS, fold_text
 
 XlsxEngine = Literal["calamine", "openpyxl"]
 
@@ -92,7 +91,7 @@ def read_xlsx_sheets(data: bytes, name: str, engine: XlsxEngine = "calamine"
 def header_index(rows: Sequence[Sequence[Cell]]) -> int | None:
     """The first row naming enough of the required columns to be the header."""
     for i, row in enumerate(rows):
-        canon = {_ALIASES.get(norm(cell_text(c))) for c in row}
+        canon = {_ALIASES.get(fold_text(cell_text(c))) for c in row}
         if sum(1 for c in canon if c in REQUIRED) >= _HEADER_MIN_MATCH:
             return i
     return None
@@ -105,7 +104,7 @@ def find_header(
     i = header_index(rows)
     if i is not None:
         row = rows[i]
-        canon = [_ALIASES.get(norm(cell_text(c))) for c in row]
+        canon = [_ALIASES.get(fold_text(cell_text(c))) for c in row]
         columns: dict[str, int] = {}
         extra: dict[str, int] = {}
         for j, (c, raw) in enumerate(zip(canon, row, strict=False)):
@@ -147,7 +146,7 @@ def read_preamble(rows: Sequence[Sequence[Cell]]) -> dict[str, str]:
             key, sep, value = text.partition(":")
             if not sep:
                 continue
-            k = norm(key)
+            k = fold_text(key)
             if k in ("target", "publico", "público objetivo", "publico objetivo"):
                 info["target"] = value.strip()
             elif k in ("region", "ambito", "area", "zona"):
@@ -157,9 +156,6 @@ def read_preamble(rows: Sequence[Sequence[Cell]]) -> dict[str, str]:
     return info
 
 
-# Words Kantar appends to a population or region to name its universe, e.g.
-# "ANDALUCÍA TOTAL" or "ESPAÑA[+2] TOTAL": not part of the region's name.
-UNIVERSE_WORDS = frozenset({"total", "universo", "lineal", "individuos"})
 
 
 def clean_region(label: str) -> str:
@@ -167,9 +163,9 @@ def clean_region(label: str) -> str:
     words dropped, capitals turned to title case ('ANDALUCÍA TOTAL' -> 'Andalucía');
     any spelling of Spain as a whole -> the national region."""
     base = re.sub(r"\[.*?\]|\(.*?\)", " ", label).split()
-    while base and norm(base[-1]) in UNIVERSE_WORDS:
+    while base and fold_text(base[-1]) in UNIVERSE_WORDS:
         base.pop()
-    folded = norm(" ".join(base))
+    folded = fold_text(" ".join(base))
     if not folded or folded.startswith("espana") or folded.endswith("espana") or folded in (
             "total", "peninsula", "nacional"):
         return NATIONAL_REGION
