@@ -15,7 +15,6 @@ Errors read `<file>: <key path>: <problem>` so the client can fix the file by ha
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from audience_assets.paths import DEFAULT_IMAGES_SOURCES
+from audience_assets.records import fold_text
 
 DEFAULT_SOURCES_PATH = DEFAULT_IMAGES_SOURCES
 MAX_DEFAULTS = 3
@@ -36,9 +36,7 @@ class SourcesError(ValueError):
 
 def fold(text: str) -> str:
     """Comparison key: no accents, case-folded, letters and digits ("@La_Ruleta" -> "laruleta")."""
-    stripped = "".join(c for c in unicodedata.normalize("NFKD", text)
-                       if not unicodedata.combining(c))
-    return "".join(c for c in stripped.casefold() if c.isalnum())
+    return "".join(c for c in fold_text(text) if c.isalnum())
 
 
 def _http_url(value: str) -> str:
