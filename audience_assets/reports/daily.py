@@ -24,11 +24,16 @@ import sqlalchemy as sa
 
 from audience_assets.analysis.anomalies import BroadcastMinute, DayAnomalies
 from audience_assets.analysis.evidence import evidence_lines
+from audience_assets.analysis.store import load_fact_sheets
 from audience_assets.ingestion.minutes import MinutePoint, tv_clock
+from audience_assets.ingestion.store import load_records
 from audience_assets.records import DEFAULT_TARGET, NATIONAL_REGION, AudienceRecord, FactSheet
 
 from .names import Names
 from .profiles import Profile
+from .sources import analyse_minutes, load_day_minutes
+
+__all__ = ["DailyReport", "analyse_minutes", "build_report", "gather_report"]
 
 WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
@@ -439,7 +444,7 @@ def _notable(profile: Profile, names: Names, sheets: Sequence[FactSheet],
         if not s.event or s.target not in profile.targets or s.region not in profile.regions:
             continue
         code = s.channel_code or s.channel
-        title = titles.get((code, s.start, s.target, s.region), s.title)
+        title = s.source_title or titles.get((code, s.start, s.target, s.region), s.title)
         out.append(Notable(
             names.programme(title), names.channel(code), s.event, s.target, s.region,
             s.unique_viewers, s.avg_audience, s.share,
@@ -542,14 +547,9 @@ def _channel_minutes(date: str, profile: Profile, names: Names,
 
 def gather_report(engine: sa.Engine, date: str, profile: Profile, names: Names
                   ) -> DailyReport:
-    """The report from what the pipeline stored: records (the day and its history), fact
-    sheets, minute points and anomalies from SQL."""
-    from audience_assets.analysis.store import load_fact_sheets
-    from audience_assets.ingestion.store import load_records
-
-    from .sources import load_day_minutes
-
+    """The report from exactly what the pipeline stored in SQL: records (the day and its
+    history), fact sheets, minute curves and their anomalies."""
     records = load_records(engine, shift(date, -profile.history_days), date)
-    points, anomalies = load_day_minutes(engine, date, records)
+    points, anomalies = load_day_minutes(engine, date)
     return build_report(date, profile, names, records, load_fact_sheets(engine, date),
                         points, anomalies)

@@ -1,6 +1,5 @@
 """Where a report's minute data comes from (no Dagster): the day's minute points and
-their anomalies. Until the store keeps them in SQL, the archived minute deliveries are
-read and analysed as the `audience_anomalies` asset does."""
+their anomalies as `minute_audience` and `audience_anomalies` stored them in SQL."""
 
 from __future__ import annotations
 
@@ -10,23 +9,21 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from audience_assets.analysis.anomalies import DayAnomalies, analyse_day
-from audience_assets.analysis.config import AnalysisConfig, load_analysis_config
-from audience_assets.ingestion.minutes import KIND, MinutePoint, parse_minutes_file
-from audience_assets.ingestion.store import current_deliveries
+from audience_assets.analysis.config import AnalysisConfig
+from audience_assets.analysis.store import load_anomalies, load_minute_points
+from audience_assets.ingestion.minutes import MinutePoint
 from audience_assets.records import AudienceRecord
 
 
-def load_day_minutes(engine: sa.Engine, date: str, records: Sequence[AudienceRecord],
-                     config: AnalysisConfig | None = None
+def load_day_minutes(engine: sa.Engine, date: str
                      ) -> tuple[list[MinutePoint], dict[str, DayAnomalies]]:
-    points = [p for d in current_deliveries(engine, date) if d.kind == KIND
-              for p in parse_minutes_file(d.archived_path).points if p.broadcast_date == date]
-    day = [r for r in records if r.broadcast_date == date]
-    return points, analyse_minutes(points, day, config or load_analysis_config())
+    return load_minute_points(engine, date), load_anomalies(engine, date)
 
 
 def analyse_minutes(points: Sequence[MinutePoint], records: Sequence[AudienceRecord],
                     config: AnalysisConfig) -> dict[str, DayAnomalies]:
+    """The anomalies per "target|region" as the `audience_anomalies` asset finds them (for
+    tests and benchmarks that build a store without running the asset)."""
     groups: dict[tuple[str, str], list[MinutePoint]] = defaultdict(list)
     for p in points:
         groups[(p.target, p.region)].append(p)

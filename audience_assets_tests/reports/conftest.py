@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from audience_assets.analysis.config import load_analysis_config
+from audience_assets.analysis.store import replace_anomalies, replace_minute_points
 from audience_assets.ingestion.store import load_records
 from audience_assets.reports.daily import build_report, shift
 from audience_assets.reports.names import display_names
@@ -24,6 +25,8 @@ def day_data(tmp_path_factory):
     points = minutes_of(DAY)
     anomalies = analyse_minutes(points, [r for r in records if r.broadcast_date == DAY],
                                 config)
+    replace_minute_points(engine, DAY, points)
+    replace_anomalies(engine, DAY, anomalies)
     reports = {name: build_report(DAY, p, display_names(p, config), records, sheets, points,
                                   anomalies)
                for name, p in profiles.items()}

@@ -53,8 +53,8 @@ def test_materialising_writes_every_profiles_files_and_metadata(day_data, tmp_pa
         assert report.top_overall[0].name in val(meta["summary"])
         assert report.headline[0].subject in val(meta["headline"])
         assert val(meta["broadcasts_ranked"]) == report.ranked
-        # this store has no archived minute delivery: said, not drawn from nothing
-        assert "minuto a minuto" in val(meta["notices"])
+        assert val(meta["minute_sheets"]) == len(report.minutes) > 0
+        assert val(meta["data_gaps"]) == sum(len(m.gaps) for m in report.minutes) > 0
 
 
 def test_one_profile_is_rebuilt_alone(day_data, tmp_path):
@@ -66,6 +66,24 @@ def test_one_profile_is_rebuilt_alone(day_data, tmp_path):
     assert [m.asset_key for m in result.get_asset_materialization_events()] == [
         report_key("mercado")]
     assert not (tmp_path / "reports" / "atresmedia").exists()
+
+
+def test_a_date_without_minute_curves_in_the_store_says_so(day_data, tmp_path):
+    from audience_assets.analysis.store import replace_minute_points
+    from audience_assets.ingestion.store import replace_dates
+    from audience_assets.sql.engine import make_engine
+
+    url = f"sqlite:///{tmp_path / 'audience.db'}"
+    engine = make_engine(url)
+    replace_dates(engine, [DAY], [r for r in day_data["records"] if r.broadcast_date == DAY])
+    replace_minute_points(engine, DAY, [])
+    result = dg.materialize(
+        [daily_report], partition_key=DAY, selection=[report_key("mercado")],
+        resources={"database": DatabaseResource(url=url),
+                   "storage": StorageResource(output_dir=str(tmp_path / "out"))})
+    meta = result.get_asset_materialization_events()[0].materialization.metadata
+    assert "Falta la entrega minuto a minuto" in val(meta["notices"])
+    assert val(meta["minute_sheets"]) == 0
 
 
 def test_without_chromium_the_pdf_fails_in_one_line_and_the_rest_is_written(
@@ -95,7 +113,8 @@ def test_report_cli_writes_a_profiles_files(day_data, tmp_path, capsys):
     assert printed == [str(out / f"informe-atresmedia-{DAY}.{k}") for k in
                        ("xlsx", "html", "pdf")]
     book = openpyxl.load_workbook(printed[0], read_only=True)
-    assert book.sheetnames == ["Resumen"]  # no minute deliveries archived in this store
+    # the minute sheets come from the store's minute curves: the client's two channels
+    assert book.sheetnames == ["Resumen", "Min Antena 3", "Min laSexta"]
 
 
 def test_report_cli_without_chromium_keeps_xlsx_and_html(day_data, tmp_path, capsys,
