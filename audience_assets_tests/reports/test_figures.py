@@ -195,3 +195,17 @@ def test_filler_rules_come_from_the_profile(day_data):
                           day_data["anomalies"])
     assert report.excluded == [] and report.ranked == 140
     assert any(r.title.startswith("PROGRAMACIÓN DE MADRUGADA") for r in report.top_overall)
+
+
+def test_the_first_sample_day_compares_with_nothing_and_says_so(day_data):
+    first = "2026-11-16"
+    profile = day_data["profiles"]["atresmedia"]
+    records = [r for r in day_data["records"] if r.broadcast_date == first]
+    report = build_report(first, profile, display_names(profile, day_data["config"]),
+                          records, [], [], {})
+    assert report.long_date == "lunes 16 de noviembre de 2026"
+    assert report.top_overall and report.headline
+    for h in report.headline:
+        for c in (*h.share.comparisons, *h.avg_audience.comparisons):
+            assert c.value is None and c.change is None and c.arrow == ""
+    assert report.headline[0].share.comparisons[2].reference == "0 de 28 días con datos"
