@@ -5,9 +5,9 @@ anomalies): DIR/informe-D.xlsx and DIR/informe-D.html."""
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
+from audience_assets import settings
 from audience_assets.cli import UsageError, broadcast_date
 
 
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     from audience_assets.sql.engine import make_engine
 
     date = broadcast_date(args.date)
-    url = args.db or os.environ.get("AUDIENCE_DB_URL") or "sqlite:///var/audience.db"
+    url = args.db or settings.get("AUDIENCE_DB_URL")
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         raise UsageError(f"no SQL store at {url}: run the pipeline first (audience run)")
     report = gather_report(make_engine(url), date)
