@@ -6,10 +6,10 @@ every profile in data/config/reports/, each in DIR/<profile>/."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
+from audience_assets import settings
 from audience_assets.cli import UsageError, broadcast_date
 
 
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from audience_assets.sql.engine import make_engine
 
     date = broadcast_date(args.date)
-    url = args.db or os.environ.get("AUDIENCE_DB_URL") or "sqlite:///var/audience.db"
+    url = args.db or settings.get("AUDIENCE_DB_URL")
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         raise UsageError(f"no SQL store at {url}: run the pipeline first (audience run)")
     try:

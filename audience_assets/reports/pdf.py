@@ -5,14 +5,14 @@ split across pages). No Dagster."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from audience_assets import settings
+
 CHROMIUM_ENV = "AUDIENCE_CHROMIUM"
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -23,7 +23,7 @@ class ChromiumMissing(RuntimeError):
 
 
 def chromium_path() -> Path:
-    return Path(os.environ.get(CHROMIUM_ENV) or DEFAULT_CHROMIUM)
+    return Path(settings.get(CHROMIUM_ENV))
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from audience_assets import settings
 from audience_assets.analysis.config import normalise_title
 from audience_assets.paths import config_dir
 from audience_assets.records import DEFAULT_TARGET, NATIONAL_REGION
@@ -133,7 +134,9 @@ class Profile(_Strict):
 
 
 def profiles_dir() -> Path:
-    return config_dir() / PROFILES_DIR_NAME
+    """AUDIENCE_REPORT_PROFILES, else <config dir>/reports/."""
+    configured = settings.get("AUDIENCE_REPORT_PROFILES")
+    return Path(configured).expanduser() if configured else config_dir() / PROFILES_DIR_NAME
 
 
 def load_profile(path: str | Path) -> Profile:

@@ -124,7 +124,7 @@ def _state_row(conn: sa.Connection, key: DraftKey) -> dict[str, Any] | None:
     return dict(row._mapping) if row else None
 
 
-def _draft_row(conn: sa.Connection, key: DraftKey) -> dict[str, Any]:
+def draft_row(conn: sa.Connection, key: DraftKey) -> dict[str, Any]:
     c = post_drafts.c
     row = conn.execute(sa.select(post_drafts).where(
         c.broadcast_date == key.date, c.sheet_key == key.sheet_key,
@@ -160,7 +160,7 @@ def _change(engine: sa.Engine, key: DraftKey, expected: int, reviewer: str, acti
     status into post_drafts. `decide(state, draft)` returns the new values."""
     now = time.time()
     with engine.begin() as conn:
-        draft = _draft_row(conn, key)
+        draft = draft_row(conn, key)
         state = _state_row(conn, key)
         current = state["version"] if state else 0
         values = decide(state, draft)

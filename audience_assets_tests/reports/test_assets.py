@@ -57,7 +57,21 @@ def test_materialising_writes_every_profiles_files_and_metadata(day_data, tmp_pa
         assert val(meta["data_gaps"]) == sum(len(m.gaps) for m in report.minutes) > 0
 
 
-def test_one_profile_is_rebuilt_alone(day_data, tmp_path):
+def without_pdf(tmp_path, monkeypatch, name="mercado"):
+    """The shipped profile with deliverables XLSX and HTML only (no Chromium needed)."""
+    from audience_assets.reports.profiles import profiles_dir
+
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    text = (profiles_dir() / f"{name}.yaml").read_text(encoding="utf-8")
+    (folder / f"{name}.yaml").write_text(
+        text.replace("deliverables: [xlsx, html, pdf]", "deliverables: [xlsx, html]"),
+        encoding="utf-8")
+    monkeypatch.setenv("AUDIENCE_REPORT_PROFILES", str(folder))
+
+
+def test_one_profile_is_rebuilt_alone_with_its_deliverables(day_data, tmp_path, monkeypatch):
+    without_pdf(tmp_path, monkeypatch)
     result = dg.materialize(
         [daily_report], partition_key=DAY, selection=[report_key("mercado")],
         resources={"database": DatabaseResource(url=day_data["url"]),
@@ -66,13 +80,16 @@ def test_one_profile_is_rebuilt_alone(day_data, tmp_path):
     assert [m.asset_key for m in result.get_asset_materialization_events()] == [
         report_key("mercado")]
     assert not (tmp_path / "reports" / "atresmedia").exists()
+    folder = tmp_path / "reports" / "mercado" / DAY
+    assert sorted(p.suffix for p in folder.iterdir()) == [".html", ".xlsx"]
 
 
-def test_a_date_without_minute_curves_in_the_store_says_so(day_data, tmp_path):
+def test_a_date_without_minute_curves_in_the_store_says_so(day_data, tmp_path, monkeypatch):
     from audience_assets.analysis.store import replace_minute_points
     from audience_assets.ingestion.store import replace_dates
     from audience_assets.sql.engine import make_engine
 
+    without_pdf(tmp_path, monkeypatch)
     url = f"sqlite:///{tmp_path / 'audience.db'}"
     engine = make_engine(url)
     replace_dates(engine, [DAY], [r for r in day_data["records"] if r.broadcast_date == DAY])
