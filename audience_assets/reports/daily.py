@@ -327,9 +327,15 @@ def build_report(date: str, profile: Profile, names: Names,
     for r in day:
         if r.target in profile.targets and r.region in profile.regions and not filler(r):
             per_group[(r.target, r.region)].append(r)
-    per_target_region = [row(_rank(rows)[0]) for _, rows in sorted(
-        per_group.items(), key=lambda kv: (profile.targets.index(kv[0][0]),
-                                           profile.regions.index(kv[0][1])))]
+    per_target_region = []
+    for _, rows in sorted(per_group.items(), key=lambda kv: (
+            profile.targets.index(kv[0][0]), profile.regions.index(kv[0][1]))):
+        ranked_rows = _rank(rows)
+        per_target_region.append(row(ranked_rows[0]))
+        # a client reads its own best beside the leader it did not beat
+        own = next((r for r in ranked_rows if profile.is_client(r.channel)), None)
+        if own is not None and own is not ranked_rows[0]:
+            per_target_region.append(row(own))
     notices.extend(_missing_deliveries(date, profile, records))
     minutes = _channel_minutes(date, profile, names, points, anomalies, order)
     if not any(p.broadcast_date == date for p in points):

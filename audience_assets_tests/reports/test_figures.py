@@ -129,6 +129,30 @@ def test_the_clients_channels_come_first_and_are_marked(day_data):
     assert not any(s.client for s in day_data["reports"]["mercado"].channel_shares)
 
 
+def test_per_target_and_region_the_client_reads_its_best_beside_the_leader(day_data):
+    atres = day_data["reports"]["atresmedia"]
+    profile = day_data["profiles"]["atresmedia"]
+    groups = {}
+    for r in atres.per_target_region:
+        groups.setdefault((r.target, r.region), []).append(r)
+    assert set(groups) == {(t, g) for t in profile.targets for g in profile.regions
+                           if any(x.target == t and x.region == g
+                                  for x in day_data["records"] if x.broadcast_date == DAY)}
+    for (target, region), rows in groups.items():
+        found = sql(day_data["engine"],
+                    f"SELECT title, channel, unique_viewers, {MINUTES} FROM audience_records "
+                    f"WHERE broadcast_date = :d AND target = :t AND region = :g ORDER BY "
+                    f"unique_viewers DESC, avg_audience DESC, channel, start", d=DAY, t=target,
+                    g=region)
+        kept = [(t, c, u) for t, c, u, m in found if not is_filler(profile, t, m)]
+        leader = kept[0]
+        own = next(x for x in kept if x[1] in ("A3", "LA SEXTA"))
+        expected = [leader] if leader == own else [leader, own]
+        assert [(r.title, r.channel_code, r.unique_viewers) for r in rows] == expected
+        assert [r.client for r in rows] == [x[1] in ("A3", "LA SEXTA") for x in expected]
+    assert len(day_data["reports"]["mercado"].per_target_region) == 7  # leaders only
+
+
 def test_counts_say_what_they_count(day_data):
     line = day_data["report"].counts_line()
     assert line.startswith(f"{day_data['report'].ranked} emisiones de 10 cadenas comparadas")
