@@ -436,8 +436,17 @@ def _missing_deliveries(date: str, profile: Profile, records: Sequence[AudienceR
     seen_before = {(r.target, r.region) for r in records if r.broadcast_date < date}
     today = {(r.target, r.region) for r in records if r.broadcast_date == date}
     missing = sorted((wanted & seen_before) - today)
-    return [f"Falta la entrega de {t}, {r}: sus datos no están en este informe."
-            for t, r in missing]
+    lines = [f"Falta la entrega de {t}, {r}: sus datos no están en este informe."
+             for t, r in missing]
+    # a target or region no delivery has ever brought: a typo in the profile, or a
+    # delivery the client has not started; said rather than left out silently
+    delivered = seen_before | today
+    for kind, names, index in (("el público", profile.targets, 0),
+                               ("la región", profile.regions, 1)):
+        for name in names:
+            if not any(pair[index] == name for pair in delivered):
+                lines.append(f"El perfil pide {kind} «{name}», que ninguna entrega trae.")
+    return lines
 
 
 def _notable(profile: Profile, names: Names, sheets: Sequence[FactSheet],

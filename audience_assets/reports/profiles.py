@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from audience_assets import settings
 from audience_assets.analysis.config import normalise_title
@@ -120,6 +127,16 @@ class Profile(_Strict):
         if not value:
             raise ValueError("must name at least one")
         return value
+
+    @model_validator(mode="after")
+    def _one_side_per_channel(self) -> Profile:
+        seen: dict[str, str] = {normalise_title(c): "channels" for c in self.channels}
+        for group, members in self.competitors.items():
+            for m in members:
+                where = seen.setdefault(normalise_title(m), f"competitors.{group}")
+                if where != f"competitors.{group}":
+                    raise ValueError(f"competitors.{group}: {m!r} is already in {where}")
+        return self
 
     def is_client(self, channel: str) -> bool:
         return normalise_title(channel) in {normalise_title(c) for c in self.channels}

@@ -209,6 +209,21 @@ def test_a_missing_delivery_is_said_not_compared_against_nothing(day_data):
     assert report.minutes == []
 
 
+def test_a_target_no_delivery_brings_is_said(day_data):
+    profile = day_data["profiles"]["mercado"]
+    typo = profile.model_copy(update={"targets": (*profile.targets, "Jovenes 13-24"),
+                                      "regions": (*profile.regions, "Murcia")})
+    report = build_report(DAY, typo, display_names(typo, day_data["config"]),
+                          day_data["records"], day_data["sheets"], day_data["points"],
+                          day_data["anomalies"])
+    assert "El perfil pide el público «Jovenes 13-24», que ninguna entrega trae." in \
+        report.notices
+    assert "El perfil pide el región «Murcia», que ninguna entrega trae." not in \
+        report.notices
+    assert "El perfil pide la región «Murcia», que ninguna entrega trae." in report.notices
+    assert not any("Jóvenes 13-24»" in n for n in report.notices)
+
+
 def test_filler_rules_come_from_the_profile(day_data):
     profile = day_data["profiles"]["mercado"]
     open_profile = profile.model_copy(

@@ -34,6 +34,8 @@ def test_the_shipped_profiles_load():
                                           "or 'pdf'"),
     ("client: X\nname: other\n", "name: 'other' differs from the file name 'cliente'"),
     ("client: [unclosed\n", "not valid YAML"),
+    ("client: X\nchannels: [A3]\ncompetitors: {Otros: [a3]}\n",
+     "competitors.Otros: 'a3' is already in channels"),
     ("- a list\n", "expected a mapping"),
 ])
 def test_a_bad_profile_is_one_line_naming_file_and_key(tmp_path, text, problem):
