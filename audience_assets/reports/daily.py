@@ -290,7 +290,8 @@ def build_report(date: str, profile: Profile, names: Names,
     notices: list[str] = []
 
     def row(r: AudienceRecord) -> BroadcastRow:
-        return BroadcastRow(names.programme(r.title), names.channel(r.channel), r.title,
+        return BroadcastRow(names.programme(r.title, r.description, r.genre),
+                            names.channel(r.channel), r.title,
                             r.channel, tv_clock(r.start, r.broadcast_date), r.genre,
                             r.unique_viewers, r.avg_audience, r.share, r.target, r.region,
                             profile.is_client(r.channel))
@@ -302,7 +303,8 @@ def build_report(date: str, profile: Profile, names: Names,
     left_out: dict[tuple[str, str, str], int] = defaultdict(int)
     for r in _rank(national):
         if filler(r):
-            left_out[(names.programme(r.title), names.channel(r.channel), filler(r))] += 1
+            left_out[(names.programme(r.title, r.description, r.genre),
+                      names.channel(r.channel), filler(r))] += 1
     excluded = [Excluded(*k, n) for k, n in left_out.items()]
 
     # channels: the client's first (in the profile's order), then by day share
@@ -461,7 +463,8 @@ def _notable(profile: Profile, names: Names, sheets: Sequence[FactSheet],
         code = s.channel_code or s.channel
         title = s.source_title or titles.get((code, s.start, s.target, s.region), s.title)
         out.append(Notable(
-            names.programme(title), names.channel(code), s.event, s.target, s.region,
+            names.programme(title, s.description, s.genre), names.channel(code), s.event,
+            s.target, s.region,
             s.unique_viewers, s.avg_audience, s.share,
             tuple(evidence_lines(s.evidence, programme=names.programme,
                                  channel=names.channel)),

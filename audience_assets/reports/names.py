@@ -23,10 +23,13 @@ class Names:
     def channel(self, code: str) -> str:
         return _lookup(self.profile.channel_names, code) or self.config.channel_name(code)
 
-    def programme(self, title: str) -> str:
+    def programme(self, title: str, description: str = "", genre: str = "") -> str:
+        """Description and genre help the posts' resolver name a fixture or a final."""
         return (_lookup(self.profile.programme_names, title)
                 or programme_name(FactSheet(title=title, channel="", unique_viewers=0,
-                                            avg_audience=0, share=0.0), self.config))
+                                            avg_audience=0, share=0.0,
+                                            description=description, genre=genre),
+                                  self.config))
 
 
 @lru_cache(maxsize=4096)
