@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 
 from audience_assets.analysis.config import load_analysis_config
-from audience_assets.analysis.rules import RULES, find_candidates, merge_candidates
+from audience_assets.analysis.rules import RULES
+from audience_assets.analysis.selection import find_candidates, merge_candidates
 from audience_assets.indexing.history import AudienceHistory, SolrHistory, SqlHistory
 from audience_assets.ingestion.kantar import parse_bytes
 from audience_assets.ingestion.store import replace_dates

@@ -17,16 +17,12 @@ from audience_assets.analysis.anomalies import (
     analyse_day,
     golden_minute_candidates,
 )
+from audience_assets.analysis.audits import duplicate_problems, evidence_problems, figure_problems
 from audience_assets.analysis.charts import curve_png, markdown_image
 from audience_assets.analysis.config import AnalysisConfig, load_analysis_config
 from audience_assets.analysis.plan import DayPlan, plan_day
-from audience_assets.analysis.rules import (
-    Candidate,
-    duplicate_problems,
-    evidence_problems,
-    figure_problems,
-    select_fact_sheets,
-)
+from audience_assets.analysis.rules import Candidate
+from audience_assets.analysis.selection import select_fact_sheets
 from audience_assets.analysis.store import (
     GROUP_SEPARATOR,
     anomaly_group,

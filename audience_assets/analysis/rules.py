@@ -3,18 +3,16 @@
 Each rule is a pure function of the day's records of one target and region,
 the history (any `AudienceHistory`: Solr or SQL) and the configuration. It
 returns `Candidate`s carrying the numbers it compared (the evidence).
-`merge_candidates` folds every candidate of one broadcast into one `FactSheet`
-whose event phrase is that of its highest-priority rule, so one broadcast never
-yields two posts for the same target and region.
+`analysis.selection` runs them and merges each broadcast's candidates into one
+`FactSheet`; `analysis.audits` checks the sheets against the records.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +29,7 @@ from audience_assets.analysis.config import (
     tv_minutes,
 )
 from audience_assets.indexing.history import METRICS, AudienceHistory, BestBroadcast, Metric
-from audience_assets.records import AudienceRecord, FactSheet
+from audience_assets.records import AudienceRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,179 +385,3 @@ RULES: dict[str, RuleFunction] = {
     "above_channel_month_average": above_channel_month_average,
     "watchlist": watchlist,
 }
-
-
-# ---- running and merging ----------------------------------------------------------------
-
-
-def analysed_groups(records: Iterable[AudienceRecord], config: AnalysisConfig
-                    ) -> dict[tuple[str, str], list[AudienceRecord]]:
-    """The day's records per (target, region), keeping only configured ones, in a stable
-    order."""
-    groups: dict[tuple[str, str], list[AudienceRecord]] = defaultdict(list)
-    for record in records:
-        if config.resolve_target(record.target) and config.resolve_region(record.region):
-            groups[(record.target, record.region)].append(record)
-    return {key: sorted(group, key=lambda r: (r.channel, r.start, r.title))
-            for key, group in sorted(groups.items())}
-
-
-def find_candidates(records: Sequence[AudienceRecord], history: AudienceHistory,
-                    config: AnalysisConfig,
-                    timings: dict[str, float] | None = None) -> list[Candidate]:
-    """Every rule over every analysed target and region of the day's records.
-
-    `timings`, when given, accumulates seconds spent per rule family.
-    """
-    candidates: list[Candidate] = []
-    for (target, region), group in analysed_groups(records, config).items():
-        for name, function in RULES.items():
-            began = time.perf_counter()
-            candidates.extend(c for c in function(group, history, config)
-                              if config.applies(c.rule, target, region)
-                              and not config.ignored(c.record.title))
-            if timings is not None:
-                timings[name] = timings.get(name, 0.0) + time.perf_counter() - began
-    return candidates
-
-
-def merge_candidates(candidates: Iterable[Candidate], config: AnalysisConfig) -> list[FactSheet]:
-    """One fact sheet per broadcast, target and region, its event chosen by priority."""
-    by_key: dict[tuple[str, ...], list[Candidate]] = defaultdict(list)
-    for candidate in candidates:
-        by_key[candidate.record.key].append(candidate)
-    sheets = []
-    for group in by_key.values():
-        group.sort(key=lambda c: -config.rank(c.rule))
-        record = group[0].record
-        rules: list[str] = []
-        evidence: dict[str, Any] = {}
-        for candidate in group:
-            if candidate.rule not in evidence:
-                rules.append(candidate.rule)
-                evidence[candidate.rule] = candidate.evidence
-        event = ""
-        for candidate in group:
-            event = config.event_phrase(candidate.rule, record.target, record.region,
-                                        candidate.time, record.channel)
-            if event:
-                break
-        programme = config.programme(record.title)
-        sheets.append(FactSheet(
-            title=programme.handle if programme is not None and programme.handle
-            else record.title,
-            channel=config.channel_handle(record.channel),
-            unique_viewers=record.unique_viewers,
-            avg_audience=record.avg_audience,
-            share=record.share,
-            event=event,
-            description=record.description,
-            channel_code=record.channel,
-            rules=tuple(rules),
-            target=record.target,
-            region=record.region,
-            evidence=evidence,
-            genre=record.genre,
-            hashtag_hint=programme.hashtag if programme is not None else "",
-            broadcast_date=record.broadcast_date,
-            start=record.start,
-            priority=config.rank(group[0].rule),
-        ))
-    sheets.sort(key=lambda s: (-s.priority, s.target, s.region, -s.unique_viewers, s.key))
-    return sheets
-
-
-def select_fact_sheets(records: Sequence[AudienceRecord], history: AudienceHistory,
-                       config: AnalysisConfig, extra: Iterable[Candidate] = ()
-                       ) -> list[FactSheet]:
-    """The day's fact sheets: every rule, plus `extra` candidates (e.g. the golden
-    minute), merged."""
-    return merge_candidates([*find_candidates(records, history, config), *extra], config)
-
-
-# ---- verification (used by the asset checks) ------------------------------------------
-
-
-def _record_key(sheet_or_record: FactSheet | AudienceRecord) -> tuple[str, ...]:
-    if isinstance(sheet_or_record, FactSheet):
-        s = sheet_or_record
-        return (s.broadcast_date, s.channel_code, s.start, s.target, s.region)
-    r = sheet_or_record
-    return (r.broadcast_date, r.channel, r.start, r.target, r.region)
-
-
-def figure_problems(sheets: Iterable[FactSheet], records: Iterable[AudienceRecord]
-                    ) -> list[str]:
-    """Sheets whose figures are not exactly those of their record."""
-    index: dict[tuple[str, ...], list[AudienceRecord]] = defaultdict(list)
-    for record in records:
-        index[_record_key(record)].append(record)
-    problems = []
-    for sheet in sheets:
-        matches = index.get(_record_key(sheet), [])
-        if not any((r.unique_viewers, r.avg_audience, r.share)
-                   == (sheet.unique_viewers, sheet.avg_audience, sheet.share) for r in matches):
-            problems.append(f"{sheet.key}: figures {sheet.unique_viewers}/{sheet.avg_audience}/"
-                            f"{sheet.share} match no record")
-    return problems
-
-
-def duplicate_problems(sheets: Iterable[FactSheet]) -> list[str]:
-    seen: set[tuple[str, ...]] = set()
-    problems = []
-    for sheet in sheets:
-        key = _record_key(sheet)
-        if key in seen:
-            problems.append(f"{sheet.key}: more than one fact sheet")
-        seen.add(key)
-    return problems
-
-
-def evidence_problems(sheet: FactSheet, config: AnalysisConfig) -> list[str]:
-    """Why the sheet's event and rules are not backed by its evidence ([] when they are)."""
-    problems = []
-    figures = {"unique_viewers": sheet.unique_viewers, "avg_audience": sheet.avg_audience,
-               "share": sheet.share}
-    for rule_id in sheet.rules:
-        ev = sheet.evidence.get(rule_id)
-        if not isinstance(ev, dict):
-            problems.append(f"{rule_id}: no evidence")
-            continue
-        metric = ev.get("metric")
-        if metric in figures and ev.get("value") != figures[metric]:
-            problems.append(f"{rule_id}: evidence value {ev.get('value')} is not the sheet's "
-                            f"{metric} {figures[metric]}")
-        if rule_id.startswith(("historical_record_", "season_best_", "year_best_")):
-            if not (isinstance(ev.get("previous_best"), int | float)
-                    and ev["value"] > ev["previous_best"]):
-                problems.append(f"{rule_id}: {ev.get('value')} does not beat previous best "
-                                f"{ev.get('previous_best')}")
-        elif rule_id in ("day_top", "channel_top", "prime_time_leader", "top_newscast",
-                         "target_leader"):
-            runner = ev.get("runner_up")
-            if runner is not None and not ev["value"] >= runner["value"]:
-                problems.append(f"{rule_id}: {ev['value']} is below the runner-up "
-                                f"{runner['value']}")
-            if rule_id == "target_leader" and runner is not None and \
-                    not ev["value"] > runner["value"]:
-                problems.append(f"{rule_id}: {ev['value']} does not lead {runner['value']}")
-        elif rule_id.startswith("above_channel_"):
-            mean = ev.get("channel_average_share")
-            if not mean or sheet.share / mean < ev.get("min_ratio", float("inf")) - 1e-9:
-                problems.append(f"{rule_id}: share {sheet.share} is not {ev.get('min_ratio')}"
-                                f" times the average {mean}")
-        elif rule_id == "big_sports":
-            if sheet.avg_audience < ev.get("min_avg_audience", float("inf")):
-                problems.append(f"{rule_id}: {sheet.avg_audience} below the sports minimum")
-        elif rule_id == "watchlist":
-            if not config.on_watchlist(str(ev.get("watchlist_title", ""))):
-                problems.append(f"{rule_id}: {ev.get('watchlist_title')!r} not on the watchlist")
-        elif rule_id == "golden_minute" and not {"minute", "avg_audience"} <= set(ev):
-            problems.append(f"{rule_id}: evidence lacks the minute and its audience")
-    phrases = {config.event_phrase(r, sheet.target, sheet.region,
-                                   str(sheet.evidence.get(r, {}).get("time", "")),
-                                   sheet.channel_code)
-               for r in sheet.rules if r in config.rules}
-    if sheet.event and sheet.event not in phrases:
-        problems.append(f"event {sheet.event!r} is the phrase of none of its rules")
-    return problems

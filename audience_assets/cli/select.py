@@ -19,7 +19,8 @@ from audience_assets.analysis.config import (
     AnalysisConfigError,
     load_analysis_config,
 )
-from audience_assets.analysis.rules import Candidate, select_fact_sheets
+from audience_assets.analysis.rules import Candidate
+from audience_assets.analysis.selection import select_fact_sheets
 from audience_assets.cli import UsageError, broadcast_date
 from audience_assets.ingestion.kantar import KantarParseError, parse_file
 from audience_assets.ingestion.minutes import MinutePoint, is_minutes_file, parse_minutes_file

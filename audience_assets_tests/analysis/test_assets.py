@@ -16,7 +16,7 @@ from audience_assets.analysis.assets import (
     relevant_broadcasts,
 )
 from audience_assets.analysis.config import load_analysis_config
-from audience_assets.analysis.rules import select_fact_sheets
+from audience_assets.analysis.selection import select_fact_sheets
 from audience_assets.analysis.store import (
     load_anomalies,
     load_fact_sheets,

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
+from audience_assets.analysis.audits import duplicate_problems, evidence_problems, figure_problems
 from audience_assets.analysis.config import load_analysis_config
-from audience_assets.analysis.rules import (
-    day_top,
-    duplicate_problems,
-    evidence_problems,
-    figure_problems,
-    select_fact_sheets,
-)
+from audience_assets.analysis.rules import day_top
+from audience_assets.analysis.selection import select_fact_sheets
 from audience_assets.records import FactSheet
 from audience_assets_tests.analysis.helpers import ANDALUCIA, YOUTH, config, history_of, rec
 
@@ -160,7 +156,7 @@ def test_client_configuration_reproduces_the_study_fact_sheet() -> None:
 def test_no_record_is_claimed_before_the_programme_has_enough_history():
     """A programme's second broadcast 'beats' its first: no record until min_history_days."""
     from audience_assets.analysis.config import load_analysis_config
-    from audience_assets.analysis.rules import select_fact_sheets
+    from audience_assets.analysis.selection import select_fact_sheets
     from audience_assets.indexing.history import SqlHistory
     from audience_assets.ingestion.store import replace_dates
     from audience_assets.records import AudienceRecord

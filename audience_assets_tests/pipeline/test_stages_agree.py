@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from audience_assets.analysis.config import load_analysis_config
-from audience_assets.analysis.rules import select_fact_sheets
+from audience_assets.analysis.selection import select_fact_sheets
 from audience_assets.cli.select import golden_minutes, read_deliveries
 from audience_assets.drafting.validation import validate
 from audience_assets.drafting.writing import TemplateWriter

@@ -10,7 +10,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from audience_assets.analysis.config import load_analysis_config
-from audience_assets.analysis.rules import select_fact_sheets
+from audience_assets.analysis.selection import select_fact_sheets
 from audience_assets.analysis.store import replace_fact_sheets, replace_plan
 from audience_assets.cli.select import golden_minutes, read_deliveries
 from audience_assets.drafting.store import replace_drafts
