@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from audience_assets.analysis.anomalies import Detection, detect
-from audience_assets.analysis.config import AnomalySettings
+from audience_assets.analysis.config_sections import AnomalySettings
 from audience_assets.ingestion.minutes import (
     TV_DAY_FIRST_MINUTE,
     TV_DAY_MINUTES,

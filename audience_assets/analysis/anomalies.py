@@ -29,7 +29,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from audience_assets.analysis.config import AnalysisConfig, AnomalySettings
+from audience_assets.analysis.config import AnalysisConfig
+from audience_assets.analysis.config_sections import AnomalySettings
 from audience_assets.analysis.rules import Candidate
 from audience_assets.ingestion.minutes import MinutePoint, wall_clock
 from audience_assets.records import AudienceRecord

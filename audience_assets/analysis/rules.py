@@ -16,17 +16,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from audience_assets.analysis.config import (
+from audience_assets.analysis.config import AnalysisConfig, normalise_title, tv_minutes
+from audience_assets.analysis.config_sections import (
     AboveAverageRule,
-    AnalysisConfig,
     ChannelTopRule,
     NewscastRule,
     PrimeTimeRule,
     RecordRule,
     SportsRule,
     TargetLeaderRule,
-    normalise_title,
-    tv_minutes,
 )
 from audience_assets.indexing.history import METRICS, AudienceHistory, BestBroadcast, Metric
 from audience_assets.records import AudienceRecord

@@ -12,7 +12,7 @@ from audience_assets.analysis.anomalies import (
     detect,
     golden_minute_candidates,
 )
-from audience_assets.analysis.config import AnomalySettings
+from audience_assets.analysis.config_sections import AnomalySettings
 from audience_assets.ingestion.kantar import KantarParseError
 from audience_assets.ingestion.minutes import (
     MinutePoint,
