@@ -86,7 +86,7 @@ def image_candidates(
                                          images.crawl_settings())
         for network in networks:
             sheet_rows = rows_for(date, key, network, for_network(ranked, network),
-                                  ranker.name)
+                                  ranker.name, storage.path("output_dir"))
             rows += sheet_rows
             first = sheet_rows[0] if sheet_rows else None
             top.append({"post": sheet.get("title", key), "network": network,
@@ -125,4 +125,5 @@ def image_candidates(
         "solr": solr_note,
         "sources_file": str(sources.path),
     })
-    yield from check_results([(d["sheet_key"], d["network"]) for d in drafts], rows, sources)
+    yield from check_results([(d["sheet_key"], d["network"]) for d in drafts], rows, sources,
+                             storage.path("output_dir"))

@@ -179,6 +179,7 @@ class Image:
     path: str
     default: bool
     reasons: str
+    credit: str = ""
 
 
 @dataclass
@@ -222,7 +223,7 @@ def _state_row(conn: sa.Connection, key: DraftKey) -> dict[str, Any] | None:
     return dict(row._mapping) if row else None
 
 
-def _draft_row(conn: sa.Connection, key: DraftKey) -> dict[str, Any]:
+def draft_row(conn: sa.Connection, key: DraftKey) -> dict[str, Any]:
     c = post_drafts.c
     row = conn.execute(sa.select(post_drafts).where(
         c.broadcast_date == key.date, c.sheet_key == key.sheet_key,
@@ -296,7 +297,7 @@ def _change(engine: sa.Engine, key: DraftKey, expected: int, reviewer: str, inte
     now = time.time()
     conflict: ReviewConflict | None = None
     with engine.begin() as conn:
-        draft = _draft_row(conn, key)
+        draft = draft_row(conn, key)
         state = _state_row(conn, key)
         public = _public_state(state, draft)
         current = public["version"]
@@ -464,7 +465,7 @@ def restore(engine: sa.Engine, key: DraftKey, expected: int, reviewer: str,
     """Back to the generated text and the pipeline's status (a re-run may redraft it);
     the image choice stays."""
     with engine.connect() as conn:
-        generated = str(_draft_row(conn, key)["text"])
+        generated = str(draft_row(conn, key)["text"])
     return _change(engine, key, expected, reviewer, _Intent("restore", text=generated),
                    overwrite_approval)
 
@@ -524,7 +525,8 @@ def _images(engine: sa.Engine, date: str) -> dict[tuple[str, str], list[Image]]:
             sha256=str(m.get("sha256") or ""), rank=int(m.get("rank") or 0),
             score=float(m.get("score") or 0.0), image_url=str(m.get("image_url") or ""),
             page_url=str(m.get("page_url") or ""), path=str(m.get("path") or ""),
-            default=bool(m.get("default") or False), reasons=str(m.get("reasons") or ""))
+            default=bool(m.get("default") or False), reasons=str(m.get("reasons") or ""),
+            credit=str(m.get("credit") or ""))
         if image.sha256:
             out.setdefault((str(m["sheet_key"]), str(m.get("network") or "x")), []).append(image)
     return out
@@ -585,6 +587,36 @@ def review_dates(engine: sa.Engine, limit: int = 60) -> list[str]:
         rows = conn.execute(sa.select(c.broadcast_date).distinct()
                             .order_by(c.broadcast_date.desc()).limit(limit)).all()
     return [str(r[0]) for r in rows]
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    """One date on the desk's index: per network, how many posts are in each decision."""
+
+    date: str
+    counts: dict[str, dict[str, int]]  # network -> {pending, edited, approved, rejected}
+
+
+def review_days(engine: sa.Engine, limit: int = 60) -> list[DayCounts]:
+    """Dates with drafts, newest first, with their decisions counted per network."""
+    dates = review_dates(engine, limit)
+    if not dates:
+        return []
+    c, r = post_drafts.c, review_state.c
+    with engine.connect() as conn:
+        drafts = conn.execute(sa.select(c.broadcast_date, c.network, c.sheet_key, c.status)
+                              .where(c.broadcast_date.in_(dates))).all()
+        states = {(d, n, k): st for d, n, k, st in conn.execute(
+            sa.select(r.broadcast_date, r.network, r.sheet_key, r.status)
+            .where(r.broadcast_date.in_(dates)))}
+    seen: dict[tuple[str, str, str], str] = {}
+    for date, network, key, status in drafts:
+        seen[(date, network, key)] = states.get((date, network, key), status)
+    counts: dict[str, dict[str, dict[str, int]]] = {d: {} for d in dates}
+    for (date, network, _), status in seen.items():
+        per = counts[date].setdefault(network, dict.fromkeys(DECISIONS, 0))
+        per[decision_of(status)] += 1
+    return [DayCounts(d, counts[d]) for d in dates]
 
 
 def approved_posts(engine: sa.Engine, date: str) -> list[ReviewItem]:

@@ -61,7 +61,8 @@ def readme_table() -> dict[tuple[str, str], str]:
 
 def test_readme_transitions_table_is_the_codes():
     rows = readme_rows()
-    assert len(set(rows)) == len(rows) == len(state.DECISIONS) * len(state.EVENTS)  # every pair is listed
+    # every pair is listed, once
+    assert len(set(rows)) == len(rows) == len(state.DECISIONS) * len(state.EVENTS)
     assert readme_table() == state.TRANSITIONS
 
 
