@@ -19,6 +19,7 @@ from audience_assets.reports.assets import daily_report
 from audience_assets.resources import env_or
 from audience_assets.resources.analysis import AnalysisResource
 from audience_assets.resources.database import DEFAULT_DB_URL, DatabaseResource
+from audience_assets.resources.handoff import SqlHandoffIOManager
 from audience_assets.resources.images import ImagesResource
 from audience_assets.resources.llm import ollama_resource_from_env
 from audience_assets.resources.solr import DEFAULT_SOLR_URL, SolrResource
@@ -28,6 +29,8 @@ from audience_assets.review.sensors import approvals_sensor, exports_job
 from audience_assets.sql.engine import DEFAULT_BUSY_TIMEOUT_S
 
 resources = {
+    # Nothing is pickled between stages: SQL is the one handoff (see resources/handoff.py).
+    "io_manager": SqlHandoffIOManager(),
     "database": DatabaseResource(
         url=env_or("AUDIENCE_DB_URL", DEFAULT_DB_URL),
         busy_timeout_s=env_or("AUDIENCE_DB_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT_S),

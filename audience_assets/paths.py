@@ -59,6 +59,17 @@ def stored_path(path: str | Path, root: str | Path) -> str:
         return str(absolute)
 
 
+def locate_stored(stored: str, root: str | Path) -> Path:
+    """Where a stored path points, for files the pipeline itself wrote (the archive): a
+    relative path under `root`, or, for rows written before paths were stored relative,
+    where it was (absolute, or relative to the working directory then)."""
+    path = Path(stored)
+    if path.is_absolute():
+        return path
+    under = Path(root) / path
+    return under if under.exists() or not path.exists() else path
+
+
 def resolve_stored(stored: str, root: str | Path) -> Path | None:
     """The file a stored path names, only if it lies inside `root` (after following
     links): anything else - a planted /etc/passwd, a ../ escape - is None."""

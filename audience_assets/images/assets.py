@@ -50,7 +50,7 @@ def image_candidates(
     storage: StorageResource,
     solr: SolrResource,
     analysis: AnalysisResource,
-) -> Iterator[dg.Output[list[dict[str, Any]]] | dg.AssetCheckResult]:
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     """Ranked image candidates for every post of the day awaiting review, stored in table
     `image_candidates`, added to the broadcast's search document, and shown as one
     contact sheet; the programme's default pictures are always the last resort."""
@@ -112,7 +112,7 @@ def image_candidates(
                 for (s, candidates, _w), k in zip(per_sheet, sheets, strict=True)}
     sheet_png = contact_sheet(labelled, out / "contact-sheets" / f"{date}.png")
     downloads = fetcher.downloaded()
-    yield dg.Output(rows, metadata={
+    yield dg.MaterializeResult(metadata={
         "dagster/row_count": len(rows),
         "posts": len(drafts),
         "top_candidates": dg.MetadataValue.md(

@@ -22,11 +22,11 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from audience_assets.analysis.store import plan_entries
 from audience_assets.drafting.store import MACHINE_STATUSES
 from audience_assets.drafting.validation import measure, validate
 from audience_assets.drafting.validation.config import load_config
 from audience_assets.sql.schema import (
-    fact_sheets,
     post_drafts,
     review_history,
     review_notices,
@@ -42,7 +42,6 @@ MAX_REASON = 1000
 
 # Tables other stages own; read when they exist, so the desk works before they land.
 IMAGE_TABLE = "image_candidates"
-PLAN_TABLE = "post_plan"
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,11 +306,17 @@ def _change(engine: sa.Engine, key: DraftKey, expected: int, reviewer: str, inte
         event = _event(intent, old_text, text)
         before = public["decision"]
         after = TRANSITIONS.get((before, event))
+        # a stale action is a conflict first of all: whoever changed the post since is
+        # named, even when the action no longer fits the post's new decision
+        stale = current != expected
         if after is None:
-            raise ReviewError(f"No se puede {_VERBS[event]} un post "
-                              f"{DECISION_LABELS[before]}.")
+            if not stale:
+                raise ReviewError(f"No se puede {_VERBS[event]} un post "
+                                  f"{DECISION_LABELS[before]}.")
+            after = before
         image = public["chosen_image"] if intent.image is None else intent.image
-        if after == APPROVED and not values["valid"] and not intent.override_reason:
+        if after == APPROVED and not values["valid"] and not intent.override_reason \
+                and not stale:
             raise OverrideRequired(json.loads(values["violations"]))
         if after == APPROVED:
             reason = intent.override_reason if not values["valid"] else ""
@@ -334,7 +339,7 @@ def _change(engine: sa.Engine, key: DraftKey, expected: int, reviewer: str, inte
         approval = _approval(state)
         replaces = approval is not None and (
             status != APPROVED or text != old_text or image != public["chosen_image"])
-        if current != expected:
+        if stale:
             conflict = ReviewConflict(expected, public, _changes_since(conn, key, expected),
                                       text, approval if replaces else None)
         elif replaces and approval is not None and approval["reviewer"] != reviewer \
@@ -532,20 +537,11 @@ def _images(engine: sa.Engine, date: str) -> dict[tuple[str, str], list[Image]]:
     return out
 
 
-def _plan_ranks(engine: sa.Engine, date: str) -> dict[str, int]:
-    """sheet_key -> rank from the day's plan when that stage has run, else the fact
-    sheets' stored order (their priority), else nothing."""
-    with engine.connect() as conn:
-        if _has_table(engine, PLAN_TABLE):
-            table = sa.Table(PLAN_TABLE, sa.MetaData(), autoload_with=engine)
-            if {"broadcast_date", "sheet_key", "rank"} <= set(table.c.keys()):
-                planned = conn.execute(sa.select(table.c.sheet_key, table.c["rank"])
-                                       .where(table.c.broadcast_date == date)).all()
-                if planned:
-                    return {str(k): int(r) for k, r in planned}
-        keys = conn.execute(sa.select(fact_sheets.c.sheet_key).where(
-            fact_sheets.c.broadcast_date == date).order_by(fact_sheets.c.id)).scalars().all()
-    return {str(k): i + 1 for i, k in enumerate(keys)}
+def _plan_ranks(engine: sa.Engine, date: str, network: str) -> dict[str, int]:
+    """sheet_key -> rank (1..n) of the network's posts in the day's plan (table
+    post_plan); empty when the plan stage has not run for the date."""
+    return {e.sheet_key: e.rank for e in plan_entries(engine, date, network)
+            if e.chosen and e.rank is not None}
 
 
 def load_day(engine: sa.Engine, date: str, network: str) -> list[ReviewItem]:
@@ -557,7 +553,7 @@ def load_day(engine: sa.Engine, date: str, network: str) -> list[ReviewItem]:
         states = {(r.sheet_key, r.network): dict(r._mapping) for r in conn.execute(
             sa.select(review_state).where(review_state.c.broadcast_date == date,
                                           review_state.c.network == network))}
-    ranks = _plan_ranks(engine, date)
+    ranks = _plan_ranks(engine, date, network)
     images = _images(engine, date)
     items = []
     for position, draft in enumerate(drafts):

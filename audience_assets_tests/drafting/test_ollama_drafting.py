@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from audience_assets.analysis.plan import DayPlan, Story
+from audience_assets.analysis.store import replace_plan
 from audience_assets.drafting.assets import DraftingConfig, post_drafts
 from audience_assets.drafting.store import load_drafts
 from audience_assets.drafting.validation import validate
@@ -99,13 +100,14 @@ def test_post_drafts_asset_stores_reviewable_drafts_and_passes_its_check(
     llm = OllamaResource(host=ollama_server.host, model=QWEN, num_predict=140, num_ctx=2048)
     context = dg.build_asset_context(partition_key="2025-01-14")
     config = DraftingConfig(mode="natural", max_attempts=2, candidates=1)
-    plan = DayPlan("2025-01-14", (Story(SHEET, 1.0, False, SHEET.event),), {"x": 8})
-    results = post_drafts(context=context, config=config, post_plan=plan,
-                          llm=llm, database=database)
+    replace_plan(database.engine(), "2025-01-14",
+                 DayPlan("2025-01-14", (Story(SHEET, 1.0, False, SHEET.event),), {"x": 8}))
+    results = post_drafts(context=context, config=config, llm=llm, database=database)
     assert isinstance(results, Iterator)
     output, check = list(results)
     assert isinstance(check, dg.AssetCheckResult) and check.passed
-    assert isinstance(output, dg.Output) and output.metadata["dagster/row_count"].value == 1
+    assert isinstance(output, dg.MaterializeResult)
+    assert output.metadata["dagster/row_count"].value == 1
     rows = load_drafts(database.engine(), "2025-01-14")
     assert len(rows) == 1 and rows[0]["status"] == "pending_review"
     assert rows[0]["model"] == QWEN and rows[0]["attempts"][0]["eval_count"] > 0

@@ -12,7 +12,14 @@ import sqlalchemy as sa
 from audience_assets.review import state
 from audience_assets.review.exports import write_exports
 from audience_assets.sql.engine import make_engine
-from audience_assets.sql.schema import image_candidates
+from audience_assets.sql.schema import (
+    day_plans,
+    fact_sheets,
+    image_candidates,
+    plan_stories,
+    post_drafts,
+    post_plan,
+)
 
 from .helpers import DAY, seed_day
 
@@ -31,9 +38,10 @@ def seeded():
 def engine(seeded):
     copy = make_engine("sqlite://")
     with seeded.connect() as src, copy.begin() as dst:
-        for table in state.post_drafts, state.fact_sheets:
-            dst.execute(table.insert(), [dict(r._mapping) for r in src.execute(
-                sa.select(table))])
+        for table in (post_drafts, fact_sheets, day_plans, plan_stories, post_plan):
+            rows = [dict(r._mapping) for r in src.execute(sa.select(table))]
+            if rows:
+                dst.execute(table.insert(), rows)
     item = state.load_day(copy, DAY, "x")[0]
     with copy.begin() as conn:  # two image candidates for the first post
         conn.execute(image_candidates.insert(), [dict(
@@ -223,3 +231,12 @@ def test_over_long_text_is_too_long(engine):
 def test_text_diff_marks_words_only_in_each_text():
     assert state.text_diff("hola gran mundo", "hola mundo") == [
         ["=", "hola "], ["+", "gran "], ["=", "mundo"]]
+
+
+def test_a_stale_action_that_no_longer_fits_is_a_conflict_naming_the_change(engine):
+    item = first(engine)
+    state.approve(engine, item.key, item.text, 0, "ana")
+    state.unapprove(engine, item.key, 1, "ana")  # now edited: luis's page still says approved
+    with pytest.raises(state.ReviewConflict, match="ana retiró la aprobación a las"):
+        state.unapprove(engine, item.key, 1, "luis")
+    assert state.history(engine, item.key)[-1]["action"] == "conflict"

@@ -1,7 +1,7 @@
 """review desk: sign-in failures, approval notices, session credential
 
 Revision ID: 0090_review_signin
-Revises: 0004_image_candidates
+Revises: 0005_one_store
 Create Date: 2026-12-02 17:20:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0090_review_signin'
-down_revision: str | Sequence[str] | None = '0004_image_candidates'
+down_revision: str | Sequence[str] | None = '0005_one_store'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
