@@ -202,6 +202,8 @@ class ReviewItem:
     writer: str
     model: str
     images: list[Image] = field(default_factory=list)
+    plan_rank: int | None = None  # the plan's rank; None: outside the plan (plan_note says why)
+    plan_note: str = ""
 
     @property
     def reviewed(self) -> bool:
@@ -537,15 +539,22 @@ def _images(engine: sa.Engine, date: str) -> dict[tuple[str, str], list[Image]]:
     return out
 
 
-def _plan_ranks(engine: sa.Engine, date: str, network: str) -> dict[str, int]:
-    """sheet_key -> rank (1..n) of the network's posts in the day's plan (table
-    post_plan); empty when the plan stage has not run for the date."""
-    return {e.sheet_key: e.rank for e in plan_entries(engine, date, network)
-            if e.chosen and e.rank is not None}
+NO_PLAN = "Sin plan guardado para este día: en el orden en que se redactaron."
+NOT_IN_PLAN = "Fuera del plan: su historia no está en el plan del día (borrador de otra ejecución)."
+
+
+def _plan(engine: sa.Engine, date: str, network: str) -> tuple[dict[str, int], dict[str, str]]:
+    """From the day's plan (table post_plan): sheet_key -> rank (1..n) of the posts it
+    chose for `network`, and sheet_key -> why for the stories it left out."""
+    entries = plan_entries(engine, date, network)
+    ranks = {e.sheet_key: e.rank for e in entries if e.chosen and e.rank is not None}
+    dropped = {e.sheet_key: e.reason for e in entries if not e.chosen}
+    return ranks, dropped
 
 
 def load_day(engine: sa.Engine, date: str, network: str) -> list[ReviewItem]:
-    """The day's drafts for one network, in the plan's rank order."""
+    """The day's drafts for one network: the plan's posts in its rank order, numbered
+    1..n without gaps; after them any draft the plan did not choose, each saying why."""
     c = post_drafts.c
     with engine.connect() as conn:
         drafts = [dict(r._mapping) for r in conn.execute(sa.select(post_drafts).where(
@@ -553,16 +562,21 @@ def load_day(engine: sa.Engine, date: str, network: str) -> list[ReviewItem]:
         states = {(r.sheet_key, r.network): dict(r._mapping) for r in conn.execute(
             sa.select(review_state).where(review_state.c.broadcast_date == date,
                                           review_state.c.network == network))}
-    ranks = _plan_ranks(engine, date, network)
+    ranks, dropped = _plan(engine, date, network)
+    planned = bool(ranks or dropped)
     images = _images(engine, date)
     items = []
-    for position, draft in enumerate(drafts):
+    for draft in drafts:
         sheet = json.loads(draft["fact_sheet"])
         state = states.get((draft["sheet_key"], network))
         public = _public_state(state, draft)
+        plan_rank = ranks.get(draft["sheet_key"])
+        note = "" if plan_rank is not None else (
+            NO_PLAN if not planned else
+            f"Fuera del plan: {dropped[draft['sheet_key']]}" if draft["sheet_key"] in dropped
+            else NOT_IN_PLAN)
         items.append(ReviewItem(
-            key=DraftKey(date, draft["sheet_key"], network),
-            rank=ranks.get(draft["sheet_key"], len(ranks) + position + 1),
+            key=DraftKey(date, draft["sheet_key"], network), rank=0,
             fact_sheet=sheet, generated_text=str(draft["text"]), text=public["text"],
             status=public["status"], version=public["version"], reviewer=public["reviewer"],
             updated_at=state["updated_at"] if state else None,
@@ -571,8 +585,12 @@ def load_day(engine: sa.Engine, date: str, network: str) -> list[ReviewItem]:
             verdict=check_text(public["text"], sheet, network),
             length=measure(public["text"], network),
             writer=str(draft["writer"]), model=str(draft["model"]),
-            images=images.get((draft["sheet_key"], network), [])))
-    items.sort(key=lambda i: (i.rank, i.key.sheet_key))
+            images=images.get((draft["sheet_key"], network), []),
+            plan_rank=plan_rank, plan_note=note))
+    # planned first by the plan's rank; the rest keep the drafts' order (stable sort)
+    items.sort(key=lambda i: (i.plan_rank is None, i.plan_rank or 0))
+    for position, item in enumerate(items, start=1):
+        item.rank = position
     return items
 
 
