@@ -26,6 +26,7 @@ from audience_assets.analysis.store import plan_entries
 from audience_assets.drafting.store import MACHINE_STATUSES
 from audience_assets.drafting.validation import measure, validate
 from audience_assets.drafting.validation.config import load_config
+from audience_assets.sql.schema import image_candidates as image_candidates_table
 from audience_assets.sql.schema import (
     post_drafts,
     review_history,
@@ -40,8 +41,6 @@ REVIEWED_STATUSES = (APPROVED, REJECTED, IN_REVIEW)
 MAX_TEXT = 5000
 MAX_REASON = 1000
 
-# Tables other stages own; read when they exist, so the desk works before they land.
-IMAGE_TABLE = "image_candidates"
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +254,13 @@ def _public_state(state: dict[str, Any] | None, draft: dict[str, Any]) -> dict[s
         "chosen_image": state["chosen_image"] if state else "",
         "override_reason": state["override_reason"] if state else "",
     }
+
+
+def public_state(engine: sa.Engine, key: DraftKey,
+                 draft: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What SQL holds for one post now: version, status, decision, text, reviewer, image."""
+    with engine.connect() as conn:
+        return _public_state(_state_row(conn, key), draft or draft_row(conn, key))
 
 
 def _approval(state: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -508,34 +514,29 @@ def history(engine: sa.Engine, key: DraftKey) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in rows]
 
 
-def _has_table(engine: sa.Engine, name: str) -> bool:
-    return sa.inspect(engine).has_table(name)
-
-
 def image_candidates(engine: sa.Engine, key: DraftKey) -> list[Image]:
     """The draft's image candidates, best first; none while that stage has not run."""
-    return _images(engine, key.date).get((key.sheet_key, key.network), [])
+    return _images(engine, key.date, key).get((key.sheet_key, key.network), [])
 
 
-def _images(engine: sa.Engine, date: str) -> dict[tuple[str, str], list[Image]]:
-    if not _has_table(engine, IMAGE_TABLE):
-        return {}
-    table = sa.Table(IMAGE_TABLE, sa.MetaData(), autoload_with=engine)
-    cols = table.c
+def _images(engine: sa.Engine, date: str, key: DraftKey | None = None
+            ) -> dict[tuple[str, str], list[Image]]:
+    """The date's image candidates (table image_candidates, declared in the schema and
+    made by migration 0004), best first, per (sheet_key, network); one post's with `key`."""
+    c = image_candidates_table.c
+    query = sa.select(image_candidates_table).where(c.broadcast_date == date)
+    if key is not None:
+        query = query.where(c.sheet_key == key.sheet_key, c.network == key.network)
     out: dict[tuple[str, str], list[Image]] = {}
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(table).where(cols.broadcast_date == date)
-                            .order_by(cols["rank"])).all()
+        rows = conn.execute(query.order_by(c.rank, c.id)).all()
     for row in rows:
-        m = row._mapping
-        image = Image(
-            sha256=str(m.get("sha256") or ""), rank=int(m.get("rank") or 0),
-            score=float(m.get("score") or 0.0), image_url=str(m.get("image_url") or ""),
-            page_url=str(m.get("page_url") or ""), path=str(m.get("path") or ""),
-            default=bool(m.get("default") or False), reasons=str(m.get("reasons") or ""),
-            credit=str(m.get("credit") or ""))
-        if image.sha256:
-            out.setdefault((str(m["sheet_key"]), str(m.get("network") or "x")), []).append(image)
+        if not row.sha256:
+            continue
+        out.setdefault((row.sheet_key, row.network), []).append(Image(
+            sha256=row.sha256, rank=row.rank, score=row.score, image_url=row.image_url,
+            page_url=row.page_url, path=row.path, default=row.default, reasons=row.reasons,
+            credit=row.credit))
     return out
 
 

@@ -259,3 +259,48 @@ def test_an_invalid_text_is_approved_only_with_a_typed_reason(desk):
     assert state.history(desk["engine"], item.key)[-1]["override_reason"] == (
         item.override_reason)
     context.close()
+
+
+def test_unsaved_text_survives_a_session_expiry_and_leaving_the_page(desk):
+    from audience_assets.sql.schema import review_sessions
+
+    url = desk["url"]
+    context, page = sign_in(desk["browser"], url, "ana")
+    dialogs: list[str] = []
+
+    def on_dialog(dialog) -> None:
+        dialogs.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", on_dialog)
+    page.goto(f"{url}/day/{DAY}/x")
+    target = post(page, 3)
+    box = target.locator('textarea[data-role="text"]')
+    typed = box.input_value() + " (sin guardar)"
+    box.fill(typed)
+    page.locator("#unsaved-banner").wait_for(state="visible")
+    with desk["engine"].begin() as conn:  # the session expires while she types
+        conn.execute(review_sessions.update().where(review_sessions.c.reviewer == "ana")
+                     .values(expires_at=time.time() - 1))
+    target.locator('button[data-action="save"]').click()
+    target.locator('[data-role="message"]', has_text="sesión ha caducado").wait_for()
+    page.goto(f"{url}/login")  # leaving asks first
+    assert "beforeunload" in dialogs
+    page.fill('input[name="username"]', "ana")
+    page.fill('input[name="password"]', PASSWORD)
+    page.click('button[type="submit"]')
+    page.wait_for_url(f"{url}/")
+    page.goto(f"{url}/day/{DAY}/x")
+    target = post(page, 3)
+    assert target.locator('textarea[data-role="text"]').input_value() == typed
+    target.locator('[data-role="message"]', has_text="recuperado").wait_for()
+    shot(page, "13-unsaved-text-recovered")
+    key = state.load_day(desk["engine"], DAY, "x")[2].key
+    assert state.public_state(desk["engine"], key)["text"] != typed  # not saved yet
+    target.locator('button[data-action="save"]').click()
+    target.locator('[data-role="message"]', has_text="Guardado").wait_for()
+    assert state.public_state(desk["engine"], key)["text"] == typed
+    page.reload()
+    assert post(page, 3).locator('[data-role="message"]').inner_text() == ""
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('desk:'))") == []
+    context.close()

@@ -171,6 +171,15 @@
     }
     if (action === "reject") { body.reason = part(post, "reject-reason").value; }
     const { status, data } = await call("/api/action", body);
+    try {
+      handle(post, action, status, data, extra);
+    } finally {
+      // how many answers this post has handled: lets tests wait for the page to settle
+      post.dataset.acted = String(Number(post.dataset.acted || 0) + 1);
+    }
+  }
+
+  function handle(post, action, status, data, extra) {
     if (status === 200) {
       setState(post, data);
       part(post, "conflict").hidden = true;
