@@ -13,6 +13,7 @@ its highest acknowledged version says, and every acknowledged version must be in
 history (lost = acknowledged but not there).
 
     .venv/bin/python benchmarks/desk_load.py [--editors 20] [--seconds 60] [--quiet-seconds 20]
+        [--think 1.0]   # 0: closed loop (a stress figure: latency = editors / throughput)
 
 Goal (issue 20): attacked p95 < 500 ms, zero 5xx, zero lost.
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import re
 import socket
 import statistics
@@ -78,12 +80,15 @@ async def sign_in(url: str, name: str) -> tuple[httpx.AsyncClient, str]:
 
 
 async def editor(client: httpx.AsyncClient, csrf: str, item: state.ReviewItem, me: int,
-                 until: float, phase: Phase, acks: list[Ack]) -> None:
+                 until: float, phase: Phase, acks: list[Ack], think: float) -> None:
     key = {"date": DAY, "network": "x", "sheet_key": item.key.sheet_key}
     headers = {"X-CSRF-Token": csrf}
     version, text, status, n = item.version, item.text, item.status, 0
     confirm: int | None = None
+    pause = random.Random(me)
     while time.monotonic() < until:
+        if think:  # an editor reads and types between a check and the next
+            await asyncio.sleep(think * pause.uniform(0.5, 1.5))
         n += 1
         draft = f"{item.generated_text} (e{me}·{n})"
         started = time.perf_counter()
@@ -115,41 +120,64 @@ async def editor(client: httpx.AsyncClient, csrf: str, item: state.ReviewItem, m
                 confirm = data["approval"]["version"]
 
 
-async def attacker(url: str, until: float, phase: Phase) -> None:
-    client, csrf = await sign_in(url, "intruso")
+def attacker_process(url: str, seconds: float) -> None:
+    """The other client, in its own process (as it would be): signs in, then posts 1 MB
+    bodies to /api/check until `seconds` pass, half with Content-Length and half streamed
+    without; prints what it got as JSON."""
+    import json
+
+    client = httpx.Client(base_url=url, timeout=60)
+    page = client.get("/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    client.post("/login", data={"username": "intruso", "password": PASSWORD, "csrf": token})
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"',  # type: ignore[union-attr]
+                     client.get(f"/day/{DAY}/x").text).group(1)
     big = b'{"text": "' + b"a" * MB + b'"}'
 
-    async def streamed():
+    def streamed():
         for start in range(0, len(big), 64 * 1024):
             yield big[start:start + 64 * 1024]
 
+    answers: Counter[str] = Counter()
+    latencies = []
+    until = time.monotonic() + seconds
     n = 0
-    try:
-        while time.monotonic() < until:
-            n += 1
-            started = time.perf_counter()
-            try:
-                answer = await client.post(
-                    "/api/check", content=big if n % 2 else streamed(),
-                    headers={"X-CSRF-Token": csrf, "Content-Type": "application/json"})
-                phase.attacker[answer.status_code] += 1
-            except httpx.HTTPError as exc:  # the server may close a refused upload early
-                phase.attacker[type(exc).__name__] += 1  # type: ignore[index]
-            phase.attacker_latencies.append(time.perf_counter() - started)
-    finally:
-        await client.aclose()
+    while time.monotonic() < until:
+        n += 1
+        started = time.perf_counter()
+        try:
+            answer = client.post("/api/check", content=big if n % 2 else streamed(),
+                                 headers={"X-CSRF-Token": csrf,
+                                          "Content-Type": "application/json"})
+            answers[str(answer.status_code)] += 1
+        except httpx.HTTPError as exc:  # the server closes a refused upload early
+            answers[type(exc).__name__] += 1
+        latencies.append(time.perf_counter() - started)
+    print(json.dumps({"answers": answers, "median_ms": statistics.median(latencies) * 1000}))
+
+
+async def attacker(url: str, seconds: float, phase: Phase) -> None:
+    import json
+
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, __file__, "--attacker", url, "--seconds", str(seconds),
+        stdout=asyncio.subprocess.PIPE, env={**os.environ})
+    out, _ = await proc.communicate()
+    result = json.loads(out.decode().strip().splitlines()[-1])
+    phase.attacker.update(result["answers"])
+    phase.attacker_latencies.append(result["median_ms"] / 1000)
 
 
 async def run_phase(url: str, clients: list[tuple[httpx.AsyncClient, str]],
                     items: list[state.ReviewItem], seconds: float, attacked: bool,
-                    acks: list[Ack], engine) -> Phase:
+                    acks: list[Ack], engine, think: float) -> Phase:
     phase = Phase()
     until = time.monotonic() + seconds
     fresh = {i.key.sheet_key: i for i in state.load_day(engine, DAY, "x")}
     tasks = [editor(c, csrf, fresh[items[n % len(items)].key.sheet_key], n, until, phase,
-                    acks) for n, (c, csrf) in enumerate(clients)]
+                    acks, think) for n, (c, csrf) in enumerate(clients)]
     if attacked:
-        tasks.append(attacker(url, until, phase))
+        tasks.append(attacker(url, seconds, phase))
     await asyncio.gather(*tasks)
     return phase
 
@@ -215,11 +243,14 @@ async def main_async(args: argparse.Namespace) -> int:
         assert url, "the desk did not start"
         clients = [await sign_in(url, name) for name in names[:-1]]
         print(f"desk load probe: {args.editors} editors on {len(items)} posts (two per "
-              f"post), SQLite, one uvicorn process, {url}")
+              f"post), think time {args.think:g} s (x0.5-1.5) between check+action pairs, "
+              f"SQLite, one uvicorn process, {url}")
         acks: list[Ack] = []
-        quiet = await run_phase(url, clients, items, args.quiet_seconds, False, acks, engine)
+        quiet = await run_phase(url, clients, items, args.quiet_seconds, False, acks, engine,
+                                args.think)
         report("quiet", quiet)
-        attacked = await run_phase(url, clients, items, args.seconds, True, acks, engine)
+        attacked = await run_phase(url, clients, items, args.seconds, True, acks, engine,
+                                   args.think)
         report("attacked", attacked)
         for client, _ in clients:
             await client.aclose()
@@ -246,7 +277,15 @@ def main() -> int:
     parser.add_argument("--editors", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--quiet-seconds", type=float, default=20.0)
-    return asyncio.run(main_async(parser.parse_args()))
+    parser.add_argument("--attacker", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="seconds an editor pauses between a check+action pair "
+                        "(0: closed loop, every editor as fast as the desk answers)")
+    args = parser.parse_args()
+    if args.attacker:
+        attacker_process(args.attacker, args.seconds)
+        return 0
+    return asyncio.run(main_async(args))
 
 
 if __name__ == "__main__":

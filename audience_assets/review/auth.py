@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 import yaml
@@ -74,8 +75,26 @@ def users_file() -> Path:
 def load_users(path: str | Path | None = None) -> dict[str, str]:
     """name -> argon2 hash. A missing file means no reviewer yet (nobody can sign in)."""
     file = Path(path) if path else users_file()
-    if not file.exists():
+    try:
+        stat = file.stat()
+    except FileNotFoundError:
         return {}
+    except OSError as exc:
+        raise ReviewersFileError(f"{file}: cannot read reviewers: {exc}") from None
+    # the desk reads the file on every request (a reset or removal must end sessions at
+    # once); parsing it only when it changed keeps that cheap
+    mark = (str(file.resolve()), stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    if _cache.get("mark") == mark:
+        return dict(_cache["users"])
+    users = _parse_users(file)
+    _cache.update(mark=mark, users=users)
+    return dict(users)
+
+
+_cache: dict[str, Any] = {}
+
+
+def _parse_users(file: Path) -> dict[str, str]:
     try:
         data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import json
 import re
@@ -210,9 +211,20 @@ class ReviewItem:
 
 
 def check_text(text: str, fact_sheet: dict[str, Any], network: str) -> dict[str, Any]:
-    """The strict validator's verdict plus the length the network counts."""
-    verdict = validate(text, fact_sheet, network, config=load_config())
-    return {**verdict.to_dict(), "length": measure(text, network)}
+    """The strict validator's verdict plus the length the network counts. Verdicts are
+    remembered (the text an editor checks as they type is the one they then save or
+    approve), so each distinct text is validated once."""
+    verdict = _verdict(text, json.dumps(fact_sheet, sort_keys=True, ensure_ascii=False),
+                       network)
+    return json.loads(verdict)
+
+
+@functools.lru_cache(maxsize=4096)
+def _verdict(text: str, sheet_json: str, network: str) -> str:
+    # a JSON string, so a caller can never mutate what the cache holds
+    verdict = validate(text, json.loads(sheet_json), network, config=load_config())
+    return json.dumps({**verdict.to_dict(), "length": measure(text, network)},
+                      ensure_ascii=False)
 
 
 def _state_row(conn: sa.Connection, key: DraftKey) -> dict[str, Any] | None:
