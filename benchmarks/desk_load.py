@@ -246,6 +246,8 @@ async def main_async(args: argparse.Namespace) -> int:
               f"post), think time {args.think:g} s (x0.5-1.5) between check+action pairs, "
               f"SQLite, one uvicorn process, {url}")
         acks: list[Ack] = []
+        if args.warmup:  # first validations and connections, not counted in either phase
+            await run_phase(url, clients, items, args.warmup, False, acks, engine, args.think)
         quiet = await run_phase(url, clients, items, args.quiet_seconds, False, acks, engine,
                                 args.think)
         report("quiet", quiet)
@@ -277,6 +279,7 @@ def main() -> int:
     parser.add_argument("--editors", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--quiet-seconds", type=float, default=20.0)
+    parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--attacker", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--think", type=float, default=1.0,
                         help="seconds an editor pauses between a check+action pair "

@@ -30,12 +30,22 @@ def run(args: argparse.Namespace) -> int:
     url = args.db or os.environ.get("AUDIENCE_DB_URL") or "sqlite:///var/audience.db"
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         raise UsageError(f"no SQL store at {url}: run the pipeline first (audience run)")
-    report = gather_report(make_engine(url), date)
+    import sqlalchemy as sa
+
+    try:
+        report = gather_report(make_engine(url), date)
+    except sa.exc.SQLAlchemyError as exc:  # unreachable server, a store of another schema
+        raise UsageError(f"cannot read the SQL store at {url}: "
+                         f"{str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]}"
+                         ) from None
     if not report.records:
         raise UsageError(f"no records for {date} in {url}")
     out = Path(args.out)
-    xlsx = write_workbook(report, out / f"informe-{date}.xlsx")
-    html = write_html(report, out / f"informe-{date}.html")
+    try:
+        xlsx = write_workbook(report, out / f"informe-{date}.xlsx")
+        html = write_html(report, out / f"informe-{date}.html")
+    except OSError as exc:
+        raise UsageError(f"cannot write the report into {out}: {exc.strerror or exc}") from None
     print(xlsx)
     print(html)
     return 0
