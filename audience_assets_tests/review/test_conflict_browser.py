@@ -163,10 +163,9 @@ def act(page, case: Case, who: str, action: str, keep_mine: bool = False) -> int
     if not button.is_visible():
         return None
     with page.expect_response(lambda r: r.url.endswith("/api/action")) as answer:
-        if action == "image" and not keep_mine:
-            button.check()
-        else:
-            button.click()
+        # a radio too is clicked, not check()ed: on a conflict the page puts the radio
+        # back to SQL's choice at once, which check() would take for a failed click
+        button.click()
     page.wait_for_function(
         "([id, n]) => Number(document.getElementById(id).dataset.acted || 0) > n",
         arg=[case.dom_id, acted])
