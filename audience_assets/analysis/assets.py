@@ -18,7 +18,7 @@ from audience_assets.analysis.anomalies import (
     golden_minute_candidates,
 )
 from audience_assets.analysis.charts import curve_png, markdown_image
-from audience_assets.analysis.config import AnalysisConfig
+from audience_assets.analysis.config import AnalysisConfig, load_analysis_config
 from audience_assets.analysis.plan import DayPlan, plan_day
 from audience_assets.analysis.rules import (
     Candidate,
@@ -107,7 +107,7 @@ def audience_anomalies(
     """Golden minutes, peaks and drops, each attached to its broadcast, per target|region,
     to table audience_anomalies."""
     date, engine = context.partition_key, database.engine()
-    config = analysis.load()
+    config = load_analysis_config(analysis.config_file)
     records = load_records(engine, date)
     by_group: dict[tuple[str, str], list[MinutePoint]] = defaultdict(list)
     for point in load_minute_points(engine, date):
@@ -249,7 +249,7 @@ def relevant_broadcasts(
     by priority, plus the golden minute; audited by the checks, then published to table
     fact_sheets (a failing check leaves the published sheets untouched)."""
     date, engine = context.partition_key, database.engine()
-    config = analysis.load()
+    config = load_analysis_config(analysis.config_file)
     records = load_records(engine, date)
     history, source = choose_history(analysis, solr, database, context.log, date)
     started = time.perf_counter()
@@ -337,7 +337,8 @@ def post_plan(
     network posts the best up to its daily budget, the watchlist always in. To tables
     plan_stories and post_plan (the desk's order)."""
     date, engine = context.partition_key, database.engine()
-    plan = plan_day(load_fact_sheets(engine, date), analysis.load(), date)
+    config = load_analysis_config(analysis.config_file)
+    plan = plan_day(load_fact_sheets(engine, date), config, date)
     replace_plan(engine, date, plan)
     return dg.MaterializeResult(metadata=_plan_metadata(plan))
 

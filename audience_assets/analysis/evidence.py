@@ -1,138 +1,117 @@
-"""A fact sheet's evidence as Spanish lines a person reads (no Dagster).
+"""A fact sheet's evidence as Spanish sentences (no Dagster): what each rule compared,
+in the words a reader of a report or the desk expects, one sentence per rule.
 
-The rules store what they compared as nested values (`FactSheet.evidence`, rule id ->
-dict); the desk and the reports show it through `evidence_lines`, one line per fact:
-"récord anterior: 2.410.000, 14/03/2025". A key this module does not know is still shown
-(as "clave: valor"), so new evidence never disappears from the page.
+    evidence_lines(evidence) -> list[str]
+
+`programme` and `channel` (optional) turn the raw titles and channel codes the evidence
+carries into display names; without them the names are written as delivered.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-RULES = {
-    "golden_minute": "Minuto de oro", "day_top": "Lo más visto del día",
-    "prime_time_leader": "Líder del prime time", "target_leader": "Líder de su público",
-    "top_newscast": "Informativo más visto", "channel_top": "Lo más visto de su cadena",
-    "watchlist": "En seguimiento",
-    "above_channel_day_average": "Sobre la media diaria de su cadena",
-    "above_channel_month_average": "Sobre la media mensual de su cadena",
-    "story": "Historia", "big_sports": "Gran evento deportivo",
-    "historical_record_unique_viewers": "Récord histórico (espectadores únicos)",
-    "historical_record_share": "Récord histórico (cuota)",
-    "historical_record_avg_audience": "Récord histórico (audiencia media)",
-    "season_best_unique_viewers": "Mejor dato de la temporada (espectadores únicos)",
-    "season_best_share": "Mejor dato de la temporada (cuota)",
-    "year_best_unique_viewers": "Mejor dato del año (espectadores únicos)",
+METRIC_NAMES = {"unique_viewers": "espectadores únicos", "avg_audience": "audiencia media",
+                "share": "cuota"}
+MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+          "septiembre", "octubre", "noviembre", "diciembre")
+RULE_LEADS = {
+    "day_top": "Lo más visto del día",
+    "prime_time_leader": "Líder del prime time",
+    "top_newscast": "Informativo más visto",
+    "target_leader": "Líder de su público",
+    "channel_top": "Lo más visto de su cadena",
+    "big_sports": "Gran evento deportivo",
 }
-METRICS = {"unique_viewers": "espectadores únicos", "avg_audience": "audiencia media",
-           "share": "cuota"}
-LABELS = {
-    "broadcasts_compared": "emisiones comparadas", "rivals_compared": "rivales comparados",
-    "prime_time": "franja de prime time", "channel_average_share": "cuota media de la cadena",
-    "ratio": "veces la media", "min_ratio": "mínimo exigido (veces la media)",
-    "broadcasts_averaged": "emisiones promediadas", "period": "periodo",
-    "watchlist_title": "título seguido", "since": "desde",
-    "first_broadcast_date": "primera emisión", "time": "hora", "minute": "minuto",
-    "avg_audience": "audiencia media", "share": "cuota",
-}
-_SKIP = {"metric", "value", "runner_up", "tied_with", "previous_best", "previous_best_date",
-         "previous_best_start"}
 
 
-def _viewers(value: float) -> str:
-    return f"{round(float(value)):,}".replace(",", ".")
+def _number(value: Any) -> str:
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return f"{int(value):,}".replace(",", ".")
 
 
-def _share(value: float) -> str:
-    return f"{float(value):.1f}".replace(".", ",") + " %"
+def figure(metric: str, value: Any) -> str:
+    """A figure with its unit: '1.566.000 espectadores únicos', '12,0 % de cuota'."""
+    if metric == "share":
+        return f"{float(value):.1f} % de cuota".replace(".", ",")
+    if metric == "avg_audience":
+        return f"{_number(value)} de audiencia media"
+    return f"{_number(value)} {METRIC_NAMES.get(metric, metric)}"
 
 
-def _figure(value: Any, metric: str) -> str:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return _plain(value)
-    return _share(value) if metric == "share" else _viewers(value)
-
-
-def _date(value: Any) -> str:
-    text = str(value)
+def day_words(date: str) -> str:
+    """'2026-11-16' -> '16 de noviembre de 2026' (the date as the reader says it)."""
     try:
-        return dt.date.fromisoformat(text[:10]).strftime("%d/%m/%Y") + (
-            f" {text[11:16]}" if len(text) >= 16 and text[10] == "T" else "")
+        d = dt.date.fromisoformat(date[:10])
     except ValueError:
-        return text
+        return date
+    return f"{d.day} de {MONTHS[d.month - 1]} de {d.year}"
 
 
-def _plain(value: Any) -> str:
-    if isinstance(value, bool):
-        return "sí" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
-    if isinstance(value, int):
-        return _viewers(value)
-    if isinstance(value, Mapping):
-        return "; ".join(f"{LABELS.get(str(k), str(k))}: {_plain(v)}" for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return ", ".join(_plain(v) for v in value)
-    text = str(value)
-    if len(text) >= 10 and text[4:5] == "-" and text[7:8] == "-":
-        return _date(text)
-    return text
-
-
-def _rival(rival: Mapping[str, Any], metric: str) -> str:
-    when = _date(rival["start"])[-5:] if rival.get("start") else ""
-    return (f"{rival.get('title', '?')} ({rival.get('channel', '?')}"
-            f"{', ' + when if when else ''}): {_figure(rival.get('value'), metric)}")
-
-
-def _rule_lines(rule: str, facts: Mapping[str, Any]) -> list[str]:
-    metric = str(facts.get("metric", ""))
-    name = RULES.get(rule, rule)
-    if rule == "golden_minute" and "time" in facts:
-        return [f"{name}: {facts['time']}, audiencia media "
-                f"{_viewers(facts.get('avg_audience', 0))}, cuota "
-                f"{_share(facts.get('share', 0.0))}"]
+def evidence_lines(evidence: Mapping[str, Any], *,
+                   programme: Callable[[str], str] = str,
+                   channel: Callable[[str], str] = str) -> list[str]:
+    """One Spanish sentence per rule in the evidence, in the evidence's order."""
     lines = []
-    if "value" in facts:
-        lines.append(f"{name}: {METRICS.get(metric, metric or 'valor')} "
-                     f"{_figure(facts['value'], metric)}")
-    else:
-        lines.append(name)
-    if facts.get("previous_best") is not None:
-        lines.append(f"récord anterior: {_figure(facts['previous_best'], metric)}"
-                     + (f", {_date(facts['previous_best_date'])}"
-                        if facts.get("previous_best_date") else ""))
-    if isinstance(facts.get("runner_up"), Mapping):
-        lines.append(f"segundo: {_rival(facts['runner_up'], metric)}")
-    for tied in facts.get("tied_with") or []:
-        if isinstance(tied, Mapping):
-            lines.append(f"empatado con: {_rival(tied, metric)}")
-    for key, value in facts.items():
-        if key in _SKIP or value is None or value == "":
+    for rule, ev in evidence.items():
+        if not isinstance(ev, Mapping):
             continue
-        label = LABELS.get(str(key), str(key))
-        if key in ("avg_audience",):
-            lines.append(f"{label}: {_viewers(value)}")
-        elif key in ("share", "channel_average_share"):
-            lines.append(f"{label}: {_share(value)}")
-        else:
-            lines.append(f"{label}: {_plain(value)}")
-    return lines
+        lines.append(_line(rule, ev, programme, channel))
+    return [line for line in lines if line]
 
 
-def evidence_lines(evidence: Any) -> list[str]:
-    """`FactSheet.evidence` (or its JSON-decoded copy) -> Spanish lines, rule by rule."""
-    if not evidence:
-        return []
-    if not isinstance(evidence, Mapping):
-        return [_plain(evidence)]
-    lines: list[str] = []
-    for rule, facts in evidence.items():
-        if isinstance(facts, Mapping):
-            lines.extend(_rule_lines(str(rule), facts))
-        else:
-            lines.append(f"{RULES.get(str(rule), str(rule))}: {_plain(facts)}")
-    return lines
+def _rival(ev: Mapping[str, Any], metric: str, programme: Callable[[str], str],
+           channel: Callable[[str], str]) -> str:
+    runner = ev.get("runner_up")
+    if not isinstance(runner, Mapping):
+        return ""
+    return (f"; le sigue {programme(str(runner.get('title', '')))} "
+            f"({channel(str(runner.get('channel', '')))}) con "
+            f"{figure(metric, runner.get('value', 0))}")
+
+
+def _line(rule: str, ev: Mapping[str, Any], programme: Callable[[str], str],
+          channel: Callable[[str], str]) -> str:
+    metric = str(ev.get("metric", ""))
+    if rule == "golden_minute":
+        return (f"Minuto de oro a las {ev.get('time', '')}: "
+                f"{figure('avg_audience', ev.get('avg_audience', 0))} y "
+                f"{figure('share', ev.get('share', 0))}.")
+    if rule == "watchlist":
+        return "Programa que el cliente sigue siempre."
+    if rule.startswith(("historical_record_", "season_best_", "year_best_")):
+        kind = ("Récord histórico" if rule.startswith("historical") else
+                "Mejor dato de la temporada" if rule.startswith("season") else
+                "Mejor dato del año")
+        since = f" desde el {day_words(str(ev['since']))}" if ev.get("since") else ""
+        first = (f" (emitido desde el {day_words(str(ev['first_broadcast_date']))})"
+                 if ev.get("first_broadcast_date") else "")
+        return (f"{kind} en {METRIC_NAMES.get(metric, metric)}{since}: "
+                f"{figure(metric, ev.get('value', 0))}; el anterior, "
+                f"{figure(metric, ev.get('previous_best', 0))} el "
+                f"{day_words(str(ev.get('previous_best_date', '')))}{first}.")
+    if rule.startswith("above_channel_"):
+        period = (f"del periodo {' a '.join(day_words(p) for p in str(ev['period']).split('..'))}"
+                  if ev.get("period") else
+                  f"de sus {ev.get('broadcasts_averaged', 0)} emisiones del día")
+        ratio = float(ev.get("ratio", 0))
+        return (f"{figure('share', ev.get('value', 0))}: {_decimal(ratio)} veces la cuota "
+                f"media de la cadena ({_decimal(float(ev.get('channel_average_share', 0)))} %)"
+                f" {period}.")
+    lead = RULE_LEADS.get(rule, rule.replace("_", " ").capitalize())
+    compared = ev.get("broadcasts_compared", ev.get("rivals_compared"))
+    among = f" entre {compared} emisiones comparadas" if compared else ""
+    tied = ev.get("tied_with") or []
+    tie = (f"; empata con {', '.join(programme(str(t.get('title', ''))) for t in tied)}"
+           if tied else "")
+    window = f" ({ev['prime_time']})" if ev.get("prime_time") else ""
+    value = figure(metric, ev.get("value", 0)) if metric else ""
+    return (f"{lead}{window}{among}: {value}{tie}"
+            f"{_rival(ev, metric, programme, channel)}.")
+
+
+def _decimal(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")

@@ -66,13 +66,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _revoke(name: str, db: str | None) -> str:
     """Delete the reviewer's session rows where the store exists (they are refused anyway)."""
-    import os
     from pathlib import Path
 
+    from audience_assets import settings
     from audience_assets.review import auth
     from audience_assets.sql.engine import make_engine
 
-    url = db or os.environ.get("AUDIENCE_DB_URL") or "sqlite:///var/audience.db"
+    url = db or settings.get("AUDIENCE_DB_URL")
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         return "no SQL store yet, so no session to end"
     ended = auth.revoke_sessions(make_engine(url), name)

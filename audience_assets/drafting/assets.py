@@ -25,7 +25,7 @@ from audience_assets.drafting.store import (
 )
 from audience_assets.drafting.validation import validate
 from audience_assets.drafting.writing import Draft, TemplateWriter, make_writer, variety
-from audience_assets.drafting.writing.llm import LLMError, ModelMissing
+from audience_assets.drafting.writing.llm import LLMError, LLMSettings, ModelMissing
 from audience_assets.drafting.writing.loop import BUDGET_SPENT, DEFAULT_CANDIDATES, draft_post
 from audience_assets.drafting.writing.writers import WRITER_NAMES
 from audience_assets.partitions import broadcast_days
@@ -60,7 +60,7 @@ def write_drafts(
     if config.mode not in WRITER_NAMES:
         raise dg.Failure(f"unknown mode {config.mode!r}; expected one of {', '.join(WRITER_NAMES)}",
                          allow_retries=False)
-    settings = llm.settings()
+    settings = LLMSettings(**llm.llm_settings())
     writer = make_writer(config.mode, llm.client(), settings)
     fallback = TemplateWriter() if config.fallback else None
     run_deadline = clock() + llm.run_budget_s

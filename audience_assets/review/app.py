@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -26,10 +25,12 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from audience_assets import settings
 from audience_assets.analysis.evidence import evidence_lines
 from audience_assets.drafting.validation import format_share, format_viewers
-from audience_assets.drafting.validation.config import NETWORKS
 from audience_assets.ingestion.minutes import tv_clock
+from audience_assets.networks import NETWORK_KEYS as NETWORKS
+from audience_assets.networks import network as network_facts
 from audience_assets.paths import resolve_stored
 from audience_assets.review import auth, exports, state
 from audience_assets.sql.engine import make_engine
@@ -44,30 +45,28 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 # (\uXXXX, 6 bytes), plus the other fields. Larger bodies are refused before they are read.
 MAX_BODY_BYTES = 64 * 1024
 TOO_LARGE = "La petición es demasiado grande: el texto admite como máximo 5.000 caracteres."
-NETWORK_LIMITS_UNIT = {"x": "caracteres ponderados", "bluesky": "grafemas",
-                       "threads": "caracteres"}
 
 
 @dataclass
 class DeskSettings:
     """Where the desk reads and writes, and how long a sign-in lasts."""
 
-    db_url: str = "sqlite:///var/audience.db"
-    output_dir: str = "var/outputs"
+    db_url: str = settings.default("AUDIENCE_DB_URL")
+    output_dir: str = settings.default("AUDIENCE_OUTPUT_DIR")
     users_file: str = auth.DEFAULT_USERS_FILE
-    session_minutes: float = 480.0
-    secure_cookies: bool = False
+    session_minutes: float = settings.default("AUDIENCE_REVIEW_SESSION_MINUTES")
+    secure_cookies: bool = settings.default("AUDIENCE_REVIEW_SECURE_COOKIES")
     engine: sa.Engine | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls) -> DeskSettings:
+        now = settings.current()
         return cls(
-            db_url=os.environ.get("AUDIENCE_DB_URL") or cls.db_url,
-            output_dir=os.environ.get("AUDIENCE_OUTPUT_DIR") or cls.output_dir,
+            db_url=now.audience_db_url,
+            output_dir=now.audience_output_dir,
             users_file=str(auth.users_file()),
-            session_minutes=float(os.environ.get("AUDIENCE_REVIEW_SESSION_MINUTES") or 480),
-            secure_cookies=os.environ.get("AUDIENCE_REVIEW_SECURE_COOKIES", "") in (
-                "1", "true", "yes"),
+            session_minutes=now.audience_review_session_minutes,
+            secure_cookies=now.audience_review_secure_cookies,
         )
 
     def get_engine(self) -> sa.Engine:
@@ -262,7 +261,7 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
         limit = _limit(network)
         approved = sum(1 for i in items if i.status == state.APPROVED)
         return render("day.html", session=session, date=iso, network=network, items=items,
-                      networks=NETWORKS, limit=limit, unit=NETWORK_LIMITS_UNIT[network],
+                      networks=NETWORKS, limit=limit, unit=network_facts(network).unit,
                       approved=approved, dates=state.review_dates(engine()),
                       notices=state.take_notices(engine(), session.reviewer))
 

@@ -20,6 +20,7 @@ from audience_assets.records import FactSheet
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.llm import OllamaResource
 from audience_assets_tests.fixtures.ollama import GEMMA_BASE, QWEN, OllamaServer
+from audience_assets_tests.results import with_typed_metadata
 
 pytestmark = pytest.mark.integration
 
@@ -104,7 +105,7 @@ def test_post_drafts_asset_stores_reviewable_drafts_and_passes_its_check(
                  DayPlan("2025-01-14", (Story(SHEET, 1.0, False, SHEET.event),), {"x": 8}))
     results = post_drafts(context=context, config=config, llm=llm, database=database)
     assert isinstance(results, Iterator)
-    output, check = list(results)
+    output, check = with_typed_metadata(list(results))
     assert isinstance(check, dg.AssetCheckResult) and check.passed
     assert isinstance(output, dg.MaterializeResult)
     assert output.metadata["dagster/row_count"].value == 1

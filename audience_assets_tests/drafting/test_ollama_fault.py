@@ -22,6 +22,7 @@ from audience_assets.sql.schema import post_drafts as table
 from audience_assets_tests.drafting.plans import store_plan
 from audience_assets_tests.drafting.test_templates import STUDY_SHEETS
 from audience_assets_tests.fixtures.ollama import QWEN, OllamaServer, free_port
+from audience_assets_tests.results import with_typed_metadata
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 DAY = "2025-01-14"
@@ -37,9 +38,9 @@ def _start(server: OllamaServer) -> OllamaServer:
 
 def _draft(database: DatabaseResource, llm: OllamaResource) -> list:
     store_plan(database, DAY, SHEETS)
-    return list(post_drafts(context=dg.build_asset_context(partition_key=DAY),
-                            config=DraftingConfig(mode="guided", max_attempts=2),
-                            llm=llm, database=database))
+    return with_typed_metadata(list(post_drafts(
+        context=dg.build_asset_context(partition_key=DAY),
+        config=DraftingConfig(mode="guided", max_attempts=2), llm=llm, database=database)))
 
 
 def test_ollama_killed_mid_day_fails_within_budget_and_a_retry_completes(
