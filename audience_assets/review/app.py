@@ -281,7 +281,7 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
         raw = await request.body()
         try:
             body = json.loads(raw) if raw else {}
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
             return {}
         return body if isinstance(body, dict) else {}
 

@@ -328,6 +328,9 @@ def test_long_text_is_413_and_bad_characters_400_with_nothing_written(desk):
     nul = client.post("/api/action", json={**key, "action": "save", "text": "a\x00b",
                                            "version": 0}, headers=h)
     assert nul.status_code == 400 and "U+0000" in nul.json()["error"]
+    deep = client.post("/api/check", content=b"[" * 60000, headers={
+        **h, "Content-Type": "application/json"})
+    assert deep.status_code == 400
     bad_key = client.post("/api/check", content=json.dumps(
         {**key, "sheet_key": "\udfff", "text": "x"}), headers={**h, "Content-Type":
                                                                 "application/json"})
