@@ -45,3 +45,44 @@ def config_dir() -> Path:
 def prompts_dir() -> Path:
     """The folder holding the drafting prompts (prompts/drafting/...)."""
     return _resolve(PROMPTS_DIR_ENV, CHECKOUT / "prompts", PACKAGED / "prompts")
+
+
+# Files the pipeline stores (image candidates under the output folder, archived deliveries
+# under the archive) are recorded relative to their configured root, so the desk, the CLI
+# and the reports find them from any working directory; older rows hold absolute paths or
+# paths relative to the directory the pipeline ran in, and still resolve when they can.
+def stored_path(path: str | Path, root: str | Path) -> str:
+    """`path` as stored in SQL: relative to `root` (POSIX) when under it, else absolute."""
+    if not str(path):
+        return ""
+    absolute = Path(path).resolve()
+    try:
+        return absolute.relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return str(absolute)
+
+
+def locate_stored(stored: str, root: str | Path) -> Path:
+    """Where a stored path points, for files the pipeline itself wrote (the archive): a
+    relative path under `root`, or, for rows written before paths were stored relative,
+    where it was (absolute, or relative to the working directory then)."""
+    path = Path(stored)
+    if path.is_absolute():
+        return path
+    under = Path(root) / path
+    return under if under.exists() or not path.exists() else path
+
+
+def resolve_stored(stored: str, root: str | Path) -> Path | None:
+    """The file a stored path names, only if it lies inside `root` (after following
+    links): anything else - a planted /etc/passwd, a ../ escape - is None."""
+    if not stored:
+        return None
+    base = Path(root).resolve()
+    candidates = [Path(stored)] if Path(stored).is_absolute() else [base / stored,
+                                                                    Path(stored)]
+    for candidate in candidates:
+        real = candidate.resolve()
+        if real.is_relative_to(base) and real.is_file():
+            return real
+    return None

@@ -39,6 +39,7 @@ from audience_assets.indexing.index import counts_through
 from audience_assets.ingestion.minutes import KIND, MinutePoint, parse_minutes_file, tv_clock
 from audience_assets.ingestion.store import current_deliveries, load_records
 from audience_assets.partitions import broadcast_days
+from audience_assets.paths import locate_stored
 from audience_assets.records import AudienceRecord, FactSheet
 from audience_assets.resources.analysis import AnalysisResource
 from audience_assets.resources.database import DatabaseResource
@@ -61,7 +62,7 @@ MAX_CHARTS = 6  # charts embedded in the UI per day; all are written to disk
     code_version="2",
 )
 def minute_audience(
-    context: dg.AssetExecutionContext, database: DatabaseResource
+    context: dg.AssetExecutionContext, database: DatabaseResource, storage: StorageResource
 ) -> dg.MaterializeResult:
     """The date's minute-by-minute audience per channel (minute deliveries; none is fine),
     to table minute_audience."""
@@ -70,7 +71,7 @@ def minute_audience(
     points = [
         p
         for d in files
-        for p in parse_minutes_file(d.archived_path).points
+        for p in parse_minutes_file(locate_stored(d.archived_path, storage.archive_dir)).points
         if p.broadcast_date == date
     ]
     replace_minute_points(engine, date, points)

@@ -42,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
     url = args.db or settings.get("AUDIENCE_DB_URL")
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         raise UsageError(f"no SQL store at {url}: run the pipeline first (audience run)")
+    import sqlalchemy as sa
+
     try:
         config = load_analysis_config(args.config)
         profiles = load_profiles(args.profiles_dir)
@@ -51,15 +53,22 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"no report profile {args.profile!r}; known: "
                          f"{', '.join(sorted(profiles))}")
     chosen = [profiles[args.profile]] if args.profile else list(profiles.values())
-    engine = make_engine(url)
     out = Path(args.out)
     delivered = []
-    for profile in chosen:
-        report = gather_report(engine, date, profile, display_names(profile, config))
-        if not report.records:
-            raise UsageError(f"no records for {date} in {url}")
-        folder = out if args.profile else out / profile.name
-        delivered.append(write_documents(report, folder))
+    try:
+        engine = make_engine(url)
+        for profile in chosen:
+            report = gather_report(engine, date, profile, display_names(profile, config))
+            if not report.records:
+                raise UsageError(f"no records for {date} in {url}")
+            folder = out if args.profile else out / profile.name
+            delivered.append(write_documents(report, folder))
+    except sa.exc.SQLAlchemyError as exc:  # unreachable server, a store of another schema
+        raise UsageError(f"cannot read the SQL store at {url}: "
+                         f"{str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]}"
+                         ) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write the report into {out}: {exc.strerror or exc}") from None
     add_pdfs(delivered, {p.name: "pdf" in p.deliverables for p in chosen})
     failed = 0
     for d in delivered:

@@ -1,7 +1,11 @@
-"""`audience reviewer add NAME [--password-stdin]`: add or reset a reviewer of the desk.
+"""`audience reviewer add NAME [--password-stdin]`: add or reset a reviewer of the desk;
+`audience reviewer remove NAME`; `audience reviewer list`.
 
 Writes an argon2id hash (argon2-cffi) into the reviewers file
-(AUDIENCE_REVIEWERS_FILE, default var/reviewers.yaml), readable by its owner only.
+(AUDIENCE_REVIEWERS_FILE, default var/reviewers.yaml), readable by its owner only. A reset
+or a removal ends the reviewer's open desk sessions: each session remembers the password
+hash it was opened with and the desk refuses it once the file says otherwise (and
+`remove` also deletes the rows from the SQL store when it can reach it).
 """
 
 from __future__ import annotations
@@ -22,6 +26,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                      help="read the password from the first line of stdin (scripts)")
     add.add_argument("--file", default=None, help="reviewers file (default "
                      "AUDIENCE_REVIEWERS_FILE or var/reviewers.yaml)")
+    remove = actions.add_parser("remove", help="remove a reviewer and end their sessions")
+    remove.add_argument("name")
+    remove.add_argument("--file", default=None)
+    remove.add_argument("--db", default=None, help="SQL store URL (default AUDIENCE_DB_URL or "
+                        "sqlite:///var/audience.db)")
     listing = actions.add_parser("list", help="list the reviewers' names")
     listing.add_argument("--file", default=None)
     parser.set_defaults(handler=run)
@@ -34,6 +43,11 @@ def run(args: argparse.Namespace) -> int:
         if args.action == "list":
             for name in sorted(auth.load_users(args.file)):
                 print(name)
+            return 0
+        if args.action == "remove":
+            path = auth.remove_user(args.name, args.file)
+            print(f"reviewer {args.name} removed from {path}; "
+                  f"{_revoke(args.name, args.db)}")
             return 0
         if args.password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
@@ -48,3 +62,18 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     print(f"reviewer {args.name} saved in {path}")
     return 0
+
+
+def _revoke(name: str, db: str | None) -> str:
+    """Delete the reviewer's session rows where the store exists (they are refused anyway)."""
+    from pathlib import Path
+
+    from audience_assets import settings
+    from audience_assets.review import auth
+    from audience_assets.sql.engine import make_engine
+
+    url = db or settings.get("AUDIENCE_DB_URL")
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return "no SQL store yet, so no session to end"
+    ended = auth.revoke_sessions(make_engine(url), name)
+    return f"{ended} open session(s) ended"

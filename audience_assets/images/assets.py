@@ -85,7 +85,7 @@ def image_candidates(
         ranked, result = find_candidates(post, sources, fetcher, out, ranker, CrawlSettings())
         for network in networks:
             sheet_rows = rows_for(date, key, network, for_network(ranked, network),
-                                  ranker.name)
+                                  ranker.name, storage.path("output_dir"))
             rows += sheet_rows
             first = sheet_rows[0] if sheet_rows else None
             top.append({"post": sheet.get("title", key), "network": network,
@@ -124,4 +124,5 @@ def image_candidates(
         "solr": solr_note,
         "sources_file": str(sources.path),
     })
-    yield from check_results([(d["sheet_key"], d["network"]) for d in drafts], rows, sources)
+    yield from check_results([(d["sheet_key"], d["network"]) for d in drafts], rows, sources,
+                             storage.path("output_dir"))

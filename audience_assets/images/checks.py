@@ -12,6 +12,7 @@ import dagster as dg
 
 from audience_assets.images.crawl import decode
 from audience_assets.images.sources import ImageSources, host_of
+from audience_assets.paths import resolve_stored
 
 EVERY_POST = "every_pending_post_has_a_candidate"
 FILES_DECODE = "stored_files_exist_and_decode"
@@ -39,15 +40,20 @@ def _result(name: str, problems: Sequence[str], checked: int, what: str) -> dg.A
 
 
 def check_results(pending: Iterable[tuple[str, str]], rows: Sequence[Mapping[str, Any]],
-                  sources: ImageSources) -> list[dg.AssetCheckResult]:
-    """`pending`: (sheet_key, network) of the drafts awaiting review."""
+                  sources: ImageSources, root: str | Path | None = None
+                  ) -> list[dg.AssetCheckResult]:
+    """`pending`: (sheet_key, network) of the drafts awaiting review; `root`: the output
+    folder the stored paths are relative to (a file outside it fails the check)."""
     wanted = sorted(set(pending))
     covered = {(r["sheet_key"], r["network"]) for r in rows}
     missing = [f"{k} ({n})" for k, n in wanted if (k, n) not in covered]
     broken = []
     for path in sorted({r["path"] for r in rows}):
         try:
-            decode(Path(path).read_bytes())
+            found = Path(path) if root is None else resolve_stored(path, root)
+            if found is None:
+                raise OSError("not a file under the output folder")
+            decode(found.read_bytes())
         except (OSError, ValueError) as exc:
             broken.append(f"{path}: {exc}")
     crawled = [r for r in rows if not r["default"]]

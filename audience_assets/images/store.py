@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from PIL import Image, ImageDraw, ImageFont
 
 from audience_assets.images.rank import Ranked
+from audience_assets.paths import stored_path
 from audience_assets.sql.schema import image_candidates
 
 THUMB = (240, 126)
@@ -25,8 +26,10 @@ def for_network(ranked: Sequence[Ranked], network: str) -> list[Ranked]:
     return [Ranked(r.candidate, i + 1, r.score, r.reasons) for i, r in enumerate(kept)]
 
 
-def rows_for(date: str, sheet_key: str, network: str, ranked: Sequence[Ranked], ranker: str
-             ) -> list[dict[str, Any]]:
+def rows_for(date: str, sheet_key: str, network: str, ranked: Sequence[Ranked], ranker: str,
+             root: str | Path | None = None) -> list[dict[str, Any]]:
+    """The rows to store; with `root` (the output folder) each file's path is stored
+    relative to it (audience_assets.paths.stored_path)."""
     now = time.time()
     return [{
         "broadcast_date": date, "sheet_key": sheet_key, "network": network, "rank": r.rank,
@@ -34,7 +37,8 @@ def rows_for(date: str, sheet_key: str, network: str, ranked: Sequence[Ranked], 
         "image_url": r.candidate.image_url, "page_url": r.candidate.page_url,
         "published": r.candidate.published, "width": r.candidate.width,
         "height": r.candidate.height, "sha256": r.candidate.sha256,
-        "phash": r.candidate.phash, "path": r.candidate.path,
+        "phash": r.candidate.phash,
+        "path": stored_path(r.candidate.path, root) if root is not None else r.candidate.path,
         "credit": r.candidate.credit[:512], "default": r.candidate.default,
         "ranker": ranker, "created_at": now,
     } for r in ranked]

@@ -19,6 +19,7 @@ from audience_assets.ingestion.store import (
     replace_dates,
 )
 from audience_assets.partitions import broadcast_days
+from audience_assets.paths import locate_stored
 from audience_assets.records import AudienceRecord
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.storage import StorageResource
@@ -192,7 +193,8 @@ def preview(records: Sequence[AudienceRecord], n: int = 10) -> str:
     ],
     code_version="2",
 )
-def audience_records(context: dg.AssetExecutionContext, database: DatabaseResource):
+def audience_records(context: dg.AssetExecutionContext, database: DatabaseResource,
+                     storage: StorageResource):
     """The dates' normalised records: parsed from the current deliveries, audited by the
     checks, and only then published, replacing those dates' rows of table audience_records
     in one transaction (write, audit, publish)."""
@@ -209,7 +211,9 @@ def audience_records(context: dg.AssetExecutionContext, database: DatabaseResour
     for date in ready:
         for d in programmes[date]:
             if d.sha256 not in parsed:  # a file covering several dates is parsed once
-                parsed[d.sha256] = parse_file(d.archived_path, delivered_as=d.file_name)
+                parsed[d.sha256] = parse_file(
+                    locate_stored(d.archived_path, storage.archive_dir),
+                    delivered_as=d.file_name)
             records += [r for r in parsed[d.sha256].records if r.broadcast_date == date]
     results = check_results(records)
     yield from results

@@ -16,6 +16,7 @@ from stat import S_ISREG
 
 from audience_assets.ingestion.deliveries import DeliverySummary
 from audience_assets.ingestion.store import DeliveryEntry
+from audience_assets.paths import stored_path
 
 # Names that copy tools and office programs use while a file is still being written.
 TEMPORARY_PATTERNS = ("*.part", "*.partial", "*.crdownload", "*.tmp", "*.download", "~$*", ".*")
@@ -118,7 +119,7 @@ def archive_delivery(
                 sha256=delivery.sha256,
                 broadcast_date=date,
                 file_name=source.name,
-                archived_path=str(target),
+                archived_path=stored_path(target, archive_dir),
                 kind=delivery.kind,
                 target=delivery.target,
                 region=delivery.region,

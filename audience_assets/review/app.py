@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import secrets
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,24 +22,29 @@ import sqlalchemy as sa
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from audience_assets import settings
+from audience_assets.analysis.evidence import evidence_lines
 from audience_assets.drafting.validation import format_share, format_viewers
 from audience_assets.ingestion.minutes import tv_clock
 from audience_assets.networks import NETWORK_KEYS as NETWORKS
 from audience_assets.networks import network as network_facts
+from audience_assets.paths import resolve_stored
 from audience_assets.review import auth, exports, state
 from audience_assets.sql.engine import make_engine
 
 PACKAGE = Path(__file__).resolve().parent
+log = logging.getLogger("audience_assets.review")
 SESSION_COOKIE = "desk_session"
 LOGIN_CSRF_COOKIE = "desk_login_csrf"
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-# Failed sign-ins per name: past MAX_FAILURES within FAILURE_WINDOW_S the name is refused
-# until the window passes (argon2 already makes each guess slow; this bounds their number).
-MAX_FAILURES = 5
-FAILURE_WINDOW_S = 600.0
+# The most any request may send: a 5,000-character text as JSON, every character escaped
+# (\uXXXX, 6 bytes), plus the other fields. Larger bodies are refused before they are read.
+MAX_BODY_BYTES = 64 * 1024
+TOO_LARGE = "La petición es demasiado grande: el texto admite como máximo 5.000 caracteres."
 
 
 @dataclass
@@ -84,8 +89,8 @@ def _templates() -> jinja2.Environment:
     env.filters["tvclock"] = lambda sheet: (
         tv_clock(sheet["start"], sheet["broadcast_date"])
         if sheet.get("start") and sheet.get("broadcast_date") else sheet.get("start", ""))
-    env.filters["evidence"] = lambda v: (v if isinstance(v, str)
-                                         else json.dumps(v, ensure_ascii=False))
+    env.filters["evidence_lines"] = evidence_lines
+    env.filters["decision"] = state.decision_of
     # Only http(s) links reach an href: a javascript: URL in the data would run on click.
     env.filters["web_url"] = lambda v: str(v).lower().startswith(("http://", "https://"))
     return env
@@ -96,11 +101,61 @@ STATUS_LABELS = {"pending_review": "pendiente", "invalid": "no válido (generado
                  state.REJECTED: "rechazado"}
 
 
+class BodyLimit:
+    """Refuse request bodies over `limit` bytes with 413 on every route: at once when
+    Content-Length says so, else as soon as the streamed body passes it. The body (at
+    most `limit` bytes) is read here and handed on whole, so no handler ever sees part of
+    an oversized body and nothing is half-written."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._refuse(scope, send)
+            return
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break  # the client went away: let the app see it
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.limit:
+                await self._refuse(scope, send)
+                return
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        response = JSONResponse({"error": TOO_LARGE}, status_code=413,
+                                headers={"Connection": "close"})
+        await response(scope, _nothing, send)
+
+
+async def _nothing() -> Message:
+    return {"type": "http.disconnect"}
+
+
 def create_app(settings: DeskSettings | None = None) -> FastAPI:
     settings = settings or DeskSettings.from_env()
     app = FastAPI(title="Mesa de revisión", docs_url=None, redoc_url=None, openapi_url=None)
     env = _templates()
-    failures: dict[str, list[float]] = {}
     app.mount("/static", StaticFiles(directory=str(PACKAGE / "static")), name="static")
 
     def engine() -> sa.Engine:
@@ -121,8 +176,14 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
         response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+    def current_hash(reviewer: str) -> str | None:
+        try:
+            return auth.load_users(settings.users_file).get(reviewer)
+        except auth.ReviewersFileError:
+            return None
+
     def session_of(request: Request) -> auth.Session | None:
-        return auth.find_session(engine(), request.cookies.get(SESSION_COOKIE))
+        return auth.find_session(engine(), request.cookies.get(SESSION_COOKIE), current_hash)
 
     def login_page(error: str = "", status_code: int = 200) -> HTMLResponse:
         token = secrets.token_urlsafe(32)
@@ -145,16 +206,17 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
             users = auth.load_users(settings.users_file)
         except auth.ReviewersFileError as exc:
             return login_page(f"Configuración de revisores no válida: {exc}", 500)
-        now = time.time()
-        recent = [t for t in failures.get(username, []) if now - t < FAILURE_WINDOW_S]
-        if len(recent) >= MAX_FAILURES:
-            failures[username] = recent
-            return login_page("Demasiados intentos fallidos: espera unos minutos.", 429)
+        address = request.client.host if request.client else "?"
+        try:
+            auth.claim_attempt(engine(), username, address)
+        except auth.SigninThrottled as exc:
+            return login_page(f"Demasiados intentos fallidos: espera {max(1, round(exc.wait_s))}"
+                              f" s y vuelve a intentarlo.", 429)
         if not auth.verify(users, username, password):
-            failures[username] = [*recent, now]
             return login_page("Usuario o contraseña incorrectos.", 401)
-        failures.pop(username, None)
-        token, _ = auth.open_session(engine(), username, settings.session_minutes * 60)
+        auth.clear_failures(engine(), username, address)
+        token, _ = auth.open_session(engine(), username, settings.session_minutes * 60,
+                                     users[username])
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict",
                             secure=settings.secure_cookies,
@@ -164,9 +226,9 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
 
     @app.post("/logout")
     def logout(request: Request, csrf: str = Form("")) -> Response:
-        session = session_of(request)
-        if session is not None and auth.csrf_ok(session, csrf):
-            auth.close_session(engine(), request.cookies.get(SESSION_COOKIE))
+        # The server session ends whenever its cookie comes: SameSite=Strict already keeps
+        # other sites from sending it, and a logout must never leave a live session behind.
+        auth.close_session(engine(), request.cookies.get(SESSION_COOKIE))
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE)
         return response
@@ -176,8 +238,9 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
         session = session_of(request)
         if session is None:
             return RedirectResponse("/login", status_code=303)
-        dates = state.review_dates(engine())
-        return render("index.html", session=session, dates=dates, networks=NETWORKS)
+        return render("index.html", session=session, days=state.review_days(engine()),
+                      networks=NETWORKS, today=dt.date.today().isoformat(),
+                      notices=state.take_notices(engine(), session.reviewer))
 
     def _date(value: str) -> str | None:
         try:
@@ -199,91 +262,138 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
         approved = sum(1 for i in items if i.status == state.APPROVED)
         return render("day.html", session=session, date=iso, network=network, items=items,
                       networks=NETWORKS, limit=limit, unit=network_facts(network).unit,
-                      approved=approved, dates=state.review_dates(engine()))
+                      approved=approved, dates=state.review_dates(engine()),
+                      notices=state.take_notices(engine(), session.reviewer))
 
     def api_session(request: Request) -> auth.Session | JSONResponse:
         session = session_of(request)
         if session is None:
-            return JSONResponse({"error": "La sesión ha caducado: vuelve a entrar."},
-                                status_code=401)
+            return JSONResponse({"error": "La sesión ha caducado: vuelve a entrar. Tu texto "
+                                 "sin guardar sigue en este navegador."}, status_code=401)
         if not auth.csrf_ok(session, request.headers.get("X-CSRF-Token")):
             return JSONResponse({"error": "Falta el token CSRF o no es válido."},
                                 status_code=403)
         return session
 
     async def _body(request: Request) -> dict[str, Any]:
+        # the body is bounded by BodyLimit; parsing and everything after it runs in a
+        # worker thread, so one slow request never holds the event loop
+        raw = await request.body()
         try:
-            body = await request.json()
-        except ValueError:
+            body = json.loads(raw) if raw else {}
+        except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
             return {}
         return body if isinstance(body, dict) else {}
 
     def _key(body: dict[str, Any]) -> state.DraftKey | None:
         date = _date(str(body.get("date", "")))
         network = str(body.get("network", ""))
-        if date is None or network not in NETWORKS or not body.get("sheet_key"):
+        sheet_key = body.get("sheet_key")
+        if date is None or network not in NETWORKS or not isinstance(sheet_key, str) \
+                or not sheet_key:
             return None
-        return state.DraftKey(date, str(body["sheet_key"]), network)
+        state.check_input(sheet_key, "La clave del post", 1024)
+        return state.DraftKey(date, sheet_key, network)
+
+    def _refusal(exc: Exception) -> JSONResponse | None:
+        if isinstance(exc, state.TextTooLong):
+            return JSONResponse({"error": str(exc)}, status_code=413)
+        if isinstance(exc, state.ReviewConflict):
+            return JSONResponse(exc.to_dict(), status_code=409)
+        if isinstance(exc, state.OverrideRequired):
+            return JSONResponse({"error": str(exc), "override_required": True,
+                                 "violations": exc.violations}, status_code=422)
+        if isinstance(exc, state.ReviewError):
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        return None
+
+    def _check(request: Request, body: dict[str, Any]) -> JSONResponse:
+        session = api_session(request)
+        if isinstance(session, JSONResponse):
+            return session
+        try:
+            key = _key(body)
+            text = body.get("text")
+            if key is None or not isinstance(text, str):
+                return JSONResponse({"error": "Petición incompleta."}, status_code=400)
+            state.check_input(text, "El texto", state.MAX_TEXT)
+            with engine().connect() as conn:
+                draft = state.draft_row(conn, key)
+        except state.ReviewError as exc:
+            refused = _refusal(exc)
+            assert refused is not None
+            if "ya no existe" in str(exc):
+                refused.status_code = 404
+            return refused
+        return JSONResponse(state.check_text(text, draft["fact_sheet"], key.network))
 
     @app.post("/api/check")
     async def check(request: Request) -> JSONResponse:
-        session = api_session(request)
-        if isinstance(session, JSONResponse):
-            return session
         body = await _body(request)
-        key = _key(body)
-        text = body.get("text")
-        if key is None or not isinstance(text, str):
-            return JSONResponse({"error": "Petición incompleta."}, status_code=400)
-        with engine().connect() as conn:
-            try:
-                draft = state.draft_row(conn, key)
-            except state.ReviewError as exc:
-                return JSONResponse({"error": str(exc)}, status_code=404)
-        return JSONResponse(state.check_text(text, draft["fact_sheet"], key.network))
+        return await run_in_threadpool(_check, request, body)
 
-    @app.post("/api/action")
-    async def action(request: Request) -> JSONResponse:
+    def _act(request: Request, body: dict[str, Any]) -> JSONResponse:
         session = api_session(request)
         if isinstance(session, JSONResponse):
             return session
-        body = await _body(request)
-        key = _key(body)
         name = body.get("action")
         text = body.get("text", "")
         try:
             version = int(body.get("version", -1))
         except (TypeError, ValueError):
             version = -1
-        if key is None or version < 0 or not isinstance(text, str):
-            return JSONResponse({"error": "Petición incompleta."}, status_code=400)
+        overwrite = body.get("overwrite_approval")
+        confirm = overwrite if isinstance(overwrite, int) and not isinstance(
+            overwrite, bool) else None
         who = session.reviewer
         try:
+            key = _key(body)
+            if key is None or version < 0 or not isinstance(text, str):
+                return JSONResponse({"error": "Petición incompleta."}, status_code=400)
+            reason = str(body.get("reason") or body.get("override_reason") or "")
             if name == "save":
-                result = state.save_text(engine(), key, text, version, who)
+                result = state.save_text(engine(), key, text, version, who, confirm)
             elif name == "approve":
-                result = state.approve(engine(), key, text, version, who,
-                                       str(body.get("override_reason") or ""))
+                result = state.approve(engine(), key, text, version, who, reason, confirm)
+            elif name == "unapprove":
+                result = state.unapprove(engine(), key, version, who)
             elif name == "reject":
-                result = state.reject(engine(), key, text, version, who)
+                result = state.reject(engine(), key, text, version, who, reason, confirm)
             elif name == "restore":
-                result = state.restore(engine(), key, version, who)
+                result = state.restore(engine(), key, version, who, confirm)
             elif name == "image":
                 result = state.choose_image(engine(), key, str(body.get("image") or ""),
-                                            version, who)
+                                            version, who, confirm)
             else:
                 return JSONResponse({"error": "Acción desconocida."}, status_code=400)
-        except state.ReviewConflict as exc:
-            return JSONResponse({"error": str(exc), "conflict": exc.current}, status_code=409)
-        except state.OverrideRequired as exc:
-            return JSONResponse({"error": str(exc), "override_required": True,
-                                 "violations": exc.violations}, status_code=422)
-        except state.ReviewError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
-        result["violations"] = json.loads(result["violations"])
-        result["status_label"] = STATUS_LABELS.get(result["status"], result["status"])
-        result["length"] = state.measure(result["text"], key.network)
-        return JSONResponse(result)
+        except (state.ReviewError, state.ReviewConflict, state.OverrideRequired) as exc:
+            refused = _refusal(exc)
+            assert refused is not None
+            return refused
+        return JSONResponse(_shown(result, key, who))
+
+    def _shown(result: dict[str, Any], key: state.DraftKey, who: str) -> dict[str, Any]:
+        violations = result["violations"]
+        return {
+            "version": result["version"], "status": result["status"],
+            "decision": result.get("decision") or state.decision_of(result["status"]),
+            "status_label": STATUS_LABELS.get(result["status"], result["status"]),
+            "text": result["text"] if "text" in result else result["final_text"],
+            "reviewer": result["reviewer"], "updated_at": result.get("updated_at"),
+            "chosen_image": result["chosen_image"],
+            "override_reason": result["override_reason"], "valid": bool(result["valid"]),
+            "violations": json.loads(violations) if isinstance(violations, str)
+            else violations,
+            "length": state.measure(str(result.get("text", result.get("final_text", ""))),
+                                    key.network),
+            "unchanged": bool(result.get("unchanged")),
+            "notices": state.take_notices(engine(), who),
+        }
+
+    @app.post("/api/action")
+    async def action(request: Request) -> JSONResponse:
+        body = await _body(request)
+        return await run_in_threadpool(_act, request, body)
 
     @app.get("/images/{sha256}")
     def image(request: Request, sha256: str, date: str, sheet_key: str,
@@ -293,11 +403,18 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
         iso = _date(date)
         if iso is None:
             return Response(status_code=404)
-        # Only files the image stage recorded for this post are served, never a free path.
+        # Only files the image stage recorded for this post, and only under the output
+        # folder: a row naming any other file (planted, or an old absolute path) is a 404.
         for candidate in state.image_candidates(engine(), state.DraftKey(iso, sheet_key,
                                                                          network)):
-            if candidate.sha256 == sha256 and candidate.path and Path(candidate.path).is_file():
-                return FileResponse(candidate.path)
+            if candidate.sha256 != sha256 or not candidate.path:
+                continue
+            found = resolve_stored(candidate.path, settings.output_dir)
+            if found is not None:
+                return FileResponse(found)
+            log.warning("image %s of %s/%s/%s: stored path %r is not a file under the "
+                        "output folder %s; not served", sha256[:12], iso, network,
+                        sheet_key, candidate.path, settings.output_dir)
         return Response(status_code=404)
 
     @app.get("/exports/{date}/{name}")
@@ -308,8 +425,9 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
         if iso is None or name not in exports.EXPORT_NAMES:
             return Response(status_code=404)
         folder = exports.ensure_current(engine(), iso, settings.output_dir)
-        return FileResponse(folder / name, filename=f"posts-{iso}{Path(name).suffix}")
+        return FileResponse(folder / name, filename=name.replace("posts", f"posts-{iso}", 1))
 
+    app.add_middleware(BodyLimit)  # added last: the outermost, before any body is read
     return app
 
 

@@ -4,7 +4,17 @@ Reviewers are configured by the operator in a YAML file (AUDIENCE_REVIEWERS_FILE
 default var/reviewers.yaml, outside git) holding argon2id hashes made by
 argon2-cffi; `audience reviewer add NAME` writes it. Sessions live in SQL table
 `review_sessions`: a random token in an HttpOnly cookie (only its SHA-256 is
-stored), a per-session CSRF token, and an expiry.
+stored), a per-session CSRF token, an expiry, and the SHA-256 of the reviewer's password
+hash at sign-in: a password reset or a removal from the file changes it, which ends the
+session on its next request (no database step needed after editing the file).
+
+Failed sign-ins are counted in SQL (`review_signin_failures`), per name and per client
+address. Each attempt is counted before its password is checked, by a compare-and-set
+on the row, so parallel guesses are each counted. Past FREE_FAILURES the next attempt
+waits a growing delay (1, 2, 4, ... s): at most NAME_MAX_DELAY_S for a name (all a
+stranger can impose on a named editor) and ADDRESS_MAX_DELAY_S for an address (what a
+guesser imposes on itself). A success clears both rows; a row idle for RESET_AFTER_S
+starts again from zero.
 """
 
 from __future__ import annotations
@@ -13,8 +23,10 @@ import hashlib
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 import yaml
@@ -22,7 +34,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from audience_assets import settings
-from audience_assets.sql.schema import review_sessions
+from audience_assets.sql.schema import review_sessions, review_signin_failures
 
 DEFAULT_USERS_FILE = settings.default("AUDIENCE_REVIEWERS_FILE")
 NAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
@@ -30,6 +42,10 @@ MIN_PASSWORD = 10
 _hasher = PasswordHasher()
 # Verifying an unknown name against this keeps the answer time the same as for a known one.
 _DUMMY_HASH = _hasher.hash("not-a-reviewer-password")
+FREE_FAILURES = 3
+NAME_MAX_DELAY_S = 10.0
+ADDRESS_MAX_DELAY_S = 600.0
+RESET_AFTER_S = 3600.0
 
 
 class ReviewersFileError(ValueError):
@@ -41,6 +57,15 @@ class Session:
     reviewer: str
     csrf_token: str
     expires_at: float
+    credential: str = ""
+
+
+class SigninThrottled(Exception):
+    """Too many failed sign-ins for this name or address: try again in `wait_s`."""
+
+    def __init__(self, wait_s: float) -> None:
+        super().__init__(f"wait {wait_s:.0f} s")
+        self.wait_s = wait_s
 
 
 def users_file() -> Path:
@@ -50,8 +75,26 @@ def users_file() -> Path:
 def load_users(path: str | Path | None = None) -> dict[str, str]:
     """name -> argon2 hash. A missing file means no reviewer yet (nobody can sign in)."""
     file = Path(path) if path else users_file()
-    if not file.exists():
+    try:
+        stat = file.stat()
+    except FileNotFoundError:
         return {}
+    except OSError as exc:
+        raise ReviewersFileError(f"{file}: cannot read reviewers: {exc}") from None
+    # the desk reads the file on every request (a reset or removal must end sessions at
+    # once); parsing it only when it changed keeps that cheap
+    mark = (str(file.resolve()), stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    if _cache.get("mark") == mark:
+        return dict(_cache["users"])
+    users = _parse_users(file)
+    _cache.update(mark=mark, users=users)
+    return dict(users)
+
+
+_cache: dict[str, Any] = {}
+
+
+def _parse_users(file: Path) -> dict[str, str]:
     try:
         data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
@@ -80,6 +123,11 @@ def add_user(name: str, password: str, path: str | Path | None = None) -> Path:
     file = Path(path) if path else users_file()
     users = load_users(file)
     users[name] = _hasher.hash(password)
+    _write_users(file, users)
+    return file
+
+
+def _write_users(file: Path, users: dict[str, str]) -> None:
     file.parent.mkdir(parents=True, exist_ok=True)
     tmp = file.with_suffix(".tmp")
     tmp.write_text(yaml.safe_dump({"reviewers": {n: {"password_hash": h}
@@ -87,7 +135,22 @@ def add_user(name: str, password: str, path: str | Path | None = None) -> Path:
                    encoding="utf-8")
     tmp.chmod(0o600)
     tmp.replace(file)
+
+
+def remove_user(name: str, path: str | Path | None = None) -> Path:
+    """Remove one reviewer; their sessions end on their next request."""
+    file = Path(path) if path else users_file()
+    users = load_users(file)
+    if name not in users:
+        raise ValueError(f"no reviewer named {name!r} in {file}")
+    del users[name]
+    _write_users(file, users)
     return file
+
+
+def credential(password_hash: str | None) -> str:
+    """What a session remembers of the password it was opened with."""
+    return hashlib.sha256(password_hash.encode()).hexdigest() if password_hash else ""
 
 
 def verify(users: dict[str, str], name: str, password: str) -> bool:
@@ -102,27 +165,121 @@ def _sha(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def open_session(engine: sa.Engine, reviewer: str, ttl_seconds: float) -> tuple[str, Session]:
+def open_session(engine: sa.Engine, reviewer: str, ttl_seconds: float,
+                 password_hash: str | None = None) -> tuple[str, Session]:
     """A new session: returns the cookie token (never stored) and the session."""
     token = secrets.token_urlsafe(32)
     now = time.time()
-    session = Session(reviewer, secrets.token_urlsafe(32), now + ttl_seconds)
+    session = Session(reviewer, secrets.token_urlsafe(32), now + ttl_seconds,
+                      credential(password_hash))
     with engine.begin() as conn:
         conn.execute(review_sessions.delete().where(review_sessions.c.expires_at < now))
         conn.execute(review_sessions.insert().values(
             token_sha256=_sha(token), reviewer=reviewer, csrf_token=session.csrf_token,
-            created_at=now, expires_at=session.expires_at))
+            created_at=now, expires_at=session.expires_at, credential=session.credential))
     return token, session
 
 
-def find_session(engine: sa.Engine, token: str | None) -> Session | None:
+def find_session(engine: sa.Engine, token: str | None,
+                 current_hash: Callable[[str], str | None] | None = None) -> Session | None:
+    """The live session for a cookie token. With `current_hash` (reviewer -> password
+    hash now, None when removed), a session opened with another password, or for a
+    reviewer no longer in the file, is ended here."""
     if not token:
         return None
     c = review_sessions.c
     with engine.connect() as conn:
         row = conn.execute(sa.select(review_sessions).where(
             c.token_sha256 == _sha(token), c.expires_at > time.time())).first()
-    return Session(row.reviewer, row.csrf_token, row.expires_at) if row else None
+    if row is None:
+        return None
+    session = Session(row.reviewer, row.csrf_token, row.expires_at, row.credential)
+    if current_hash is not None and (
+            not session.credential
+            or not secrets.compare_digest(session.credential,
+                                          credential(current_hash(session.reviewer)))):
+        close_session(engine, token)
+        return None
+    return session
+
+
+def revoke_sessions(engine: sa.Engine, reviewer: str) -> int:
+    """End every session of one reviewer (removal, password reset)."""
+    with engine.begin() as conn:
+        return int(conn.execute(review_sessions.delete().where(
+            review_sessions.c.reviewer == reviewer)).rowcount or 0)
+
+
+def signin_delay(failures: int, cap: float) -> float:
+    """Seconds before the attempt after `failures` failed ones: 0, then 1, 2, 4, ..."""
+    if failures < FREE_FAILURES:
+        return 0.0
+    return float(min(cap, 2.0 ** (failures - FREE_FAILURES)))
+
+
+class _Lost(Exception):
+    """Another attempt claimed the same row first: read again."""
+
+
+def claim_attempt(engine: sa.Engine, name: str, address: str,
+                  now: float | None = None) -> None:
+    """Count one sign-in attempt for `name` and `address` before its password is
+    checked; raises SigninThrottled while either must wait. Compare-and-set on each
+    row's `failures`, retried when a parallel attempt got there first."""
+    subjects = (("name", name[:256], NAME_MAX_DELAY_S),
+                ("address", address[:256], ADDRESS_MAX_DELAY_S))
+    table, c = review_signin_failures, review_signin_failures.c
+    busy = 0
+    for attempt in range(200):
+        at = time.time() if now is None else now
+        try:
+            with engine.begin() as conn:
+                rows = {}
+                for scope, subject, _ in subjects:
+                    row = conn.execute(sa.select(table).where(
+                        c.scope == scope, c.subject == subject)).first()
+                    if row is not None and row.last_at < at - RESET_AFTER_S:
+                        row = None if row.next_at <= at else row
+                        if row is None:
+                            conn.execute(table.delete().where(c.scope == scope,
+                                                              c.subject == subject))
+                    rows[scope] = row
+                wait = max((r.next_at - at for r in rows.values() if r is not None),
+                           default=0.0)
+                if wait > 0:
+                    raise SigninThrottled(wait)
+                for scope, subject, cap in subjects:
+                    row = rows[scope]
+                    if row is None:
+                        with conn.begin_nested():
+                            conn.execute(table.insert().values(
+                                scope=scope, subject=subject, failures=1,
+                                next_at=at + signin_delay(1, cap), last_at=at))
+                        continue
+                    done = conn.execute(table.update().where(
+                        c.scope == scope, c.subject == subject,
+                        c.failures == row.failures).values(
+                        failures=row.failures + 1,
+                        next_at=at + signin_delay(row.failures + 1, cap), last_at=at))
+                    if done.rowcount != 1:
+                        raise _Lost
+            return
+        except sa.exc.OperationalError:
+            busy += 1  # SQLite's writer lock past its busy timeout
+            if busy > 3:
+                raise
+        except (_Lost, sa.exc.IntegrityError):
+            time.sleep(0.002 * (1 + attempt % 10))
+    raise SigninThrottled(1.0)
+
+
+def clear_failures(engine: sa.Engine, name: str, address: str) -> None:
+    """A correct password: both counters start again."""
+    c = review_signin_failures.c
+    with engine.begin() as conn:
+        conn.execute(review_signin_failures.delete().where(sa.or_(
+            sa.and_(c.scope == "name", c.subject == name[:256]),
+            sa.and_(c.scope == "address", c.subject == address[:256]))))
 
 
 def close_session(engine: sa.Engine, token: str | None) -> None:

@@ -282,4 +282,35 @@ review_sessions = sa.Table(
     sa.Column("csrf_token", sa.String(64), nullable=False),
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("expires_at", sa.Float, nullable=False, index=True),
+    # SHA-256 of the reviewer's password hash when the session opened: a password reset
+    # or a removal from the reviewers file changes it, which ends every such session.
+    sa.Column("credential", sa.String(64), nullable=False, server_default=""),
+)
+
+# What happened to a reviewer's approval while they were away (someone replaced it,
+# with explicit confirmation); shown on their next page or action, then marked seen.
+review_notices = sa.Table(
+    "review_notices",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("reviewer", sa.String(128), nullable=False, index=True),
+    sa.Column("broadcast_date", sa.String(10), nullable=False),
+    sa.Column("sheet_key", sa.String(1024), nullable=False),
+    sa.Column("network", sa.String(16), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("seen_at", sa.Float, nullable=True),
+)
+
+# Failed sign-ins, one row per sign-in name ("name") and per client address ("address"):
+# each attempt claims its slot with a compare-and-set on `failures`, so parallel guesses
+# are all counted; `next_at` is when the next attempt is allowed (a growing delay).
+review_signin_failures = sa.Table(
+    "review_signin_failures",
+    metadata,
+    sa.Column("scope", sa.String(16), primary_key=True),
+    sa.Column("subject", sa.String(256), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("next_at", sa.Float, nullable=False),
+    sa.Column("last_at", sa.Float, nullable=False),
 )

@@ -53,4 +53,6 @@ def test_two_runs_archiving_and_registering_the_same_file_at_once(tmp_path: Path
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(deliveries)).scalar() == 1
     (entry,) = current_deliveries(engine, "2026-11-16")
-    assert Path(entry.archived_path).read_bytes() == source.read_bytes()
+    # stored relative to the archive root, so any working directory finds it
+    assert not Path(entry.archived_path).is_absolute()
+    assert (tmp_path / "archive" / entry.archived_path).read_bytes() == source.read_bytes()

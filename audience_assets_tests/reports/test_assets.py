@@ -165,6 +165,23 @@ def test_report_cli_bad_input_is_one_line_and_exit_2(day_data, tmp_path, capsys)
     assert err.count("\n") == 1 and "colours.primary" in err
 
 
+def test_report_cli_unwritable_folder_and_unreadable_store_are_one_line(day_data, tmp_path,
+                                                                         capsys, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.chdir(tmp_path)  # started from another working directory
+    assert main(["report", "--date", DAY, "--out", str(blocker / "sub"),
+                 "--db", day_data["url"]]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot write the report into" in err
+    other = tmp_path / "other.db"
+    other.write_bytes(b"this is not a database file at all" * 100)
+    assert main(["report", "--date", DAY, "--out", str(tmp_path / "o"),
+                 "--db", f"sqlite:///{other}"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot read the SQL store" in err
+
+
 @pytest.mark.browser
 def test_a_sample_day_materialises_the_reports_in_the_graph(tmp_path):
     """From the hot folder to every profile's daily_report in one Dagster run, with the

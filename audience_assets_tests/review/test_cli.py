@@ -29,6 +29,21 @@ def test_reviewer_add_refuses_a_short_password_and_a_bad_name(tmp_path, monkeypa
     assert not file.exists()
 
 
+def test_reviewer_remove_deletes_the_name_and_ends_its_sessions(tmp_path, monkeypatch, capsys):
+    from audience_assets.sql.engine import make_engine
+
+    file, db = tmp_path / "reviewers.yaml", f"sqlite:///{tmp_path}/audience.db"
+    auth.add_user("ana", "una clave bastante larga", file)
+    auth.add_user("luis", "una clave bastante larga", file)
+    engine = make_engine(db)
+    auth.open_session(engine, "ana", 600, auth.load_users(file)["ana"])
+    assert main(["reviewer", "remove", "ana", "--file", str(file), "--db", db]) == 0
+    assert sorted(auth.load_users(file)) == ["luis"]
+    assert "1 open session(s) ended" in capsys.readouterr().out
+    assert main(["reviewer", "remove", "ana", "--file", str(file), "--db", db]) == 2
+    assert "no reviewer named 'ana'" in capsys.readouterr().err
+
+
 def test_review_refuses_a_port_in_use(capsys):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

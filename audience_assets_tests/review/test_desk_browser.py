@@ -52,7 +52,7 @@ def desk(tmp_path_factory):
         conn.execute(post_drafts.update().where(post_drafts.c.id == row.id).values(
             fact_sheet=json.dumps(sheet)))
     first = state.load_day(engine, DAY, "x")[0]
-    images = add_image_candidates(engine, folder, first.key)
+    images = add_image_candidates(engine, folder / "out", first.key)
     users = folder / "reviewers.yaml"
     for name in ("ana", "luis"):
         auth.add_user(name, PASSWORD, users)
@@ -73,25 +73,28 @@ def desk(tmp_path_factory):
         server.wait(timeout=20)
 
 
-def add_image_candidates(engine: sa.Engine, folder: Path, key: state.DraftKey) -> list[str]:
-    """Rows of the image stage's table, with real picture files."""
+def add_image_candidates(engine: sa.Engine, out: Path, key: state.DraftKey) -> list[str]:
+    """Rows of the image stage's table, with real picture files under the output folder
+    (stored relative to it, as the image stage stores them)."""
     from PIL import Image
 
     from audience_assets.sql.schema import image_candidates as table
 
     rows, hashes = [], []
     for rank, colour in enumerate(("#d4a000", "#3b6ee8"), start=1):
-        path = folder / f"candidate-{rank}.png"
+        path = out / "images" / f"candidate-{rank}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
         Image.new("RGB", (160, 100), colour).save(path)
         digest = f"{rank:02d}" + "ab" * 31
         hashes.append(digest)
         rows.append({"broadcast_date": key.date, "sheet_key": key.sheet_key,
                      "network": key.network, "image_url": f"https://example.org/{rank}.png",
                      "page_url": "javascript:alert(1)" if rank == 2 else
-                     "https://example.org/nota", "path": str(path), "sha256": digest,
+                     "https://example.org/nota", "path": f"images/{path.name}", "sha256": digest,
                      "reasons": "fecha del día", "rank": rank, "score": 1.0 / rank,
                      "default": rank == 2, "published": key.date, "width": 160,
-                     "height": 100, "phash": "0" * 16, "credit": "", "ranker": "offline",
+                     "height": 100, "phash": "0" * 16, "credit": f"Foto: Agencia {rank}",
+                     "ranker": "offline",
                      "created_at": 0.0})
     with engine.begin() as conn:
         conn.execute(table.insert(), rows)
@@ -177,8 +180,9 @@ def test_review_ten_posts_edit_break_fix_approve_and_export(desk):
     assert rows[0]["texto"] == fixed and rows[0]["revisor"] == "ana"
     assert rows[0]["imagen"].startswith("images/01-x-")
     assert (desk["out"] / "exports" / DAY / rows[0]["imagen"]).read_bytes() == (
-        Path(state.image_candidates(desk["engine"], state.load_day(
-            desk["engine"], DAY, "x")[0].key)[1].path).read_bytes())
+        desk["out"] / state.image_candidates(desk["engine"], state.load_day(
+            desk["engine"], DAY, "x")[0].key)[1].path).read_bytes()
+    assert rows[0]["credito_imagen"] == "Foto: Agencia 2"
     context.close()
 
 
@@ -201,8 +205,11 @@ def test_two_reviewers_on_one_post_see_the_conflict_and_lose_nothing(desk):
     luis.keyboard.press("Control+s")
     conflict = post(luis, n).locator('[data-role="conflict"]')
     conflict.wait_for(state="visible")
-    assert post(luis, n).locator('[data-role="their-text"]').inner_text() == theirs
-    assert "ana" in post(luis, n).locator('[data-role="conflict-message"]').inner_text()
+    diff = post(luis, n).locator('[data-role="diff"]')
+    assert diff.locator("del").first.inner_text().strip() == "logró"
+    assert diff.locator("ins").first.inner_text().strip() == "congregó"
+    assert "ana editó el texto a las" in post(luis, n).locator(
+        '[data-role="conflict-message"]').inner_text()
     assert box.input_value() == mine  # the loser's text is still in the box
     post(luis, n).scroll_into_view_if_needed()
     shot(luis, "09-conflict")
@@ -251,4 +258,49 @@ def test_an_invalid_text_is_approved_only_with_a_typed_reason(desk):
     assert item.override_reason == "El cliente pide la exclamación en este post"
     assert state.history(desk["engine"], item.key)[-1]["override_reason"] == (
         item.override_reason)
+    context.close()
+
+
+def test_unsaved_text_survives_a_session_expiry_and_leaving_the_page(desk):
+    from audience_assets.sql.schema import review_sessions
+
+    url = desk["url"]
+    context, page = sign_in(desk["browser"], url, "ana")
+    dialogs: list[str] = []
+
+    def on_dialog(dialog) -> None:
+        dialogs.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", on_dialog)
+    page.goto(f"{url}/day/{DAY}/x")
+    target = post(page, 3)
+    box = target.locator('textarea[data-role="text"]')
+    typed = box.input_value() + " (sin guardar)"
+    box.fill(typed)
+    page.locator("#unsaved-banner").wait_for(state="visible")
+    with desk["engine"].begin() as conn:  # the session expires while she types
+        conn.execute(review_sessions.update().where(review_sessions.c.reviewer == "ana")
+                     .values(expires_at=time.time() - 1))
+    target.locator('button[data-action="save"]').click()
+    target.locator('[data-role="message"]', has_text="sesión ha caducado").wait_for()
+    page.goto(f"{url}/login")  # leaving asks first
+    assert "beforeunload" in dialogs
+    page.fill('input[name="username"]', "ana")
+    page.fill('input[name="password"]', PASSWORD)
+    page.click('button[type="submit"]')
+    page.wait_for_url(f"{url}/")
+    page.goto(f"{url}/day/{DAY}/x")
+    target = post(page, 3)
+    assert target.locator('textarea[data-role="text"]').input_value() == typed
+    target.locator('[data-role="message"]', has_text="recuperado").wait_for()
+    shot(page, "13-unsaved-text-recovered")
+    key = state.load_day(desk["engine"], DAY, "x")[2].key
+    assert state.public_state(desk["engine"], key)["text"] != typed  # not saved yet
+    target.locator('button[data-action="save"]').click()
+    target.locator('[data-role="message"]', has_text="Guardado").wait_for()
+    assert state.public_state(desk["engine"], key)["text"] == typed
+    page.reload()
+    assert post(page, 3).locator('[data-role="message"]').inner_text() == ""
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('desk:'))") == []
     context.close()

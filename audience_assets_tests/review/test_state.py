@@ -173,3 +173,29 @@ def test_approved_fingerprint_changes_only_with_the_approved_set(engine):
     other = state.load_day(engine, DAY, "x")[1]
     state.save_text(engine, other.key, other.text + " 📊", 0, "ana")
     assert state.approved_fingerprint(engine, DAY) == one
+
+
+def test_drafts_outside_the_plan_come_after_it_saying_why_and_ranks_have_no_gap(
+        engine, seeded):
+    sheets = seeded[1]
+    # the plan now posts sheets 2..5 on x (budget 4 of 6, sheet 0 not in it at all, sheet 1
+    # dropped by the budget); the drafts of every sheet are still stored
+    order = [sheets[3], sheets[2], sheets[5], sheets[4], sheets[1]]
+    replace_plan(engine, DAY, plan_of(order, budgets={"x": 4}, date=DAY))
+    items = state.load_day(engine, DAY, "x")
+    keys = [i.key.sheet_key for i in items]
+    assert keys[:4] == [s.key for s in order[:4]]
+    assert [i.rank for i in items] == list(range(1, len(items) + 1))
+    assert all(i.plan_note == "" and i.plan_rank is not None for i in items[:4])
+    outside = {i.key.sheet_key: i.plan_note for i in items[4:]}
+    assert outside[sheets[1].key].startswith("Fuera del plan: fuera del cupo de 4")
+    assert outside[sheets[0].key] == state.NOT_IN_PLAN
+
+
+def test_a_chosen_story_without_a_draft_leaves_no_gap(engine, seeded):
+    sheets = seeded[1]
+    with engine.begin() as conn:  # the draft of the plan's second post is missing
+        conn.execute(post_drafts.delete().where(post_drafts.c.sheet_key == sheets[1].key))
+    items = state.load_day(engine, DAY, "x")
+    assert [i.rank for i in items] == list(range(1, len(sheets)))
+    assert [i.plan_rank for i in items][:2] == [1, 3]
