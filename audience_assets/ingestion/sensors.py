@@ -1,4 +1,11 @@
-"""Hot-folder sensor: the complete, readable deliveries -> one run per broadcast date."""
+"""Hot-folder sensor: the complete, readable deliveries -> per broadcast date, oldest first,
+an `ingestion_chain` run (records, index) and a `daily_pipeline` run (analysis onwards).
+
+Date order is kept by the instance's run queue, not by waiting in the sensor: the
+instance settings let one run per date go at a time (`dagster/partition`), and one
+`daily_pipeline` run at a time (`audience/history`), highest `dagster/priority` (the
+oldest date) first. So day N's analysis starts after day N-1's has finished, which
+itself started after N-1's records were in."""
 
 import hashlib
 import json
@@ -18,7 +25,7 @@ from audience_assets.ingestion.hotfolder import (
     quarantine,
 )
 from audience_assets.ingestion.kantar import KantarParseError
-from audience_assets.jobs import daily_pipeline
+from audience_assets.jobs import daily_pipeline, date_order_tags, ingestion_chain
 from audience_assets.partitions import broadcast_days
 from audience_assets.resources.storage import StorageResource
 
@@ -45,13 +52,14 @@ def dump_cursor(observations: dict[str, Observation]) -> str:
 
 
 @dg.sensor(
-    job=daily_pipeline,
+    jobs=[ingestion_chain, daily_pipeline],
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Watches the hot folder; a file is taken once its size and mtime have not "
     "changed for settle_seconds. One run per broadcast date, for all the settled files "
-    "carrying it, keyed by their sorted content hashes: the same content never runs twice, "
-    "a corrected re-delivery runs its date again.",
+    "carrying it (its records, then its analysis onwards; dates oldest first), keyed "
+    "by their sorted content hashes: the same content never runs twice, a corrected "
+    "re-delivery runs its date again.",
 )
 def hot_folder_sensor(
     context: dg.SensorEvaluationContext, storage: StorageResource
@@ -126,8 +134,9 @@ def readable_delivery(path: Path, storage: StorageResource, log: logging.Logger
 
 
 def day_requests(settled: list[tuple[Path, DeliverySummary]]) -> list[dg.RunRequest]:
-    """One run request per broadcast date, covering every settled file that carries it;
-    its run_key is the date and the hash of the files' sorted content hashes."""
+    """Per broadcast date, oldest first, covering every settled file that carries it: an
+    `ingestion_chain` run request, then a `daily_pipeline` one; their run_keys are the job,
+    the date and the hash of the files' sorted content hashes."""
     by_date: dict[str, list[tuple[Path, DeliverySummary]]] = defaultdict(list)
     for path, delivery in settled:
         for date in delivery.dates:
@@ -137,14 +146,15 @@ def day_requests(settled: list[tuple[Path, DeliverySummary]]) -> list[dg.RunRequ
         hashes = sorted({d.sha256 for _, d in files})
         content = hashlib.sha256(" ".join(hashes).encode()).hexdigest()
         names = sorted(p.name for p, _ in files)
-        requests.append(dg.RunRequest(
-            partition_key=date,
-            run_key=f"{date}:{content}",
-            tags={
-                "audience/files": str(len(names)),
-                "audience/file": names[0] if len(names) == 1 else f"{names[0]} +{len(names) - 1}",
-                "audience/content": content,
-                "audience/kinds": ",".join(sorted({d.kind for _, d in files})),
-            },
-        ))
+        tags = {
+            "audience/files": str(len(names)),
+            "audience/file": names[0] if len(names) == 1 else f"{names[0]} +{len(names) - 1}",
+            "audience/content": content,
+            "audience/kinds": ",".join(sorted({d.kind for _, d in files})),
+            **date_order_tags(date),
+        }
+        for job in (ingestion_chain, daily_pipeline):
+            requests.append(dg.RunRequest(
+                job_name=job.name, partition_key=date,
+                run_key=f"{job.name}:{date}:{content}", tags=tags))
     return requests
