@@ -1,4 +1,6 @@
-"""The one Definitions object: every stage's assets, checks and sensors, and the resources."""
+"""The daily code location's Definitions: every stage's assets, checks and sensors, and the
+resources. The model evaluation is its own code location (audience_assets/evaluation/
+definitions.py, workspace.yaml), run on demand, never by a daily selection."""
 
 import dagster as dg
 
@@ -9,7 +11,6 @@ from audience_assets.analysis.assets import (
     relevant_broadcasts,
 )
 from audience_assets.drafting.assets import post_drafts
-from audience_assets.evaluation.assets import model_evaluation
 from audience_assets.images.assets import image_candidates
 from audience_assets.indexing.assets import solr_audience_index
 from audience_assets.ingestion.assets import audience_records, kantar_raw_file
@@ -74,7 +75,6 @@ defs = dg.Definitions(
         relevant_broadcasts,
         post_plan,
         post_drafts,
-        model_evaluation,
         image_candidates,
         post_exports,
         daily_report,

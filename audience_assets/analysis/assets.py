@@ -9,6 +9,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 import pysolr
+import sqlalchemy as sa
 
 from audience_assets.analysis.anomalies import (
     BroadcastMinute,
@@ -31,12 +32,13 @@ from audience_assets.indexing.history import AudienceHistory, SolrHistory, SqlHi
 from audience_assets.indexing.index import counts_through
 from audience_assets.ingestion.minutes import KIND, MinutePoint, parse_minutes_file, tv_clock
 from audience_assets.ingestion.store import current_deliveries, load_records
-from audience_assets.partitions import broadcast_days
+from audience_assets.partitions import broadcast_days, daily_check_spec
 from audience_assets.records import AudienceRecord, FactSheet
 from audience_assets.resources.analysis import AnalysisResource
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.solr import SolrResource, SolrUnavailable
 from audience_assets.resources.storage import StorageResource
+from audience_assets.sql.schema import audience_records as records_table
 
 CHECK_FIGURES = "figures_equal_records"
 CHECK_DUPLICATES = "no_duplicate_broadcast"
@@ -171,10 +173,13 @@ def choose_history(
                 raise SolrUnavailable(f"{solr.where()} failed counting documents: {exc}") from exc
             if sql_count != solr_count:
                 solr.close(client)
+                first = first_stored_date(database.engine()) or date
                 raise SolrUnavailable(
                     f"{solr.where()} holds {solr_count} documents up to {date} but the SQL "
-                    f"store {sql_count} records: re-materialise solr_audience_index for the "
-                    "dates its check names")
+                    f"store {sql_count} records. To read history from Solr again, re-index "
+                    f"{first}...{date} in one run: backfill solr_audience_index over that "
+                    "range (UI), or `dagster asset materialize -m audience_assets.definitions "
+                    f"--select solr_audience_index --partition-range {first}...{date}`")
             return SolrHistory(client), solr.where()
         except SolrUnavailable as exc:
             if analysis.history == "solr":
@@ -182,6 +187,11 @@ def choose_history(
             log.warning(f"history from the SQL store: {exc}")
             return SqlHistory(database.engine()), f"SQL store ({exc})"
     return SqlHistory(database.engine()), "SQL store"
+
+
+def first_stored_date(engine: sa.Engine) -> str | None:
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.min(records_table.c.broadcast_date))).scalar()
 
 
 def golden_candidates(anomalies: dict[str, DayAnomalies], records: list[AudienceRecord],
@@ -208,16 +218,16 @@ def golden_candidates(anomalies: dict[str, DayAnomalies], records: list[Audience
     ],
     kinds={"python", "sql"},
     check_specs=[
-        dg.AssetCheckSpec(CHECK_FIGURES, asset="relevant_broadcasts", blocking=True,
+        daily_check_spec(CHECK_FIGURES, asset="relevant_broadcasts", blocking=True,
                           description="Every fact sheet's figures equal its record's exactly. "
                           "Audited before publishing."),
-        dg.AssetCheckSpec(CHECK_DUPLICATES, asset="relevant_broadcasts", blocking=True,
+        daily_check_spec(CHECK_DUPLICATES, asset="relevant_broadcasts", blocking=True,
                           description="At most one fact sheet per broadcast, target, region. "
                           "Audited before publishing."),
-        dg.AssetCheckSpec(CHECK_EVIDENCE, asset="relevant_broadcasts", blocking=True,
+        daily_check_spec(CHECK_EVIDENCE, asset="relevant_broadcasts", blocking=True,
                           description="Each rule and event is backed by the numbers compared. "
                           "Audited before publishing."),
-        dg.AssetCheckSpec(CHECK_KNOWN_NAMES, asset="relevant_broadcasts",
+        daily_check_spec(CHECK_KNOWN_NAMES, asset="relevant_broadcasts",
                           description="Warning naming the records' targets and regions the "
                           "analysis configuration does not know (left out, never silently)."),
     ],
