@@ -13,6 +13,7 @@ import logging
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
@@ -51,18 +52,34 @@ def dump_cursor(observations: dict[str, Observation]) -> str:
     )
 
 
-@dg.sensor(
-    jobs=[ingestion_chain, daily_pipeline],
-    minimum_interval_seconds=30,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Watches the hot folder; a file is taken once its size and mtime have not "
-    "changed for settle_seconds. One run per broadcast date, for all the settled files "
-    "carrying it (its records, then its analysis onwards; dates oldest first), keyed "
-    "by their sorted content hashes: the same content never runs twice, a corrected "
-    "re-delivery runs its date again.",
-)
-def hot_folder_sensor(
-    context: dg.SensorEvaluationContext, storage: StorageResource
+SENSOR_DESCRIPTION = (
+    "Watches the hot folder; a file is taken once its size and mtime have not changed for "
+    "settle_seconds. Per broadcast date, for all the settled files carrying it: an "
+    "ingestion_chain run (its records), then a daily_pipeline run (its analysis onwards), "
+    "dates oldest first, keyed by their sorted content hashes: the same content never runs "
+    "twice, a corrected re-delivery runs its date again.")
+
+
+def hot_folder_sensor_for(*jobs: Any) -> dg.SensorDefinition:
+    """The hot-folder sensor requesting `jobs` (by name: `ingestion_chain`, then
+    `daily_pipeline`) per date. Tests build it over smaller jobs of the same names."""
+
+    @dg.sensor(
+        name="hot_folder_sensor",
+        jobs=list(jobs),
+        minimum_interval_seconds=30,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description=SENSOR_DESCRIPTION,
+    )
+    def sensor(context: dg.SensorEvaluationContext, storage: StorageResource
+               ) -> dg.SensorResult | dg.SkipReason:
+        return evaluate_hot_folder(context, storage, [job.name for job in jobs])
+
+    return sensor
+
+
+def evaluate_hot_folder(
+    context: dg.SensorEvaluationContext, storage: StorageResource, job_names: list[str]
 ) -> dg.SensorResult | dg.SkipReason:
     now = time.time()
     previous = load_cursor(context.cursor)
@@ -93,7 +110,7 @@ def hot_folder_sensor(
         return dg.SensorResult(
             skip_reason=f"{len(settled)} complete file(s) wait for {', '.join(held)} to "
             "finish copying", cursor=cursor)
-    run_requests = day_requests(settled)
+    run_requests = day_requests(settled, job_names)
     if not run_requests:
         reason = (
             f"waiting for {', '.join(waiting)} to finish copying"
@@ -103,6 +120,8 @@ def hot_folder_sensor(
         return dg.SensorResult(skip_reason=reason, cursor=cursor)
     return dg.SensorResult(run_requests=run_requests, cursor=cursor)
 
+
+hot_folder_sensor = hot_folder_sensor_for(ingestion_chain, daily_pipeline)
 
 # A settled file waits at most this long for others still being copied (a copy stuck
 # half-way must not hold every delivery back).
@@ -133,7 +152,8 @@ def readable_delivery(path: Path, storage: StorageResource, log: logging.Logger
     return delivery
 
 
-def day_requests(settled: list[tuple[Path, DeliverySummary]]) -> list[dg.RunRequest]:
+def day_requests(settled: list[tuple[Path, DeliverySummary]],
+                 job_names: list[str] | None = None) -> list[dg.RunRequest]:
     """Per broadcast date, oldest first, covering every settled file that carries it: an
     `ingestion_chain` run request, then a `daily_pipeline` one; their run_keys are the job,
     the date and the hash of the files' sorted content hashes."""
@@ -153,8 +173,42 @@ def day_requests(settled: list[tuple[Path, DeliverySummary]]) -> list[dg.RunRequ
             "audience/kinds": ",".join(sorted({d.kind for _, d in files})),
             **date_order_tags(date),
         }
-        for job in (ingestion_chain, daily_pipeline):
+        for job_name in job_names or [ingestion_chain.name, daily_pipeline.name]:
             requests.append(dg.RunRequest(
-                job_name=job.name, partition_key=date,
-                run_key=f"{job.name}:{date}:{content}", tags=tags))
+                job_name=job_name, partition_key=date,
+                run_key=f"{job_name}:{date}:{content}", tags=tags))
     return requests
+
+
+def step_seconds(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
+    """Seconds each step of the run took, first start to last success (retries included),
+    in the order the steps started."""
+    started: dict[str, float] = {}
+    finished: dict[str, float] = {}
+    for record in instance.get_records_for_run(run_id).records:
+        entry = record.event_log_entry
+        event = entry.dagster_event
+        if event is None or not entry.step_key:
+            continue
+        if event.event_type_value == "STEP_START":
+            started.setdefault(entry.step_key, entry.timestamp)
+        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
+            finished[entry.step_key] = entry.timestamp
+    return {step: round(finished[step] - t, 2)
+            for step, t in sorted(started.items(), key=lambda kv: kv[1]) if step in finished}
+
+
+STAGE_SECONDS_TAG = "audience/stage_seconds"
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[ingestion_chain, daily_pipeline],
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Tags each finished daily run with its steps' seconds (audience/stage_seconds), "
+    "so the runs list shows where a day's time went.",
+)
+def stage_timings_sensor(context: dg.RunStatusSensorContext) -> None:
+    seconds = step_seconds(context.instance, context.dagster_run.run_id)
+    context.instance.add_run_tags(context.dagster_run.run_id, {
+        STAGE_SECONDS_TAG: " ".join(f"{step}={s:g}" for step, s in seconds.items())})
