@@ -26,11 +26,13 @@ from pathlib import Path
 
 from tabulate import tabulate
 
+from audience_assets.analysis.config import load_analysis_config
 from audience_assets.images.crawl import crawl
 from audience_assets.images.fetch import Fetcher, FetchSettings
 from audience_assets.images.posts import post_from_sheet
 from audience_assets.images.rank import FirstImageRanker, NewestRanker, OfflineRanker, rank
 from audience_assets.images.sources import load_sources
+from audience_assets.resources.analysis import AnalysisResource
 from audience_lab.sample_site import CASES, FOREIGN_CASES, build_site, serve, write_sources
 
 LABELS = Path(__file__).with_name("images_labels.json")
@@ -46,7 +48,11 @@ def main() -> int:
     cases = (*CASES[: args.cases], *FOREIGN_CASES)
     root = build_site(work / "site", cases=(*CASES, *FOREIGN_CASES), demo=False)
     server, _ = serve(root)
-    rankers = [OfflineRanker(), FirstImageRanker(), NewestRanker()]
+    # The rule "a top pick needs evidence it shows the programme" on and off, in one run.
+    rankers = [OfflineRanker(), OfflineRanker(name="offline, no evidence rule",
+                                              checks_evidence=False),
+               FirstImageRanker(), NewestRanker()]
+    config = load_analysis_config(AnalysisResource().config_file)
     sets = ("old", "new")
     hits = {(r.name, s): [0, 0, 0] for r in rankers for s in sets}  # top-1, top-3, cases
     counts, seconds, rows = [], [], []
@@ -60,8 +66,10 @@ def main() -> int:
             fetcher = Fetcher(sources.hosts, work / "out" / "http-cache",
                               FetchSettings(delay_s=0.0, timeout_s=5.0,
                                             allow_private_addresses=True))
-            post = post_from_sheet({"title": label["programme"], "channel": label["channel"]},
-                                   label["date"], label["post"])
+            # As the image stage sees a fact sheet: its Kantar title, the channel handle,
+            # and the analysis configuration's names (handle, hashtag) for them.
+            post = post_from_sheet({"title": case.show.title, "channel": label["channel"]},
+                                   label["date"], label["post"], config)
             result = crawl(post, sources, fetcher, work / "out")
             crawled = [c for c in result.candidates if not c.default]
             counts.append(len(crawled))
@@ -69,7 +77,7 @@ def main() -> int:
             for ranker in rankers:
                 start = time.perf_counter()
                 order = [r.candidate for r in rank(post, result.candidates, ranker)]
-                if ranker.name == "offline":
+                if ranker.name == "offline":  # the same scores feed both offline rows
                     seconds.append((time.perf_counter() - start) / max(len(crawled), 1))
                 names = [(c.image_url or c.path).rsplit("/", 1)[-1] for c in order]
                 position = names.index(label["best"]) + 1 if label["best"] in names else 0

@@ -102,7 +102,7 @@ def run_seconds_so_far(context: dg.AssetExecutionContext) -> float:
     """Seconds since the run started: a retried step (RetryPolicy, up to 3 tries) continues
     the run's drafting budget instead of restarting it, so the tries together stay within
     run_budget_s (and inside the run's dagster/max_runtime)."""
-    record = context.instance.get_run_record_by_id(context.run.run_id)
+    record = context.instance.get_run_record_by_id(context.op_execution_context.run_id)
     if record is None or record.start_time is None:
         return 0.0
     return max(0.0, time.time() - record.start_time)
