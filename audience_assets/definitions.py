@@ -15,7 +15,7 @@ from audience_assets.images.assets import image_candidates
 from audience_assets.indexing.assets import solr_audience_index
 from audience_assets.ingestion.assets import audience_records, kantar_raw_file
 from audience_assets.ingestion.sensors import hot_folder_sensor, stage_timings_sensor
-from audience_assets.jobs import daily_drafts, daily_pipeline, ingestion_chain
+from audience_assets.jobs import analysis_chain, daily_drafts, daily_pipeline, ingestion_chain
 from audience_assets.reports.assets import daily_report
 from audience_assets.resources import env_or
 from audience_assets.resources.analysis import AnalysisResource
@@ -82,7 +82,7 @@ defs = dg.Definitions(
         daily_report,
     ],
     sensors=[hot_folder_sensor, approvals_sensor, stage_timings_sensor],
-    jobs=[daily_pipeline, daily_drafts, ingestion_chain, exports_job],
+    jobs=[ingestion_chain, analysis_chain, daily_pipeline, daily_drafts, exports_job],
     resources=resources,
     # Steps run in the run's own process: a subprocess per step re-imports the project
     # (seconds each, tens of seconds on a loaded 2-core host), which dominated a backfill

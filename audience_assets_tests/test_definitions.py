@@ -53,7 +53,8 @@ def test_the_daily_job_leaves_the_model_evaluation_out():
 
 def test_the_sensor_targets_the_daily_job_and_starts_running():
     sensor = defs.resolve_sensor_def("hot_folder_sensor")
-    assert {t.job_name for t in sensor.targets} == {"ingestion_chain", "daily_pipeline"}
+    assert {t.job_name for t in sensor.targets} == {
+        "ingestion_chain", "analysis_chain", "daily_pipeline"}
     assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
 
 

@@ -1,8 +1,8 @@
 """`audience run`: the daily pipeline for a range of broadcast dates, on the local instance.
 
 Per date, oldest first (each day's analysis needs the history before it): an
-`ingestion_chain` run, then a `daily_pipeline` run, as the hot-folder sensor requests
-them. The runs are launched through the Dagster instance of DAGSTER_HOME from the
+`ingestion_chain`, an `analysis_chain` and a `daily_pipeline` run, as the hot-folder
+sensor requests them. The runs are launched through the Dagster instance of DAGSTER_HOME from the
 daily code location (audience_assets/cli/launch.py), so the UI lists them with their
 job, partition and code location; then prints what was produced and where.
 """
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     failed = []
     with daily_location(instance) as workspace:
         for date in dates:
-            for job in ("ingestion_chain", "daily_pipeline"):
+            for job in ("ingestion_chain", "analysis_chain", "daily_pipeline"):
                 tags = {"dagster/partition": date, "audience/launched_by": "audience run",
                         **date_order_tags(date)}
                 done = wait(instance, launch(instance, workspace, job, tags))

@@ -1,9 +1,10 @@
 """Hot-folder sensor: the complete, readable deliveries -> per broadcast date, oldest first,
-an `ingestion_chain` run (records, index) and a `daily_pipeline` run (analysis onwards).
+an `ingestion_chain` run (records, index), an `analysis_chain` run (fact sheets, plan)
+and a `daily_pipeline` run (drafts onwards).
 
 Date order is kept by the instance's run queue, not by waiting in the sensor: the
 instance settings let one run per date go at a time (`dagster/partition`), and one
-`daily_pipeline` run at a time (`audience/history`), highest `dagster/priority` (the
+analysis or daily run at a time (`audience/history`), highest `dagster/priority` (the
 oldest date) first. So day N's analysis starts after day N-1's has finished, which
 itself started after N-1's records were in."""
 
@@ -26,7 +27,7 @@ from audience_assets.ingestion.hotfolder import (
     quarantine,
 )
 from audience_assets.ingestion.kantar import KantarParseError
-from audience_assets.jobs import daily_pipeline, date_order_tags, ingestion_chain
+from audience_assets.jobs import analysis_chain, daily_pipeline, date_order_tags, ingestion_chain
 from audience_assets.partitions import broadcast_days
 from audience_assets.resources.storage import StorageResource
 
@@ -55,14 +56,15 @@ def dump_cursor(observations: dict[str, Observation]) -> str:
 SENSOR_DESCRIPTION = (
     "Watches the hot folder; a file is taken once its size and mtime have not changed for "
     "settle_seconds. Per broadcast date, for all the settled files carrying it: an "
-    "ingestion_chain run (its records), then a daily_pipeline run (its analysis onwards), "
+    "ingestion_chain run (its records), an analysis_chain run (its fact sheets and plan) "
+    "and a daily_pipeline run (drafts onwards), "
     "dates oldest first, keyed by their sorted content hashes: the same content never runs "
     "twice, a corrected re-delivery runs its date again.")
 
 
 def hot_folder_sensor_for(*jobs: Any) -> dg.SensorDefinition:
-    """The hot-folder sensor requesting `jobs` (by name: `ingestion_chain`, then
-    `daily_pipeline`) per date. Tests build it over smaller jobs of the same names."""
+    """The hot-folder sensor requesting `jobs` (by name: `ingestion_chain`,
+    `analysis_chain`, `daily_pipeline`) per date. Tests build it over smaller jobs."""
 
     @dg.sensor(
         name="hot_folder_sensor",
@@ -121,7 +123,9 @@ def evaluate_hot_folder(
     return dg.SensorResult(run_requests=run_requests, cursor=cursor)
 
 
-hot_folder_sensor = hot_folder_sensor_for(ingestion_chain, daily_pipeline)
+# Per date, in this order: records, analysis, the rest of the day.
+SENSOR_JOBS = (ingestion_chain, analysis_chain, daily_pipeline)
+hot_folder_sensor = hot_folder_sensor_for(*SENSOR_JOBS)
 
 # A settled file waits at most this long for others still being copied (a copy stuck
 # half-way must not hold every delivery back).
@@ -173,7 +177,7 @@ def day_requests(settled: list[tuple[Path, DeliverySummary]],
             "audience/kinds": ",".join(sorted({d.kind for _, d in files})),
             **date_order_tags(date),
         }
-        for job_name in job_names or [ingestion_chain.name, daily_pipeline.name]:
+        for job_name in job_names or [j.name for j in SENSOR_JOBS]:
             requests.append(dg.RunRequest(
                 job_name=job_name, partition_key=date,
                 run_key=f"{job_name}:{date}:{content}", tags=tags))
@@ -203,7 +207,7 @@ STAGE_SECONDS_TAG = "audience/stage_seconds"
 
 @dg.run_status_sensor(
     run_status=dg.DagsterRunStatus.SUCCESS,
-    monitored_jobs=[ingestion_chain, daily_pipeline],
+    monitored_jobs=list(SENSOR_JOBS),
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Tags each finished daily run with its steps' seconds (audience/stage_seconds), "
     "so the runs list shows where a day's time went.",

@@ -23,11 +23,12 @@ def evaluate(storage: StorageResource, cursor: str | None = None) -> dg.SensorRe
 
 
 def daily(result: dg.SensorResult) -> list[dg.RunRequest]:
-    """The daily_pipeline requests (each follows its date's ingestion_chain request)."""
+    """The daily_pipeline requests (each after its date's ingestion and analysis ones)."""
     requests = result.run_requests or []
-    assert [r.job_name for r in requests] == ["ingestion_chain", "daily_pipeline"] * (
-        len(requests) // 2)
-    assert [r.partition_key for r in requests[::2]] == [r.partition_key for r in requests[1::2]]
+    assert [r.job_name for r in requests] == [
+        "ingestion_chain", "analysis_chain", "daily_pipeline"] * (len(requests) // 3)
+    dates = [r.partition_key for r in requests]
+    assert dates[::3] == dates[1::3] == dates[2::3]
     return [r for r in requests if r.job_name == "daily_pipeline"]
 
 
@@ -41,7 +42,8 @@ def test_a_days_eight_files_become_one_run_per_job_keyed_by_their_content(storag
     hashes = sorted(hashlib.sha256((SAMPLES / n).read_bytes()).hexdigest() for n in day)
     content = hashlib.sha256(" ".join(hashes).encode()).hexdigest()
     assert [r.run_key for r in result.run_requests or []] == [
-        f"ingestion_chain:2026-11-16:{content}", f"daily_pipeline:2026-11-16:{content}"]
+        f"{job}:2026-11-16:{content}"
+        for job in ("ingestion_chain", "analysis_chain", "daily_pipeline")]
     assert request.tags["audience/files"] == "8"
     assert request.tags["audience/kinds"] == "MINUTADOS,PROGRAMAS"
 

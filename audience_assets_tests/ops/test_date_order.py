@@ -1,7 +1,7 @@
 """Runs in date order, with the real daemon: three dates' files dropped into the hot
-folder at once give, per date, an ingestion_chain run and a daily_pipeline run, and the
-analysis steps (relevant_broadcasts) of N-2, N-1 and N run one after the other in date
-order, each after its own date's records were stored. The instance settings are the
+folder at once give, per date, an ingestion_chain, an analysis_chain and a daily_pipeline
+run, and the analysis steps (relevant_broadcasts) of N-2, N-1 and N run one after the
+other in date order, each after its own date's records were stored. The instance settings are the
 project's dagster.yaml (the run queue's limits and priorities are the mechanism)."""
 
 from __future__ import annotations
@@ -72,28 +72,31 @@ def test_a_three_date_delivery_is_analysed_in_date_order_by_the_daemon(tmp_path:
             runs = list(instance.get_runs())
             done = [r for r in runs if r.status in (dg.DagsterRunStatus.SUCCESS,
                                                     dg.DagsterRunStatus.FAILURE)]
-            if len(runs) == 6 and len(done) == 6:
+            if len(runs) == 9 and len(done) == 9:
                 break
             if not runs and time.monotonic() - started > 180:
                 break  # the sensor requested nothing: the log says why
             time.sleep(3)
         tail = log.read_text(errors="replace")[-3000:]
-        assert len(runs) == 6, ([(r.job_name, r.tags.get("dagster/partition"), r.status)
+        assert len(runs) == 9, ([(r.job_name, r.tags.get("dagster/partition"), r.status)
                                  for r in runs], tail)
         assert all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs), (
             [(r.job_name, r.tags.get("dagster/partition"), r.status) for r in runs], tail)
         by = {(r.job_name, r.tags["dagster/partition"]): r.run_id for r in runs}
-        assert set(by) == {(j, d) for j in ("ingestion_chain", "daily_pipeline") for d in DATES}
-        analysis = [_step_window(instance, by[("daily_pipeline", d)], "relevant_broadcasts")
+        jobs = ("ingestion_chain", "analysis_chain", "daily_pipeline")
+        assert set(by) == {(j, d) for j in jobs for d in DATES}
+        analysis = [_step_window(instance, by[("analysis_chain", d)], "relevant_broadcasts")
                     for d in DATES]
+        daily = [_step_window(instance, by[("daily_pipeline", d)], "day_done") for d in DATES]
         records = [_step_window(instance, by[("ingestion_chain", d)], "audience_records")
                    for d in DATES]
         for i, date in enumerate(DATES):
             # After its own records and every earlier date's records...
             assert analysis[i][0] >= max(end for _s, end in records[: i + 1]), date
-            # ...and after the previous date's analysis finished.
+            # ...and after the previous date's analysis and daily run finished.
             if i:
-                assert analysis[i][0] >= analysis[i - 1][1], date
+                assert analysis[i][0] >= max(analysis[i - 1][1], daily[i - 1][1]), date
+            assert daily[i][0] >= analysis[i][1], date
         order = sorted(DATES, key=lambda d: analysis[DATES.index(d)][0])
         assert order == DATES
     finally:

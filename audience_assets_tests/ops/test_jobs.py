@@ -11,7 +11,7 @@ import dagster as dg
 import pytest
 
 from audience_assets.definitions import defs
-from audience_assets.jobs import DAILY_ASSETS, INGESTION_ASSETS, date_order_tags
+from audience_assets.jobs import ANALYSIS_ASSETS, DAILY_ASSETS, INGESTION_ASSETS, date_order_tags
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -35,6 +35,7 @@ def test_loading_the_definitions_warns_about_nothing() -> None:
 def test_each_job_selects_exactly_the_assets_it_names() -> None:
     for name, expected in (("daily_pipeline", set(DAILY_ASSETS)),
                            ("ingestion_chain", set(INGESTION_ASSETS)),
+                           ("analysis_chain", set(ANALYSIS_ASSETS)),
                            ("daily_drafts", {"post_drafts"})):
         job = defs.resolve_job_def(name)
         assert {k.to_user_string() for k in job.asset_layer.selected_asset_keys} == expected
@@ -44,8 +45,9 @@ def test_each_job_selects_exactly_the_assets_it_names() -> None:
 def test_every_daily_asset_is_in_exactly_one_of_the_sensors_jobs() -> None:
     graph = defs.resolve_asset_graph()
     daily = {k.to_user_string() for k in graph.get_all_asset_keys()} - {"model_evaluation"}
-    assert set(DAILY_ASSETS) | set(INGESTION_ASSETS) == daily
-    assert not set(DAILY_ASSETS) & set(INGESTION_ASSETS)
+    jobs = (INGESTION_ASSETS, ANALYSIS_ASSETS, DAILY_ASSETS)
+    assert set().union(*jobs) == daily
+    assert sum(len(j) for j in jobs) == len(daily)  # none in two jobs
 
 
 @pytest.mark.timeout(60)
@@ -55,8 +57,8 @@ def test_one_backfill_policy_per_job() -> None:
         keys = defs.resolve_job_def(job.name).asset_layer.selected_asset_keys
         policies = {graph.get(k).backfill_policy for k in keys}
         assert len(policies) == 1, (job.name, policies)
-    assert {graph.get(dg.AssetKey(k)).backfill_policy for k in INGESTION_ASSETS} == {
-        dg.BackfillPolicy.single_run()}
+    assert {graph.get(dg.AssetKey(k)).backfill_policy
+            for k in (*INGESTION_ASSETS, *ANALYSIS_ASSETS)} == {dg.BackfillPolicy.single_run()}
 
 
 def test_older_dates_get_the_higher_queue_priority() -> None:
