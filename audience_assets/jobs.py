@@ -28,9 +28,10 @@ ANALYSIS_ASSETS = ("minute_audience", "audience_anomalies", "relevant_broadcasts
 DAILY_ASSETS = (
     "post_drafts",
     "image_candidates",
-    "daily_report",
     "post_exports",
 )
+# One report asset per client profile (daily_report/<profile>), named by their prefix.
+REPORT_PREFIX = "daily_report"
 
 # Run tag the instance settings limit to one run at a time (concurrency.runs in
 # dagster.yaml): the history-dependent stages of one date never overlap another's.
@@ -39,7 +40,8 @@ HISTORY_TAG_VALUE = "in-date-order"
 
 daily_pipeline = dg.define_asset_job(
     "daily_pipeline",
-    selection=dg.AssetSelection.assets(*DAILY_ASSETS),
+    selection=dg.AssetSelection.assets(*DAILY_ASSETS)
+    | dg.AssetSelection.key_prefixes(REPORT_PREFIX),
     description="One broadcast date after its plan is in: drafts, images, report and "
     "exports. One run at a time, oldest date first.",
     tags={

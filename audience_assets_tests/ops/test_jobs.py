@@ -11,7 +11,16 @@ import dagster as dg
 import pytest
 
 from audience_assets.definitions import defs
-from audience_assets.jobs import ANALYSIS_ASSETS, DAILY_ASSETS, INGESTION_ASSETS, date_order_tags
+from audience_assets.jobs import (
+    ANALYSIS_ASSETS,
+    DAILY_ASSETS,
+    INGESTION_ASSETS,
+    REPORT_PREFIX,
+    date_order_tags,
+)
+from audience_assets.reports.profiles import profile_names
+
+REPORTS = {f"{REPORT_PREFIX}/{name}" for name in profile_names()}
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -33,7 +42,8 @@ def test_loading_the_definitions_warns_about_nothing() -> None:
 
 @pytest.mark.timeout(60)
 def test_each_job_selects_exactly_the_assets_it_names() -> None:
-    for name, expected in (("daily_pipeline", set(DAILY_ASSETS)),
+    assert REPORTS
+    for name, expected in (("daily_pipeline", set(DAILY_ASSETS) | REPORTS),
                            ("ingestion_chain", set(INGESTION_ASSETS)),
                            ("analysis_chain", set(ANALYSIS_ASSETS)),
                            ("daily_drafts", {"post_drafts"})):
@@ -45,7 +55,7 @@ def test_each_job_selects_exactly_the_assets_it_names() -> None:
 def test_every_daily_asset_is_in_exactly_one_of_the_sensors_jobs() -> None:
     graph = defs.resolve_asset_graph()
     daily = {k.to_user_string() for k in graph.get_all_asset_keys()} - {"model_evaluation"}
-    jobs = (INGESTION_ASSETS, ANALYSIS_ASSETS, DAILY_ASSETS)
+    jobs = (INGESTION_ASSETS, ANALYSIS_ASSETS, (*DAILY_ASSETS, *REPORTS))
     assert set().union(*jobs) == daily
     assert sum(len(j) for j in jobs) == len(daily)  # none in two jobs
 
