@@ -59,13 +59,16 @@ def test_a_three_date_delivery_is_analysed_in_date_order_by_the_daemon(tmp_path:
            "AUDIENCE_DB_URL": f"sqlite:///{tmp_path / 'audience.db'}",
            # No Solr here: the analysis reads history from the SQL store (auto mode).
            "SOLR_URL": "http://127.0.0.1:9/solr", "SOLR_CONNECT_TIMEOUT": "0.5"}
+    # The instance's storage created once, here, before the daemon and its run workers
+    # open it (two processes creating the SQLite tables at once can collide).
+    instance = dg.DagsterInstance.from_config(str(home))
+    instance.get_runs()
     log = tmp_path / "daemon.log"
     daemon = subprocess.Popen(
         [str(Path(sys.executable).with_name("dagster-daemon")), "run", "-w", str(workspace)],
         cwd=tmp_path, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
         start_new_session=True)
     try:
-        instance = dg.DagsterInstance.from_config(str(home))
         started = time.monotonic()
         runs: list[dg.DagsterRun] = []
         while time.monotonic() - started < DEADLINE_S and daemon.poll() is None:
