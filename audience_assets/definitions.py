@@ -1,4 +1,6 @@
-"""The one Definitions object: every stage's assets, checks and sensors, and the resources."""
+"""The daily code location's Definitions: every stage's assets, checks and sensors, and the
+resources. The model evaluation is its own code location (audience_assets/evaluation/
+definitions.py, workspace.yaml), run on demand, never by a daily selection."""
 
 import dagster as dg
 
@@ -9,12 +11,11 @@ from audience_assets.analysis.assets import (
     relevant_broadcasts,
 )
 from audience_assets.drafting.assets import post_drafts
-from audience_assets.evaluation.assets import model_evaluation
 from audience_assets.images.assets import image_candidates
 from audience_assets.indexing.assets import solr_audience_index
 from audience_assets.ingestion.assets import audience_records, kantar_raw_file
-from audience_assets.ingestion.sensors import hot_folder_sensor
-from audience_assets.jobs import daily_drafts, daily_pipeline, ingestion_chain
+from audience_assets.ingestion.sensors import hot_folder_sensor, stage_timings_sensor
+from audience_assets.jobs import analysis_chain, daily_drafts, daily_pipeline, ingestion_chain
 from audience_assets.reports.assets import daily_report
 from audience_assets.resources import from_settings
 from audience_assets.resources.analysis import AnalysisResource
@@ -49,13 +50,12 @@ defs = dg.Definitions(
         relevant_broadcasts,
         post_plan,
         post_drafts,
-        model_evaluation,
         image_candidates,
         post_exports,
         daily_report,
     ],
-    sensors=[hot_folder_sensor, approvals_sensor],
-    jobs=[daily_pipeline, daily_drafts, ingestion_chain, exports_job],
+    sensors=[hot_folder_sensor, approvals_sensor, stage_timings_sensor],
+    jobs=[ingestion_chain, analysis_chain, daily_pipeline, daily_drafts, exports_job],
     resources=resources,
     # Steps run in the run's own process: a subprocess per step re-imports the project
     # (seconds each, tens of seconds on a loaded 2-core host), which dominated a backfill

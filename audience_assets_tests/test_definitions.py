@@ -55,7 +55,8 @@ def test_the_daily_job_leaves_the_model_evaluation_out():
 
 def test_the_sensor_targets_the_daily_job_and_starts_running():
     sensor = defs.resolve_sensor_def("hot_folder_sensor")
-    assert sensor.job_name == "daily_pipeline"
+    assert {t.job_name for t in sensor.targets} == {
+        "ingestion_chain", "analysis_chain", "daily_pipeline"}
     assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
 
 
@@ -99,7 +100,10 @@ def test_the_instance_never_runs_two_runs_of_one_date_at_once(tmp_path):
 
 
 def test_no_asset_takes_an_upstream_value_only_its_sql_tables():
-    assets = list(defs.assets or [])
+    from audience_assets.evaluation.definitions import defs as evaluation
+
+    # The daily location's 11 and the evaluation location's model_evaluation.
+    assets = [*(defs.assets or []), *(evaluation.assets or [])]
     assert len(assets) >= 12
     for assets_def in assets:
         assert isinstance(assets_def, dg.AssetsDefinition)

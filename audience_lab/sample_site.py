@@ -116,9 +116,14 @@ class Case:
     date: str
     post: str
     articles: list[Article] = field(default_factory=list)
+    # Set when no crawled picture shows the programme: the reviewer's pick is this
+    # default picture of the programme (file name under /defaults/).
+    default_best: str = ""
 
     @property
     def best(self) -> str:
+        if self.default_best:
+            return self.default_best
         return next(p.name for a in self.articles for p in a.pictures if p.role == "best")
 
 
@@ -217,6 +222,56 @@ def _cases() -> list[Case]:
     return cases
 
 
+def make_foreign_case(index: int, show: Show, date: str) -> Case:
+    """A broadcast whose press page, around the date, shows only OTHER programmes (the
+    channel's night, a promo of another show, the channel's banner): no crawled picture
+    shows this programme, so the reviewer's pick is its first default picture."""
+    rng = random.Random(f"foreign-{index}")
+    event = EVENTS[index % len(EVENTS)]
+    case = Case(f"n{index:02d}", show, date, post_text(show, rng, event),
+                default_best=default_pictures(show)[0].name)
+    others = [s for s in SHOWS if s.channel == show.channel and s != show]
+    others += [s for s in SHOWS if s not in others and s != show]
+    first, second = others[0], others[1]
+    night = [
+        Picture(_pic_name(rng), "foreign", date, 1200, 630,
+                text=first.display.upper() if index % 2 else "",
+                alt=f"{first.display}, en el plató",
+                caption=f"{first.display} lideró la noche en {show.channel_name}",
+                credit=show.channel_name, seed=rng.getrandbits(32)),
+        Picture(_pic_name(rng), "banner", date, 1200, 630,
+                text=f"{show.channel_name.upper()} · SALA DE PRENSA",
+                alt=f"{show.channel_name} comunicación", seed=rng.getrandbits(32)),
+        Picture(_pic_name(rng), "foreign", date, 1280, 720,
+                text=second.display.upper() if index % 3 == 0 else "",
+                alt=f"{second.display}, esta semana",
+                caption=f"{second.display} vuelve esta semana", seed=rng.getrandbits(32)),
+    ]
+    promo = Picture(_pic_name(rng), "foreign", _day(date, 1), 1200, 675,
+                    text="ESTA NOCHE" if index % 2 == 0 else "",
+                    alt=f"Avance de {first.display}",
+                    caption=f"Así será el próximo programa de {first.display}",
+                    seed=rng.getrandbits(32))
+    slug = show.slug
+    case.articles = [
+        Article(f"/prensa/{slug}/{date}-noche.html",
+                f"La noche en {show.channel_name}: {first.display} y {second.display}", date,
+                night, f"Lo que emitió {show.channel_name}"),
+        Article(f"/prensa/{slug}/{_day(date, 1)}-avance-{first.slug}.html",
+                f"Avance de {first.display}", _day(date, 1), [promo],
+                f"Lo que viene en {first.display}"),
+    ]
+    return case
+
+
+def _foreign_cases() -> list[Case]:
+    # Before the 24 cases' dates, 10 days apart, one show each (8 shows, 4 channels' mix).
+    start = dt.date(2025, 9, 1)
+    picks = [SHOWS[i] for i in (0, 1, 4, 7, 8, 2, 5, 11)]
+    return [make_foreign_case(i, show, (start + dt.timedelta(days=10 * i)).isoformat())
+            for i, show in enumerate(picks)]
+
+
 CASES: tuple[Case, ...] = tuple(_cases())
 
 
@@ -241,6 +296,11 @@ def default_pictures(show: Show) -> list[Picture]:
     return [Picture(f"{show.slug}-{n}.jpg", "default", "", 1200, 630,
                     text=f"{show.display.upper()} {n}", seed=rng.getrandbits(32))
             for n in (1, 2, 3)]
+
+
+# Labelled like CASES (benchmarks/images_labels.json), frozen before the ranker's rule
+# "a top pick needs evidence it shows the programme" was written.
+FOREIGN_CASES: tuple[Case, ...] = tuple(_foreign_cases())
 
 
 def _slug(title: str) -> str:

@@ -3,6 +3,7 @@
 # No `from __future__ import annotations`: Dagster reads the context annotation at runtime.
 import json
 import time
+import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 import pysolr
+import sqlalchemy as sa
 
 from audience_assets.analysis.anomalies import (
     BroadcastMinute,
@@ -38,13 +40,17 @@ from audience_assets.indexing.history import AudienceHistory, SolrHistory, SqlHi
 from audience_assets.indexing.index import counts_through
 from audience_assets.ingestion.minutes import KIND, MinutePoint, parse_minutes_file, tv_clock
 from audience_assets.ingestion.store import current_deliveries, load_records
-from audience_assets.partitions import broadcast_days
+from audience_assets.partitions import broadcast_days, daily_check_spec
 from audience_assets.paths import locate_stored
 from audience_assets.records import AudienceRecord, FactSheet
 from audience_assets.resources.analysis import AnalysisResource
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.solr import SolrResource, SolrUnavailable
 from audience_assets.resources.storage import StorageResource
+from audience_assets.sql.schema import audience_records as records_table
+
+# backfill_policy is beta in Dagster 1.13; the choice is made here, not an operator's issue.
+warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=dg.BetaWarning)
 
 CHECK_FIGURES = "figures_equal_records"
 CHECK_DUPLICATES = "no_duplicate_broadcast"
@@ -54,11 +60,41 @@ BLOCKING = (CHECK_FIGURES, CHECK_DUPLICATES, CHECK_EVIDENCE)
 MAX_CHARTS = 6  # charts embedded in the UI per day; all are written to disk
 
 
+# Each analysis asset walks the dates of its run in order (one date, or a range in ONE
+# run: a year of history in minutes, not a run per date), as the ingestion chain does.
+SINGLE_RUN = dg.BackfillPolicy.single_run()
+
+
+def range_metadata(per_date: dict[str, dict[str, Any]], rows: str = "rows"
+                   ) -> dict[str, Any]:
+    """A range run's metadata: the dates walked, rows in all, a line per date."""
+    table = pd.DataFrame([{"date": d, **{k: v for k, v in m.items()
+                                          if isinstance(v, int | float | str)}}
+                          for d, m in per_date.items()])
+    return {
+        "dagster/row_count": sum(int(m.get("dagster/row_count", 0)) for m in per_date.values()),
+        "dates": len(per_date),
+        "first_date": min(per_date), "last_date": max(per_date),
+        f"{rows}_per_date": dg.MetadataValue.md(table.to_markdown(index=False)),
+    }
+
+
+def walked(context: dg.AssetExecutionContext, day: Any) -> dg.MaterializeResult:
+    """`day(date) -> metadata` for each date of the run, oldest first; one date's own
+    metadata as is, a range's summarised."""
+    dates = list(context.partition_keys)
+    per_date = {date: day(date) for date in dates}
+    if len(dates) == 1:
+        return dg.MaterializeResult(metadata=per_date[dates[0]])
+    return dg.MaterializeResult(metadata=range_metadata(per_date))
+
+
 @dg.asset(
     partitions_def=broadcast_days,
     group_name="analysis",
     deps=[dg.AssetKey("kantar_raw_file")],
     kinds={"file"},
+    backfill_policy=SINGLE_RUN,
     code_version="2",
 )
 def minute_audience(
@@ -66,21 +102,21 @@ def minute_audience(
 ) -> dg.MaterializeResult:
     """The date's minute-by-minute audience per channel (minute deliveries; none is fine),
     to table minute_audience."""
-    date, engine = context.partition_key, database.engine()
-    files = [d for d in current_deliveries(engine, date) if d.kind == KIND]
-    points = [
-        p
-        for d in files
-        for p in parse_minutes_file(locate_stored(d.archived_path, storage.archive_dir)).points
-        if p.broadcast_date == date
-    ]
-    replace_minute_points(engine, date, points)
-    channels = sorted({p.channel for p in points})
-    return dg.MaterializeResult(metadata={
-        "dagster/row_count": len(points),
-        "files": ", ".join(d.file_name for d in files) or "none delivered",
-        "channels": ", ".join(channels) or "none",
-    })
+    engine = database.engine()
+
+    def day(date: str) -> dict[str, Any]:
+        files = [d for d in current_deliveries(engine, date) if d.kind == KIND]
+        points = [p for d in files
+                  for p in parse_minutes_file(locate_stored(d.archived_path,
+                                                            storage.archive_dir)).points
+                  if p.broadcast_date == date]
+        replace_minute_points(engine, date, points)
+        return {
+            "dagster/row_count": len(points),
+            "files": ", ".join(d.file_name for d in files) or "none delivered",
+            "channels": ", ".join(sorted({p.channel for p in points})) or "none",
+        }
+    return walked(context, day)
 
 
 def _group_key(point_or_record: MinutePoint | AudienceRecord) -> tuple[str, str]:
@@ -92,6 +128,7 @@ def _group_key(point_or_record: MinutePoint | AudienceRecord) -> tuple[str, str]
     group_name="analysis",
     deps=[dg.AssetKey("audience_records"), minute_audience],
     kinds={"python", "sql"},
+    backfill_policy=SINGLE_RUN,
     code_version="2",
 )
 def audience_anomalies(
@@ -102,8 +139,15 @@ def audience_anomalies(
 ) -> dg.MaterializeResult:
     """Golden minutes, peaks and drops, each attached to its broadcast, per target|region,
     to table audience_anomalies."""
-    date, engine = context.partition_key, database.engine()
+    engine = database.engine()
     config = load_analysis_config(analysis.config_file)
+    charts_left = [MAX_CHARTS]  # embedded in the UI over the whole run
+    return walked(context, lambda date: anomalies_of_day(
+        engine, date, config, storage, charts_left))
+
+
+def anomalies_of_day(engine: Any, date: str, config: AnalysisConfig, storage: StorageResource,
+                     charts_left: list[int]) -> dict[str, Any]:
     records = load_records(engine, date)
     by_group: dict[tuple[str, str], list[MinutePoint]] = defaultdict(list)
     for point in load_minute_points(engine, date):
@@ -111,7 +155,6 @@ def audience_anomalies(
     result: dict[str, DayAnomalies] = {}
     metadata: dict[str, Any] = {}
     charts_dir = storage.path("output_dir") / "charts" / date
-    embedded = 0
     for group, points in sorted(by_group.items()):
         day_records = [r for r in records if _group_key(r) == group]
         day = analyse_day(points, day_records, config.anomalies)
@@ -126,10 +169,11 @@ def audience_anomalies(
             charts_dir.mkdir(parents=True, exist_ok=True)
             path = charts_dir / f"{_slug(group, channel, start)}.png"
             path.write_bytes(png)
-            if embedded < MAX_CHARTS:
-                metadata[f"chart {embedded + 1}: {title} {tv_clock(start, date)}"] = (
+            if charts_left[0] > 0:
+                metadata[f"chart {MAX_CHARTS - charts_left[0] + 1}: {title} "
+                         f"{tv_clock(start, date)}"] = (
                     dg.MetadataValue.md(markdown_image(png, title)))
-                embedded += 1
+                charts_left[0] -= 1
     golden = [d.golden_minute for d in result.values() if d.golden_minute]
     events = [e for d in result.values() for e in d.events]
     table = pd.DataFrame([{
@@ -145,7 +189,7 @@ def audience_anomalies(
         "charts_folder": dg.MetadataValue.path(str(charts_dir)),
         "dagster/row_count": replace_anomalies(engine, date, result),
     })
-    return dg.MaterializeResult(metadata=metadata)
+    return metadata
 
 
 def _notable_broadcasts(day: DayAnomalies
@@ -182,10 +226,13 @@ def choose_history(
                 raise SolrUnavailable(f"{solr.where()} failed counting documents: {exc}") from exc
             if sql_count != solr_count:
                 solr.close(client)
+                first = first_stored_date(database.engine()) or date
                 raise SolrUnavailable(
                     f"{solr.where()} holds {solr_count} documents up to {date} but the SQL "
-                    f"store {sql_count} records: re-materialise solr_audience_index for the "
-                    "dates its check names")
+                    f"store {sql_count} records. To read history from Solr again, re-index "
+                    f"{first}...{date} in one run: backfill solr_audience_index over that "
+                    "range (UI), or `dagster asset materialize -m audience_assets.definitions "
+                    f"--select solr_audience_index --partition-range {first}...{date}`")
             return SolrHistory(client), solr.where()
         except SolrUnavailable as exc:
             if analysis.history == "solr":
@@ -193,6 +240,11 @@ def choose_history(
             log.warning(f"history from the SQL store: {exc}")
             return SqlHistory(database.engine()), f"SQL store ({exc})"
     return SqlHistory(database.engine()), "SQL store"
+
+
+def first_stored_date(engine: sa.Engine) -> str | None:
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.min(records_table.c.broadcast_date))).scalar()
 
 
 def golden_candidates(anomalies: dict[str, DayAnomalies], records: list[AudienceRecord],
@@ -219,17 +271,18 @@ def golden_candidates(anomalies: dict[str, DayAnomalies], records: list[Audience
             start_offset=-1, end_offset=-1)),
     ],
     kinds={"python", "sql"},
+    backfill_policy=SINGLE_RUN,
     check_specs=[
-        dg.AssetCheckSpec(CHECK_FIGURES, asset="relevant_broadcasts", blocking=True,
+        daily_check_spec(CHECK_FIGURES, asset="relevant_broadcasts", blocking=True,
                           description="Every fact sheet's figures equal its record's exactly. "
                           "Audited before publishing."),
-        dg.AssetCheckSpec(CHECK_DUPLICATES, asset="relevant_broadcasts", blocking=True,
+        daily_check_spec(CHECK_DUPLICATES, asset="relevant_broadcasts", blocking=True,
                           description="At most one fact sheet per broadcast, target, region. "
                           "Audited before publishing."),
-        dg.AssetCheckSpec(CHECK_EVIDENCE, asset="relevant_broadcasts", blocking=True,
+        daily_check_spec(CHECK_EVIDENCE, asset="relevant_broadcasts", blocking=True,
                           description="Each rule and event is backed by the numbers compared. "
                           "Audited before publishing."),
-        dg.AssetCheckSpec(CHECK_KNOWN_NAMES, asset="relevant_broadcasts",
+        daily_check_spec(CHECK_KNOWN_NAMES, asset="relevant_broadcasts",
                           description="Warning naming the records' targets and regions the "
                           "analysis configuration does not know (left out, never silently)."),
     ],
@@ -243,26 +296,65 @@ def relevant_broadcasts(
 ) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
     """The day's fact sheets: configured rules over the records and the history, merged
     by priority, plus the golden minute; audited by the checks, then published to table
-    fact_sheets (a failing check leaves the published sheets untouched)."""
-    date, engine = context.partition_key, database.engine()
+    fact_sheets (a failing check leaves that date's published sheets untouched). A range
+    run walks its dates oldest first, one check result per check for the range."""
+    engine = database.engine()
+    dates = list(context.partition_keys)
     config = load_analysis_config(analysis.config_file)
-    records = load_records(engine, date)
-    history, source = choose_history(analysis, solr, database, context.log, date)
-    started = time.perf_counter()
-    sheets = select_fact_sheets(records, history, config, golden_candidates(
-        load_anomalies(engine, date), records, config))
-    seconds = time.perf_counter() - started
-    results = sheet_checks(sheets, records, config)
-    yield from results
-    failed = [r.check_name for r in results if not r.passed and r.check_name in BLOCKING]
-    if failed:
+    # Solr holding every record up to the range's last date holds them up to each date.
+    history, source = choose_history(analysis, solr, database, context.log, dates[-1])
+    per_date: dict[str, dict[str, Any]] = {}
+    results_by_date: dict[str, list[dg.AssetCheckResult]] = {}
+    refused: dict[str, list[str]] = {}
+    for date in dates:
+        records = load_records(engine, date)
+        started = time.perf_counter()
+        sheets = select_fact_sheets(records, history, config, golden_candidates(
+            load_anomalies(engine, date), records, config))
+        seconds = time.perf_counter() - started
+        results_by_date[date] = sheet_checks(sheets, records, config)
+        failed = [r.check_name for r in results_by_date[date]
+                  if not r.passed and r.check_name in BLOCKING]
+        if failed:
+            refused[date] = failed
+            continue
+        replace_fact_sheets(engine, date, sheets)
+        per_date[date] = _sheet_metadata(sheets, source, seconds)
+    yield from (results_by_date[dates[0]] if len(dates) == 1
+                else merged_checks(results_by_date))
+    if refused:
         raise dg.Failure(
-            f"Fact sheets of {date} not published: {', '.join(failed)} failed (see the checks' "
-            "problems); the previously published sheets are untouched.",
+            "Fact sheets not published for " + "; ".join(
+                f"{d} ({', '.join(names)} failed)" for d, names in refused.items())
+            + ": see the checks' problems; those dates' published sheets are untouched"
+            + (f", the other {len(per_date)} dates were published." if per_date else "."),
             allow_retries=False,
         )
-    replace_fact_sheets(engine, date, sheets)
-    yield dg.MaterializeResult(metadata=_sheet_metadata(sheets, source, seconds))
+    if len(dates) == 1:
+        yield dg.MaterializeResult(metadata=per_date[dates[0]])
+    else:
+        yield dg.MaterializeResult(metadata={**range_metadata(per_date, "sheets"),
+                                             "history": source})
+
+
+def merged_checks(results_by_date: dict[str, list[dg.AssetCheckResult]]
+                  ) -> list[dg.AssetCheckResult]:
+    """One result per check for a range: passed when it passed on every date; its problems
+    prefixed with their date."""
+    by_name: dict[str, list[tuple[str, dg.AssetCheckResult]]] = defaultdict(list)
+    for date, results in results_by_date.items():
+        for result in results:
+            by_name[result.check_name or ""].append((date, result))
+    merged = []
+    for name, dated in by_name.items():
+        failing = [d for d, r in dated if not r.passed]
+        merged.append(dg.AssetCheckResult(
+            check_name=name, passed=not failing, severity=dated[0][1].severity,
+            metadata={"dates": len(dated), "failing_dates": ", ".join(failing) or "none",
+                      "first": json.dumps([f"{d}: {r.metadata.get('first', '')}" for d, r in dated
+                                           if not r.passed][:5], ensure_ascii=False,
+                                          default=str)}))
+    return merged
 
 
 def _sheet_metadata(sheets: list[FactSheet], source: str, seconds: float
@@ -321,6 +413,7 @@ def known_names_result(records: list[AudienceRecord], config: AnalysisConfig
     group_name="analysis",
     deps=[relevant_broadcasts],
     kinds={"python", "sql"},
+    backfill_policy=SINGLE_RUN,
     code_version="2",
 )
 def post_plan(
@@ -332,11 +425,14 @@ def post_plan(
     merged, regional channels in their own region), ranked by news value; each
     network posts the best up to its daily budget, the watchlist always in. To tables
     plan_stories and post_plan (the desk's order)."""
-    date, engine = context.partition_key, database.engine()
+    engine = database.engine()
     config = load_analysis_config(analysis.config_file)
-    plan = plan_day(load_fact_sheets(engine, date), config, date)
-    replace_plan(engine, date, plan)
-    return dg.MaterializeResult(metadata=_plan_metadata(plan))
+
+    def day(date: str) -> dict[str, Any]:
+        plan = plan_day(load_fact_sheets(engine, date), config, date)
+        replace_plan(engine, date, plan)
+        return _plan_metadata(plan)
+    return walked(context, day)
 
 
 def _plan_metadata(plan: DayPlan) -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """`audience run`: the daily pipeline for a range of broadcast dates, on the local instance.
 
-Runs `daily_pipeline` once per date, oldest first (each day's analysis needs the
-history before it), records the runs in the Dagster instance of DAGSTER_HOME (so
-the UI shows them), then prints what was produced and where.
+Per date, oldest first (each day's analysis needs the history before it): an
+`ingestion_chain`, an `analysis_chain` and a `daily_pipeline` run, as the hot-folder
+sensor requests them. The runs are launched through the Dagster instance of DAGSTER_HOME from the
+daily code location (audience_assets/cli/launch.py), so the UI lists them with their
+job, partition and code location; then prints what was produced and where.
 """
 
 from __future__ import annotations
@@ -40,13 +42,9 @@ def _dates(first: str, last: str | None) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    import warnings
-
     import dagster as dg
 
-    # The job mixes the Solr index's single-run policy with per-date stages on purpose.
-    warnings.filterwarnings("ignore", message="Asset job daily_pipeline materializes assets with")
-
+    from audience_assets.cli.launch import daily_location, launch, wait
     from audience_assets.cli.summary import print_summary
     from audience_assets.definitions import defs
 
@@ -68,18 +66,23 @@ def run(args: argparse.Namespace) -> int:
         print(f"delivered {len(copied)} files from {source} into {hot}")
     if "DAGSTER_HOME" not in os.environ:
         raise UsageError("set DAGSTER_HOME (e.g. var/dagster_home) so runs are kept for the UI")
+    from audience_assets.jobs import date_order_tags
+
     instance = dg.DagsterInstance.get()
-    job = defs.resolve_job_def("daily_pipeline")
     failed = []
-    for date in dates:
-        result = job.execute_in_process(partition_key=date, instance=instance, raise_on_error=False)
-        status = "ok" if result.success else "FAILED"
-        steps = sum(1 for e in result.all_events if e.event_type_value == "STEP_SUCCESS")
-        print(f"{date}: {status} (run {result.run_id[:8]}, {steps} steps)", flush=True)
-        if not result.success:
-            failed.append(date)
-            for event in result.all_events:
-                if event.event_type_value == "STEP_FAILURE" and event.step_key:
-                    print(f"  {event.step_key}: {event.message}")
+    with daily_location(instance) as workspace:
+        for date in dates:
+            for job in ("ingestion_chain", "analysis_chain", "daily_pipeline"):
+                tags = {"dagster/partition": date, "audience/launched_by": "audience run",
+                        **date_order_tags(date)}
+                done = wait(instance, launch(instance, workspace, job, tags))
+                status = "ok" if done.success else done.status.value
+                print(f"{date} {job}: {status} (run {done.run_id[:8]}, {done.steps} steps)",
+                      flush=True)
+                for step, message in done.failures:
+                    print(f"  {step}: {message}")
+                if not done.success:
+                    failed.append(date)
+                    break  # the day's analysis would read incomplete records
     print_summary(resources["database"], storage, dates)
     return 1 if failed else 0

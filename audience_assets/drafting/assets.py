@@ -53,17 +53,18 @@ class DraftingConfig(dg.Config):
 
 def write_drafts(
     sheets: list[FactSheet], config: DraftingConfig, llm: OllamaResource,
-    log: Any = None, clock: Callable[[], float] = time.monotonic,
+    log: Any = None, clock: Callable[[], float] = time.monotonic, spent_s: float = 0.0,
 ) -> list[Draft]:
     """One draft per fact sheet, each within the sheet's budget and all within the run's
-    (the `llm` resource's sheet_budget_s / run_budget_s)."""
+    (the `llm` resource's sheet_budget_s / run_budget_s), of which `spent_s` seconds are
+    already gone (earlier tries of the step: the budget is the run's, not each try's)."""
     if config.mode not in WRITER_NAMES:
         raise dg.Failure(f"unknown mode {config.mode!r}; expected one of {', '.join(WRITER_NAMES)}",
                          allow_retries=False)
     settings = LLMSettings(**llm.llm_settings())
     writer = make_writer(config.mode, llm.client(), settings)
     fallback = TemplateWriter() if config.fallback else None
-    run_deadline = clock() + llm.run_budget_s
+    run_deadline = clock() + max(0.0, llm.run_budget_s - spent_s)
     candidates = config.candidates if config.mode != "template" else 1
     drafts: list[Draft] = []
     for done, sheet in enumerate(sheets):
@@ -95,6 +96,16 @@ def write_drafts(
                      f"{draft.valid_candidates} valid, {draft.llm_seconds:.1f} s{budget}")
         drafts.append(draft)
     return drafts
+
+
+def run_seconds_so_far(context: dg.AssetExecutionContext) -> float:
+    """Seconds since the run started: a retried step (RetryPolicy, up to 3 tries) continues
+    the run's drafting budget instead of restarting it, so the tries together stay within
+    run_budget_s (and inside the run's dagster/max_runtime)."""
+    record = context.instance.get_run_record_by_id(context.op_execution_context.run_id)
+    if record is None or record.start_time is None:
+        return 0.0
+    return max(0.0, time.time() - record.start_time)
 
 
 def over_budget(draft: Draft) -> bool:
@@ -172,7 +183,7 @@ def post_drafts(
                          "(the drafts follow the day's plan).", allow_retries=False)
     reviewed = reviewed_keys(engine, date, network)
     sheets = [s for s in plan.for_network(network) if (s.key, network) not in reviewed]
-    drafts = write_drafts(sheets, config, llm, context.log)
+    drafts = write_drafts(sheets, config, llm, context.log, spent_s=run_seconds_so_far(context))
     stage_drafts(engine, run_id, date, network, drafts)
     check = drafts_validity_check_result(load_staged(engine, run_id),
                                          asset_key=context.asset_key)

@@ -19,6 +19,7 @@ from typing import Any
 import dagster as dg
 
 from audience_assets.drafting.validation import ValidationResult, validate
+from audience_assets.partitions import daily_check_spec
 
 CHECK_NAME = "drafts_pass_strict_validator"
 CHECK_DESCRIPTION = (
@@ -38,8 +39,8 @@ class CheckedDraft:
 
 def drafts_validity_check_spec(asset: Any = "post_drafts") -> dg.AssetCheckSpec:
     """The spec to put in the drafting asset's `check_specs`."""
-    return dg.AssetCheckSpec(name=CHECK_NAME, asset=asset, blocking=True,
-                             description=CHECK_DESCRIPTION)
+    return daily_check_spec(CHECK_NAME, asset=asset, blocking=True,
+                            description=CHECK_DESCRIPTION)
 
 
 def _unpack(draft: Any, index: int) -> tuple[str, str, Any, str]:

@@ -25,9 +25,11 @@ from audience_assets.resources.storage import StorageResource
 class ModelEvaluationConfig(dg.Config):
     """Which models, on which fact sheets, with which writer (launchpad)."""
 
+    # No default: an evaluation starts only when someone names the models (launchpad), never
+    # as a side effect of a selection that happens to include this asset.
     models: list[str] = Field(
-        default=[DEFAULT_MODEL],
-        description="Ollama tags on the `llm` resource's host (pull them there first).")
+        description="Ollama tags on the `llm` resource's host (pull them there first), e.g. "
+        f'["{DEFAULT_MODEL}"].')
     sheets_file: str = Field(
         default="", description="Fact sheets as JSON lines; empty: the study's five "
         "(data/evaluation/study_fact_sheets.jsonl).")

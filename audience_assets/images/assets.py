@@ -76,6 +76,10 @@ def image_candidates(
         sources.allow_private_addresses))
     ranker, ranker_note = choose_ranker(images.vision_model, images.ollama_host)
     context.log.info(f"{len(drafts)} pending posts; ranker: {ranker_note}")
+    if not sources.sources and drafts:
+        # Said once per day here (and in the check's warning), not once per post.
+        context.log.warning(f"no image sources in {sources.path}: default pictures only; "
+                            "see the check every_pending_post_has_a_candidate for what to do")
 
     rows: list[dict[str, Any]] = []
     per_sheet = []
@@ -125,4 +129,4 @@ def image_candidates(
         "sources_file": str(sources.path),
     })
     yield from check_results([(d["sheet_key"], d["network"]) for d in drafts], rows, sources,
-                             storage.path("output_dir"))
+                             storage.path("output_dir"), date)

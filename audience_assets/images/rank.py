@@ -59,6 +59,9 @@ class Ranked:
 
 class Ranker(Protocol):
     name: str
+    # True: only pictures whose reasons carry evidence they show the programme may come
+    # before its defaults (the project's rankers); False: defaults last (the baselines).
+    checks_evidence: bool
 
     def score(self, post: Post, candidates: Sequence[Candidate]
               ) -> list[tuple[float, list[str]]]:
@@ -66,14 +69,51 @@ class Ranker(Protocol):
         ...
 
 
+# What the review desk shows (first reason of the leading candidate, table
+# image_candidates.reasons) when no crawled picture shows the programme.
+NO_PROGRAMME_PHOTO = "sin foto del programa; por defecto"
+NO_PROGRAMME_PHOTO_NO_DEFAULT = "sin foto del programa; ninguna imagen por defecto configurada"
+# Reasons that are evidence a crawled picture shows the programme itself (its name in the
+# alt text, caption, printed in it, in its file name or its page; or a vision model's
+# answer): only such a picture may come before the programme's defaults.
+EVIDENCE_PREFIXES = ("programme named in ", "vision: shows the programme")
+VISION_EVIDENCE = 0.7   # a vision score (0-1) at least this high counts as evidence
+
+
+def shows_programme(reasons: Sequence[str]) -> bool:
+    return any(r.startswith(EVIDENCE_PREFIXES) for r in reasons)
+
+
 def rank(post: Post, candidates: Sequence[Candidate], ranker: Ranker) -> list[Ranked]:
+    """Best first. A ranker that checks evidence: crawled pictures with evidence they show
+    the programme (by score), then the programme's default pictures, then the other
+    crawled pictures (by score); with evidence for none, the defaults lead, flagged
+    NO_PROGRAMME_PHOTO for the desk, so a fresh picture of another programme never comes
+    first. A baseline: crawled pictures by score, defaults last."""
     crawled = [c for c in candidates if not c.default]
     scored = list(zip(crawled, ranker.score(post, crawled), strict=True))
     scored.sort(key=lambda item: -item[1][0])  # stable: equal scores keep page order
-    defaults = [(c, (0.0, ["default picture of the programme (last resort)"]))
-                for c in candidates if c.default]
+    if not ranker.checks_evidence:
+        defaults = [(c, (0.0, ["default picture of the programme (last resort)"]))
+                    for c in candidates if c.default]
+        return _numbered([*scored, *defaults])
+    evidence = [item for item in scored if shows_programme(item[1][1])]
+    others = [(c, (s, [*reasons, "no evidence it shows the programme"]))
+              for c, (s, reasons) in scored if not shows_programme(reasons)]
+    default_reason = ("default picture of the programme (last resort)" if evidence
+                      else NO_PROGRAMME_PHOTO)
+    defaults = [(c, (0.0, [default_reason])) for c in candidates if c.default]
+    ordered = [*evidence, *defaults, *others]
+    if not evidence and not defaults and others:
+        c, (s, reasons) = others[0]
+        ordered[0] = (c, (s, [NO_PROGRAMME_PHOTO_NO_DEFAULT, *reasons]))
+    return _numbered(ordered)
+
+
+def _numbered(ordered: Sequence[tuple[Candidate, tuple[float, Sequence[str]]]]
+              ) -> list[Ranked]:
     return [Ranked(c, i + 1, float(s), tuple(reasons))
-            for i, (c, (s, reasons)) in enumerate(scored + defaults)]
+            for i, (c, (s, reasons)) in enumerate(ordered)]
 
 
 # -- models, once per process ------------------------------------------------------------
@@ -156,6 +196,7 @@ def post_query(post: Post) -> str:
 @dataclass
 class OfflineRanker:
     name: str = "offline"
+    checks_evidence: bool = True
     use_ocr: bool = True
     use_similarity: bool = True
 
@@ -196,6 +237,7 @@ class FirstImageRanker:
     """The lead picture of the article closest to the broadcast date (what staff open first)."""
 
     name: str = "first image"
+    checks_evidence: bool = False
 
     def score(self, post: Post, candidates: Sequence[Candidate]
               ) -> list[tuple[float, list[str]]]:
@@ -212,6 +254,7 @@ class NewestRanker:
     """The most recently published picture."""
 
     name: str = "newest"
+    checks_evidence: bool = False
 
     def score(self, post: Post, candidates: Sequence[Candidate]
               ) -> list[tuple[float, list[str]]]:

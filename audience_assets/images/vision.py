@@ -19,6 +19,7 @@ from typing import Any
 import requests
 
 from audience_assets.images.crawl import Candidate, Post
+from audience_assets.images.rank import VISION_EVIDENCE
 
 PROMPT_PATH = Path(__file__).resolve().parents[2] / "prompts" / "images" / "vision.v1.md"
 DEFAULT_HOST = "http://127.0.0.1:11434"
@@ -58,6 +59,7 @@ class VisionRanker:
     host: str = DEFAULT_HOST
     timeout_s: float = 120.0
     name: str = "vision"
+    checks_evidence: bool = True
 
     def score(self, post: Post, candidates: Sequence[Candidate]
               ) -> list[tuple[float, list[str]]]:
@@ -71,7 +73,10 @@ class VisionRanker:
                 score, reason = parse_answer(response.json())
             except (requests.RequestException, ValueError) as exc:
                 score, reason = 0.0, f"vision: no answer ({exc.__class__.__name__})"
-            out.append((score, [reason]))
+            reasons = [reason]
+            if score >= VISION_EVIDENCE:
+                reasons.append(f"vision: shows the programme (score {score:.2f})")
+            out.append((score, reasons))
         return out
 
 

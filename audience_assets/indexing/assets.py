@@ -7,7 +7,7 @@ import dagster as dg
 
 from audience_assets.indexing.checks import index_check_result
 from audience_assets.indexing.index import index_dates, verify_dates
-from audience_assets.partitions import broadcast_days
+from audience_assets.partitions import broadcast_days, daily_check_spec
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.solr import SolrResource
 
@@ -30,7 +30,7 @@ INDEX_CHECK = "index_matches_store"
     backfill_policy=dg.BackfillPolicy.single_run(),
     retry_policy=INDEX_RETRY_POLICY,
     check_specs=[
-        dg.AssetCheckSpec(
+        daily_check_spec(
             INDEX_CHECK,
             asset="solr_audience_index",
             blocking=True,

@@ -18,7 +18,7 @@ from audience_assets.ingestion.store import (
     register_delivery,
     replace_dates,
 )
-from audience_assets.partitions import broadcast_days
+from audience_assets.partitions import broadcast_days, daily_check_spec
 from audience_assets.paths import locate_stored
 from audience_assets.records import AudienceRecord
 from audience_assets.resources.database import DatabaseResource
@@ -183,7 +183,7 @@ def preview(records: Sequence[AudienceRecord], n: int = 10) -> str:
     kinds={"pandas", "sql"},
     backfill_policy=SINGLE_RUN,
     check_specs=[
-        dg.AssetCheckSpec(
+        daily_check_spec(
             name, asset="audience_records", blocking=severity == dg.AssetCheckSeverity.ERROR,
             description=("Blocking: audited before publishing; a failure leaves the published "
                          "rows untouched." if severity == dg.AssetCheckSeverity.ERROR else

@@ -1,4 +1,12 @@
-"""Hot-folder sensor: the complete, readable deliveries -> one run per broadcast date."""
+"""Hot-folder sensor: the complete, readable deliveries -> per broadcast date, oldest first,
+an `ingestion_chain` run (records, index), an `analysis_chain` run (fact sheets, plan)
+and a `daily_pipeline` run (drafts onwards).
+
+Date order is kept by the instance's run queue, not by waiting in the sensor: the
+instance settings let one run per date go at a time (`dagster/partition`), and one
+analysis or daily run at a time (`audience/history`), highest `dagster/priority` (the
+oldest date) first. So day N's analysis starts after day N-1's has finished, which
+itself started after N-1's records were in."""
 
 import hashlib
 import json
@@ -6,6 +14,7 @@ import logging
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
@@ -18,7 +27,7 @@ from audience_assets.ingestion.hotfolder import (
     quarantine,
 )
 from audience_assets.ingestion.kantar import KantarParseError
-from audience_assets.jobs import daily_pipeline
+from audience_assets.jobs import analysis_chain, daily_pipeline, date_order_tags, ingestion_chain
 from audience_assets.partitions import broadcast_days
 from audience_assets.resources.storage import StorageResource
 
@@ -44,17 +53,35 @@ def dump_cursor(observations: dict[str, Observation]) -> str:
     )
 
 
-@dg.sensor(
-    job=daily_pipeline,
-    minimum_interval_seconds=30,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Watches the hot folder; a file is taken once its size and mtime have not "
-    "changed for settle_seconds. One run per broadcast date, for all the settled files "
-    "carrying it, keyed by their sorted content hashes: the same content never runs twice, "
-    "a corrected re-delivery runs its date again.",
-)
-def hot_folder_sensor(
-    context: dg.SensorEvaluationContext, storage: StorageResource
+SENSOR_DESCRIPTION = (
+    "Watches the hot folder; a file is taken once its size and mtime have not changed for "
+    "settle_seconds. Per broadcast date, for all the settled files carrying it: an "
+    "ingestion_chain run (its records), an analysis_chain run (its fact sheets and plan) "
+    "and a daily_pipeline run (drafts onwards), "
+    "dates oldest first, keyed by their sorted content hashes: the same content never runs "
+    "twice, a corrected re-delivery runs its date again.")
+
+
+def hot_folder_sensor_for(*jobs: Any) -> dg.SensorDefinition:
+    """The hot-folder sensor requesting `jobs` (by name: `ingestion_chain`,
+    `analysis_chain`, `daily_pipeline`) per date. Tests build it over smaller jobs."""
+
+    @dg.sensor(
+        name="hot_folder_sensor",
+        jobs=list(jobs),
+        minimum_interval_seconds=30,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description=SENSOR_DESCRIPTION,
+    )
+    def sensor(context: dg.SensorEvaluationContext, storage: StorageResource
+               ) -> dg.SensorResult | dg.SkipReason:
+        return evaluate_hot_folder(context, storage, [job.name for job in jobs])
+
+    return sensor
+
+
+def evaluate_hot_folder(
+    context: dg.SensorEvaluationContext, storage: StorageResource, job_names: list[str]
 ) -> dg.SensorResult | dg.SkipReason:
     now = time.time()
     previous = load_cursor(context.cursor)
@@ -85,7 +112,7 @@ def hot_folder_sensor(
         return dg.SensorResult(
             skip_reason=f"{len(settled)} complete file(s) wait for {', '.join(held)} to "
             "finish copying", cursor=cursor)
-    run_requests = day_requests(settled)
+    run_requests = day_requests(settled, job_names)
     if not run_requests:
         reason = (
             f"waiting for {', '.join(waiting)} to finish copying"
@@ -95,6 +122,10 @@ def hot_folder_sensor(
         return dg.SensorResult(skip_reason=reason, cursor=cursor)
     return dg.SensorResult(run_requests=run_requests, cursor=cursor)
 
+
+# Per date, in this order: records, analysis, the rest of the day.
+SENSOR_JOBS = (ingestion_chain, analysis_chain, daily_pipeline)
+hot_folder_sensor = hot_folder_sensor_for(*SENSOR_JOBS)
 
 # A settled file waits at most this long for others still being copied (a copy stuck
 # half-way must not hold every delivery back).
@@ -125,9 +156,11 @@ def readable_delivery(path: Path, storage: StorageResource, log: logging.Logger
     return delivery
 
 
-def day_requests(settled: list[tuple[Path, DeliverySummary]]) -> list[dg.RunRequest]:
-    """One run request per broadcast date, covering every settled file that carries it;
-    its run_key is the date and the hash of the files' sorted content hashes."""
+def day_requests(settled: list[tuple[Path, DeliverySummary]],
+                 job_names: list[str] | None = None) -> list[dg.RunRequest]:
+    """Per broadcast date, oldest first, covering every settled file that carries it: an
+    `ingestion_chain` run request, then a `daily_pipeline` one; their run_keys are the job,
+    the date and the hash of the files' sorted content hashes."""
     by_date: dict[str, list[tuple[Path, DeliverySummary]]] = defaultdict(list)
     for path, delivery in settled:
         for date in delivery.dates:
@@ -137,14 +170,49 @@ def day_requests(settled: list[tuple[Path, DeliverySummary]]) -> list[dg.RunRequ
         hashes = sorted({d.sha256 for _, d in files})
         content = hashlib.sha256(" ".join(hashes).encode()).hexdigest()
         names = sorted(p.name for p, _ in files)
-        requests.append(dg.RunRequest(
-            partition_key=date,
-            run_key=f"{date}:{content}",
-            tags={
-                "audience/files": str(len(names)),
-                "audience/file": names[0] if len(names) == 1 else f"{names[0]} +{len(names) - 1}",
-                "audience/content": content,
-                "audience/kinds": ",".join(sorted({d.kind for _, d in files})),
-            },
-        ))
+        tags = {
+            "audience/files": str(len(names)),
+            "audience/file": names[0] if len(names) == 1 else f"{names[0]} +{len(names) - 1}",
+            "audience/content": content,
+            "audience/kinds": ",".join(sorted({d.kind for _, d in files})),
+            **date_order_tags(date),
+        }
+        for job_name in job_names or [j.name for j in SENSOR_JOBS]:
+            requests.append(dg.RunRequest(
+                job_name=job_name, partition_key=date,
+                run_key=f"{job_name}:{date}:{content}", tags=tags))
     return requests
+
+
+def step_seconds(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
+    """Seconds each step of the run took, first start to last success (retries included),
+    in the order the steps started."""
+    started: dict[str, float] = {}
+    finished: dict[str, float] = {}
+    for record in instance.get_records_for_run(run_id).records:
+        entry = record.event_log_entry
+        event = entry.dagster_event
+        if event is None or not entry.step_key:
+            continue
+        if event.event_type_value == "STEP_START":
+            started.setdefault(entry.step_key, entry.timestamp)
+        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
+            finished[entry.step_key] = entry.timestamp
+    return {step: round(finished[step] - t, 2)
+            for step, t in sorted(started.items(), key=lambda kv: kv[1]) if step in finished}
+
+
+STAGE_SECONDS_TAG = "audience/stage_seconds"
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=list(SENSOR_JOBS),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Tags each finished daily run with its steps' seconds (audience/stage_seconds), "
+    "so the runs list shows where a day's time went.",
+)
+def stage_timings_sensor(context: dg.RunStatusSensorContext) -> None:
+    seconds = step_seconds(context.instance, context.dagster_run.run_id)
+    context.instance.add_run_tags(context.dagster_run.run_id, {
+        STAGE_SECONDS_TAG: " ".join(f"{step}={s:g}" for step, s in seconds.items())})

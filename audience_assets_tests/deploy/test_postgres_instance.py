@@ -70,7 +70,8 @@ def test_daemon_runs_the_sensor_with_run_storage_on_postgresql(
         started = time.monotonic()
         launched = None
         while time.monotonic() - started < DEADLINE_S and daemon.poll() is None:
-            runs = instance.get_runs()
+            # The date's ingestion_chain run (its analysis and daily runs queue behind it).
+            runs = instance.get_runs(dg.RunsFilter(job_name="ingestion_chain"))
             if runs and runs[0].status not in (dg.DagsterRunStatus.QUEUED,
                                                dg.DagsterRunStatus.NOT_STARTED):
                 launched = runs[0]
@@ -82,7 +83,9 @@ def test_daemon_runs_the_sensor_with_run_storage_on_postgresql(
         assert launched is not None, _log(log)
         assert launched.tags.get("dagster/partition") == "2026-11-16"
         assert launched.tags.get("dagster/sensor_name") == "hot_folder_sensor"
-        assert launched.job_name == "daily_pipeline"
+        assert launched.job_name == "ingestion_chain"
+        assert {r.job_name for r in instance.get_runs()} == {
+            "ingestion_chain", "analysis_chain", "daily_pipeline"}
         steps = instance.get_records_for_run(
             launched.run_id, of_type=dg.DagsterEventType.STEP_SUCCESS).records
         assert "kantar_raw_file" in {r.event_log_entry.step_key for r in steps}, _log(log)

@@ -17,6 +17,7 @@ from audience_assets.images.rank import (
     date_fit,
     rank,
     read_text,
+    shows_programme,
 )
 from audience_assets.images.sources import load_sources
 from audience_lab.sample_site import CASES, SiteServer, write_sources
@@ -47,7 +48,10 @@ def test_offline_ranker_puts_the_labelled_picture_first(
     ranked = rank(post, candidates, OfflineRanker())
     assert _name(ranked[0].candidate) == CASES[case_index].best
     assert [r.rank for r in ranked] == list(range(1, len(ranked) + 1))
-    assert all(r.candidate.default for r in ranked[-3:])
+    # The pictures with evidence they show the programme, then its three defaults.
+    first_default = next(i for i, r in enumerate(ranked) if r.candidate.default)
+    assert all(r.candidate.default for r in ranked[first_default:first_default + 3])
+    assert all(shows_programme(r.reasons) for r in ranked[:first_default])
     top = ranked[0].reasons
     assert any(r.startswith("date: ") for r in top)
     assert any(r.startswith("programme named in") for r in top)

@@ -22,16 +22,28 @@ def evaluate(storage: StorageResource, cursor: str | None = None) -> dg.SensorRe
     return result
 
 
-def test_a_days_eight_files_become_exactly_one_run_keyed_by_their_content(storage):
+def daily(result: dg.SensorResult) -> list[dg.RunRequest]:
+    """The daily_pipeline requests (each after its date's ingestion and analysis ones)."""
+    requests = result.run_requests or []
+    assert [r.job_name for r in requests] == [
+        "ingestion_chain", "analysis_chain", "daily_pipeline"] * (len(requests) // 3)
+    dates = [r.partition_key for r in requests]
+    assert dates[::3] == dates[1::3] == dates[2::3]
+    return [r for r in requests if r.job_name == "daily_pipeline"]
+
+
+def test_a_days_eight_files_become_one_run_per_job_keyed_by_their_content(storage):
     day = sorted(p.name for p in SAMPLES.glob("*2026-11-16*"))
     assert len(day) == 8  # seven programmes files (targets, regions) and the minutes
     deliver(storage, *day)
     result = evaluate(storage)
-    (request,) = result.run_requests or []
+    (request,) = daily(result)
     assert request.partition_key == "2026-11-16"
     hashes = sorted(hashlib.sha256((SAMPLES / n).read_bytes()).hexdigest() for n in day)
     content = hashlib.sha256(" ".join(hashes).encode()).hexdigest()
-    assert request.run_key == f"2026-11-16:{content}"
+    assert [r.run_key for r in result.run_requests or []] == [
+        f"{job}:2026-11-16:{content}"
+        for job in ("ingestion_chain", "analysis_chain", "daily_pipeline")]
     assert request.tags["audience/files"] == "8"
     assert request.tags["audience/kinds"] == "MINUTADOS,PROGRAMAS"
 
@@ -40,8 +52,17 @@ def test_files_of_two_dates_give_one_run_per_date(storage):
     deliver(storage, "programas_2026-11-16_total.tsv", "programas_2026-11-16_madrid.tsv",
             "programas_2026-11-17_total.tsv")
     result = evaluate(storage)
-    assert [(r.partition_key, r.tags["audience/files"]) for r in result.run_requests or []] == [
+    assert [(r.partition_key, r.tags["audience/files"]) for r in daily(result)] == [
         ("2026-11-16", "2"), ("2026-11-17", "1")]
+
+
+def test_older_dates_queue_first_whatever_order_the_files_came_in(storage):
+    deliver(storage, "programas_2026-11-18_total.tsv", "programas_2026-11-16_total.tsv",
+            "programas_2026-11-17_total.tsv")
+    requests = daily(evaluate(storage))
+    assert [r.partition_key for r in requests] == ["2026-11-16", "2026-11-17", "2026-11-18"]
+    priorities = [int(r.tags["dagster/priority"]) for r in requests]
+    assert priorities[0] > priorities[1] > priorities[2]
 
 
 def test_a_settled_file_waits_for_one_still_being_copied(tmp_path, monkeypatch):
@@ -58,7 +79,7 @@ def test_a_settled_file_waits_for_one_still_being_copied(tmp_path, monkeypatch):
     assert "programas_2026-11-16_madrid.tsv" in (reason or "")
     clock = time.time() + 31
     monkeypatch.setattr(sensors.time, "time", lambda: clock)
-    (request,) = evaluate(storage, held.cursor).run_requests or []
+    (request,) = daily(evaluate(storage, held.cursor))
     assert request.tags["audience/files"] == "2"
 
 
@@ -79,20 +100,20 @@ def test_file_still_being_copied_waits_until_size_and_mtime_settle(tmp_path, mon
     assert not second.run_requests
     clock += 31
     third = evaluate(storage, second.cursor)
-    assert [r.partition_key for r in third.run_requests or []] == ["2026-11-16"]
+    assert [r.partition_key for r in daily(third)] == ["2026-11-16"]
 
 
 def test_same_content_twice_gives_the_same_run_key_and_redelivery_a_new_one(storage, tmp_path):
     (first,) = deliver(storage, "programas_2026-11-16_total.tsv")
-    (alone,) = [r.run_key for r in evaluate(storage).run_requests or []]
+    (alone,) = [r.run_key for r in daily(evaluate(storage))]
     duplicate = first.with_name("copia.tsv")
     duplicate.write_bytes(first.read_bytes())
-    keys = {r.run_key for r in evaluate(storage).run_requests or []}
+    keys = {r.run_key for r in daily(evaluate(storage))}
     assert keys == {alone}  # Dagster never launches a run_key twice
     first.write_bytes(corrected(first.read_bytes()))
     duplicate.unlink()
     os.utime(first, (time.time() - 60, time.time() - 60))
-    keys_after = {r.run_key for r in evaluate(storage).run_requests or []}
+    keys_after = {r.run_key for r in daily(evaluate(storage))}
     assert len(keys_after) == 1 and keys_after != keys
 
 
@@ -101,7 +122,7 @@ def test_unreadable_file_is_quarantined_with_its_reason_and_the_sensor_goes_on(s
     (hot / "roto.tsv").write_bytes(b"[PROGRAMAS] (ESPA\xd1A)\r\nnada\tque\tleer\r\n")
     deliver(storage, "programas_2026-11-17_total.tsv")
     result = evaluate(storage)
-    assert [r.partition_key for r in result.run_requests or []] == ["2026-11-17"]
+    assert [r.partition_key for r in daily(result)] == ["2026-11-17"]
     assert not (hot / "roto.tsv").exists()
     quarantined = list(Path(storage.quarantine_dir).glob("*roto.tsv"))
     assert len(quarantined) == 1
@@ -134,5 +155,5 @@ def test_minute_by_minute_files_are_requested_not_quarantined(storage):
     assert minute_files, "the bundled week has minute-by-minute files"
     deliver(storage, minute_files[0].name)
     result = evaluate(storage)
-    assert [r.partition_key for r in result.run_requests or []] == ["2026-11-16"]
-    assert (result.run_requests or [])[0].tags["audience/kinds"] == "MINUTADOS"
+    assert [r.partition_key for r in daily(result)] == ["2026-11-16"]
+    assert daily(result)[0].tags["audience/kinds"] == "MINUTADOS"
