@@ -209,7 +209,7 @@ def test_the_loop_keeps_the_valid_candidate_least_like_the_days_posts() -> None:
     draft = draft_post(sheet, NaturalWriter(client, SETTINGS), validate, candidates=3,
                        chosen_today=chosen)
     assert len(client.calls) == 3 and draft.valid_candidates == 3
-    assert draft.text.startswith("Datos de Polonia en @tv3cat")
+    assert draft.text.startswith("Datos de Polònia en @tv3cat")  # names.yaml
     # After a valid candidate the next one is a fresh sample: no feedback messages.
     assert [len(c["messages"]) for c in client.calls] == [2, 2, 2]
 

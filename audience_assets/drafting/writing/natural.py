@@ -278,20 +278,10 @@ def wording_block(sheet: FactSheet) -> str:
 
 
 def fill_wording(text: str, sheet: FactSheet) -> str:
-    """Fill the placeholders; the event phrase starts in lower case inside a sentence
-    ("…, lo más visto del día.") and the post starts with a capital."""
-    values = templates.placeholder_values(sheet)
-
-    def value(match: re.Match[str]) -> str:
-        name = match.group(1)
-        filled = values.get(name, match.group(0))
-        if name == "evento" and filled:
-            before = text[: match.start()].rstrip()
-            if before and not before.endswith((".", "?")):
-                filled = filled[:1].lower() + filled[1:]
-        return filled
-
-    out = re.sub(r"\s{2,}", " ", templates.PLACEHOLDER_RE.sub(value, text)).strip()
+    """Fill the placeholders (`templates.fill`: a name or event starts a sentence with
+    a capital, inside one in lower case, "de el" contracted) and start the post with a
+    capital."""
+    out = re.sub(r"\s{2,}", " ", templates.fill(text, sheet)).strip()
     return out[:1].upper() + out[1:] if out[:1].islower() else out
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from audience_assets.analysis import names
 from audience_assets.drafting.validation.figures import format_share, format_viewers
 from audience_assets.paths import config_dir
 from audience_assets.records import FactSheet
@@ -42,7 +43,10 @@ class TemplateConfigError(ValueError):
 
 def placeholder_values(sheet: FactSheet) -> dict[str, str]:
     return {
-        "programa": sheet.title,
+        # The plan already wrote the name (names.programme_name); a sheet that did not
+        # go through the plan (the CLI, the benchmark) gets it here. Idempotent.
+        "programa": names.programme_name(sheet.title, sheet.description,
+                                         sheet.genre).display,
         "cadena": sheet.channel,
         "espectadores": format_viewers(sheet.unique_viewers),
         "audiencia": format_viewers(sheet.avg_audience),
@@ -77,8 +81,27 @@ def placeholder_problems(sentence: str, has_event: bool) -> list[str]:
 
 
 def fill(sentence: str, sheet: FactSheet) -> str:
+    """The placeholders filled as a sentence carries them: a name or an event that
+    starts a sentence with a capital ("La final de …"), inside one in lower case when
+    it is a phrase ("…, lo más visto del día", "… reunió el Real Madrid-…"), and
+    "de el"/"a el" contracted ("del Real Madrid-FC Barcelona")."""
     values = placeholder_values(sheet)
-    return PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), sentence)
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        filled = values.get(name, match.group(0))
+        if name not in ("programa", "evento") or not filled:
+            return filled
+        before = sentence[: match.start()]
+        starts = bool(re.search(r"(?:^|[.?])\s*$", before))
+        if starts:
+            return filled[:1].upper() + filled[1:]
+        if name == "evento" or filled.split(" ", 1)[0] in names.ARTICLES:
+            return filled[:1].lower() + filled[1:]
+        return filled
+
+    filled_text = PLACEHOLDER_RE.sub(value, sentence)
+    return names.contract(filled_text)
 
 
 def stable_index(key: str, salt: str, n: int) -> int:

@@ -18,6 +18,7 @@ from statistics import mean
 import regex
 from rapidfuzz import fuzz
 
+from audience_assets.analysis import names
 from audience_assets.drafting.validation.figures import format_share, format_viewers
 from audience_assets.records import FactSheet
 
@@ -31,7 +32,9 @@ def skeleton(text: str, sheet: FactSheet | None = None, *, lower: bool = True) -
     """The wording without the data: '{programa} reunió a {n} espectadores…'."""
     out = text
     if sheet is not None:
+        display = names.programme_name(sheet.title, sheet.description, sheet.genre).display
         replacements = [(sheet.event, "{evento}"), (sheet.title, "{programa}"),
+                        (display, "{programa}"),
                         (sheet.channel, "{cadena}"),
                         (format_viewers(sheet.unique_viewers), "{n}"),
                         (format_viewers(sheet.avg_audience), "{n}"),
