@@ -22,6 +22,7 @@ import yaml
 
 from audience_assets.analysis import names
 from audience_assets.drafting.validation.figures import format_share, format_viewers
+from audience_assets.drafting.writing import events
 from audience_assets.paths import config_dir
 from audience_assets.records import FactSheet
 
@@ -93,7 +94,13 @@ def fill(sentence: str, sheet: FactSheet) -> str:
         if name not in ("programa", "evento") or not filled:
             return filled
         before = sentence[: match.start()]
+        after = sentence[match.end():]
         starts = bool(re.search(r"(?:^|[.?])\s*$", before))
+        if name == "evento" and ((starts and re.match(r"\s*\.", after))
+                                 or re.search(r"\b(?:[yY]|que)\s*$", before)):
+            # A verb phrase is wanted: the event alone as a sentence ("… de cuota.
+            # Lo más visto del día." reads as a caption) or after "y"/"que".
+            filled = events.event_clause(filled)
         if starts:
             return filled[:1].upper() + filled[1:]
         if name == "evento" or filled.split(" ", 1)[0] in names.ARTICLES:
