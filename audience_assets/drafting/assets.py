@@ -4,7 +4,7 @@ awaiting review."""
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import dagster as dg
@@ -20,6 +20,7 @@ from audience_assets.drafting.checks import (
 from audience_assets.drafting.store import (
     load_staged,
     publish_staged,
+    recent_post_texts,
     reviewed_keys,
     stage_drafts,
 )
@@ -27,6 +28,7 @@ from audience_assets.drafting.validation import validate
 from audience_assets.drafting.writing import Draft, TemplateWriter, make_writer, variety
 from audience_assets.drafting.writing.llm import LLMError, ModelMissing
 from audience_assets.drafting.writing.loop import BUDGET_SPENT, DEFAULT_CANDIDATES, draft_post
+from audience_assets.drafting.writing.natural import NaturalWriter
 from audience_assets.drafting.writing.writers import WRITER_NAMES
 from audience_assets.partitions import broadcast_days
 from audience_assets.records import FactSheet
@@ -54,6 +56,7 @@ class DraftingConfig(dg.Config):
 def write_drafts(
     sheets: list[FactSheet], config: DraftingConfig, llm: OllamaResource,
     log: Any = None, clock: Callable[[], float] = time.monotonic,
+    recent_posts: Sequence[str] = (),
 ) -> list[Draft]:
     """One draft per fact sheet, each within the sheet's budget and all within the run's
     (the `llm` resource's sheet_budget_s / run_budget_s)."""
@@ -62,6 +65,8 @@ def write_drafts(
                          allow_retries=False)
     settings = llm.settings()
     writer = make_writer(config.mode, llm.client(), settings)
+    if isinstance(writer, NaturalWriter):
+        writer.recent_posts = tuple(recent_posts)  # no copying of last week's posts
     fallback = TemplateWriter() if config.fallback else None
     run_deadline = clock() + llm.run_budget_s
     candidates = config.candidates if config.mode != "template" else 1
@@ -168,7 +173,8 @@ def post_drafts(
     run_id = context.op_execution_context.run_id
     reviewed = reviewed_keys(engine, date, network)
     sheets = [s for s in post_plan.for_network(network) if (s.key, network) not in reviewed]
-    drafts = write_drafts(sheets, config, llm, context.log)
+    drafts = write_drafts(sheets, config, llm, context.log,
+                          recent_posts=recent_post_texts(engine, date))
     stage_drafts(engine, run_id, date, network, drafts)
     check = drafts_validity_check_result(load_staged(engine, run_id),
                                          asset_key=context.asset_key)
