@@ -198,7 +198,7 @@ def _reply(text: str) -> str:
 
 A = ("{programa} reunió en {cadena} a {espectadores} espectadores únicos, con una audiencia "
      "media de {audiencia} y un {cuota} de cuota.")
-B = ("Datos de {programa} en {cadena}: lo vieron {espectadores} espectadores únicos; promedió "
+B = ("Datos de {programa} en {cadena}: lo vieron {espectadores} espectadores únicos; sumó "
      "{audiencia} de audiencia media y un {cuota} de cuota.")
 
 

@@ -29,6 +29,11 @@ RULE_IDS: tuple[str, ...] = (
     "length.limit",
     "words.banned",
     "style.spelling",
+    "fluency.unlabelled",
+    "fluency.repeated_metric",
+    "fluency.pleonasm",
+    "fluency.slot",
+    "fluency.event_label",
 )
 
 Span = tuple[int, int]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import data, emojis, event, hashtags, length, spelling, style, tense, tone, words
+from . import data, emojis, event, fluency, hashtags, length, spelling, style, tense, tone, words
 from .config import NETWORKS, ValidatorConfig, load_config
 from .context import Facts, Post
 from .model import ValidationResult, Violation
@@ -21,6 +21,7 @@ RULE_FAMILIES: tuple[Callable[[Post], list[Violation]], ...] = (
     emojis.check,
     length.check,
     words.check,
+    fluency.check,
 )
 
 

@@ -87,6 +87,11 @@ def fill(sentence: str, sheet: FactSheet) -> str:
     it is a phrase ("…, lo más visto del día", "… reunió el Real Madrid-…"), and
     "de el"/"a el" contracted ("del Real Madrid-FC Barcelona")."""
     values = placeholder_values(sheet)
+    # "{evento}. En {cadena}, …": the event opening the post as a sentence of its own is
+    # a heading; written "Lo más visto del día: en @cuatro, …", not as a verbless
+    # sentence nor as a clause without its subject.
+    sentence = re.sub(r"^\s*\{evento\}\.\s*(\w?)",
+                      lambda m: "{evento}: " + m.group(1).lower(), sentence)
 
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
