@@ -91,6 +91,10 @@ class Words(_Strict):
     spelling_allowed: list[str] = []
     # fluency.pleonasm: regular expressions on the folded post ({n}: any figure).
     pleonasms: list[str] = []
+    # data.scope: what says the figures are national, and the notes the writers add.
+    scope_national_phrases: list[str] = ["conjunto de España", "total nacional"]
+    scope_national_note: str = "Cifras del conjunto de España."
+    scope_region_note: str = "Cifras de {region}."
 
     @field_validator("pleonasms")
     @classmethod

@@ -11,6 +11,7 @@ RULE_IDS: tuple[str, ...] = (
     "data.missing",
     "data.mismatch",
     "data.order",
+    "data.scope",
     "event.missing",
     "event.invented",
     "style.tense",

@@ -21,7 +21,11 @@ from typing import Any
 import yaml
 
 from audience_assets.analysis import names
+from audience_assets.drafting.validation import scope
+from audience_assets.drafting.validation.config import load_config
+from audience_assets.drafting.validation.context import Facts
 from audience_assets.drafting.validation.figures import format_share, format_viewers
+from audience_assets.drafting.validation.text import fold
 from audience_assets.drafting.writing import events
 from audience_assets.paths import config_dir
 from audience_assets.records import FactSheet
@@ -112,8 +116,12 @@ def fill(sentence: str, sheet: FactSheet) -> str:
             return filled[:1].lower() + filled[1:]
         return filled
 
-    filled_text = PLACEHOLDER_RE.sub(value, sentence)
-    return names.contract(filled_text)
+    filled_text = names.contract(PLACEHOLDER_RE.sub(value, sentence))
+    # Whose figures they are, when the event speaks of another universe (data.scope).
+    note = scope.required_note(Facts.of(sheet), load_config())
+    if note and fold(note) not in fold(filled_text):
+        filled_text = f"{filled_text.rstrip()} {note}"
+    return filled_text
 
 
 def stable_index(key: str, salt: str, n: int) -> int:

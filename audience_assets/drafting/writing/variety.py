@@ -19,6 +19,9 @@ import regex
 from rapidfuzz import fuzz
 
 from audience_assets.analysis import names
+from audience_assets.drafting.validation import scope
+from audience_assets.drafting.validation.config import load_config
+from audience_assets.drafting.validation.context import Facts
 from audience_assets.drafting.validation.figures import format_share, format_viewers
 from audience_assets.records import FactSheet
 
@@ -33,7 +36,9 @@ def skeleton(text: str, sheet: FactSheet | None = None, *, lower: bool = True) -
     out = text
     if sheet is not None:
         display = names.programme_name(sheet.title, sheet.description, sheet.genre).display
-        replacements = [(sheet.event, "{evento}"), (sheet.title, "{programa}"),
+        # The code's note on whose figures they are (data.scope) is not the wording.
+        note = scope.required_note(Facts.of(sheet), load_config())
+        replacements = [(note, ""), (sheet.event, "{evento}"), (sheet.title, "{programa}"),
                         (display, "{programa}"),
                         (sheet.channel, "{cadena}"),
                         (format_viewers(sheet.unique_viewers), "{n}"),
