@@ -48,8 +48,9 @@ def required_note(facts: Facts, config: ValidatorConfig) -> str:
     event_region = _names_region(lead_event, config) if lead_event else None
     if event_region and not figures_region:
         return config.words.scope_national_note
-    if figures_region and not (event_region and _is_region(figures_region, event_region,
-                                                           config)):
+    said = fold(figures_region) in fold(lead_event) or (
+        event_region is not None and _is_region(figures_region, event_region, config))
+    if figures_region and not said:
         return config.words.scope_region_note.replace("{region}", figures_region)
     return ""
 
@@ -68,8 +69,9 @@ def check(post: Post) -> list[Violation]:
             "data.scope",
             f"El evento habla de {region}, pero las cifras son del total nacional: di de "
             f"quién son («{note}»).", None)]
-    if _names_region(post.text, config) is not None and _is_region(
-            facts.region, _names_region(post.text, config) or "", config):
+    named = _names_region(post.text, config)
+    if fold(facts.region) in text or (named is not None and _is_region(facts.region, named,
+                                                                          config)):
         return []
     return [Violation(
         "data.scope",

@@ -47,3 +47,10 @@ def test_regional_figures_without_the_region_named_get_it_said() -> None:
 def test_a_secondary_regional_event_does_not_ask_for_a_note() -> None:
     sheet = _sheet("Lo más visto del día, también en Aragón")
     assert "Cifras" not in templates.fill(WORDING, sheet)
+
+
+def test_a_region_named_as_the_delivery_names_it_counts() -> None:
+    sheet = _sheet("Lo más visto del día de la cadena en Madrid", region="Madrid")
+    written = templates.fill(WORDING, sheet)
+    assert "Cifras" not in written
+    assert "data.scope" not in validate(written + TAIL, sheet).rules
