@@ -18,49 +18,51 @@ from audience_assets.jobs import daily_drafts, daily_pipeline, ingestion_chain
 from audience_assets.reports.assets import daily_report
 from audience_assets.resources import env_or
 from audience_assets.resources.analysis import AnalysisResource
-from audience_assets.resources.database import DEFAULT_DB_URL, DatabaseResource
+from audience_assets.resources.database import DatabaseResource
+from audience_assets.resources.handoff import SqlHandoffIOManager
 from audience_assets.resources.images import ImagesResource
 from audience_assets.resources.llm import ollama_resource_from_env
-from audience_assets.resources.solr import DEFAULT_SOLR_URL, SolrResource
+from audience_assets.resources.solr import SolrResource
 from audience_assets.resources.storage import StorageResource
 from audience_assets.review.assets import post_exports
 from audience_assets.review.sensors import approvals_sensor, exports_job
-from audience_assets.sql.engine import DEFAULT_BUSY_TIMEOUT_S
 
 resources = {
+    # Nothing is pickled between stages: SQL is the one handoff (see resources/handoff.py).
+    "io_manager": SqlHandoffIOManager(),
     "database": DatabaseResource(
-        url=env_or("AUDIENCE_DB_URL", DEFAULT_DB_URL),
-        busy_timeout_s=env_or("AUDIENCE_DB_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT_S),
+        url=env_or("AUDIENCE_DB_URL"),
+        busy_timeout_s=env_or("AUDIENCE_DB_BUSY_TIMEOUT"),
     ),
     "storage": StorageResource(
-        hot_folder=env_or("AUDIENCE_HOT_FOLDER", "var/hot"),
-        archive_dir=env_or("AUDIENCE_ARCHIVE_DIR", "var/archive"),
-        quarantine_dir=env_or("AUDIENCE_QUARANTINE_DIR", "var/quarantine"),
-        output_dir=env_or("AUDIENCE_OUTPUT_DIR", "var/outputs"),
-        settle_seconds=env_or("AUDIENCE_SETTLE_SECONDS", 10),
+        hot_folder=env_or("AUDIENCE_HOT_FOLDER"),
+        archive_dir=env_or("AUDIENCE_ARCHIVE_DIR"),
+        quarantine_dir=env_or("AUDIENCE_QUARANTINE_DIR"),
+        output_dir=env_or("AUDIENCE_OUTPUT_DIR"),
+        settle_seconds=env_or("AUDIENCE_SETTLE_SECONDS"),
     ),
     "solr": SolrResource(
-        url=env_or("SOLR_URL", DEFAULT_SOLR_URL),
-        zk_hosts=env_or("SOLR_ZK_HOSTS", ""),
-        collection=env_or("SOLR_COLLECTION", "audience"),
-        connect_timeout=env_or("SOLR_CONNECT_TIMEOUT", 5.0),
-        read_timeout=env_or("SOLR_READ_TIMEOUT", 120.0),
-        batch_size=env_or("SOLR_BATCH_SIZE", 2000),
-        commit_within_ms=env_or("SOLR_COMMIT_WITHIN_MS", 10_000),
+        url=env_or("SOLR_URL"),
+        zk_hosts=env_or("SOLR_ZK_HOSTS"),
+        collection=env_or("SOLR_COLLECTION"),
+        connect_timeout=env_or("SOLR_CONNECT_TIMEOUT"),
+        read_timeout=env_or("SOLR_READ_TIMEOUT"),
+        batch_size=env_or("SOLR_BATCH_SIZE"),
+        commit_within_ms=env_or("SOLR_COMMIT_WITHIN_MS"),
     ),
     "llm": ollama_resource_from_env(),
     "analysis": AnalysisResource(
         config_file=env_or("AUDIENCE_ANALYSIS_CONFIG", AnalysisResource().config_file),
-        history=env_or("AUDIENCE_HISTORY", "auto"),
+        history=env_or("AUDIENCE_HISTORY"),
     ),
     "images": ImagesResource(
         sources_file=env_or("AUDIENCE_IMAGES_CONFIG", ImagesResource().sources_file),
-        delay_s=env_or("AUDIENCE_IMAGES_DELAY_S", 1.0),
-        timeout_s=env_or("AUDIENCE_IMAGES_TIMEOUT_S", 10.0),
-        max_bytes=env_or("AUDIENCE_IMAGES_MAX_BYTES", 8_000_000),
-        user_agent=env_or("AUDIENCE_IMAGES_USER_AGENT", ImagesResource().user_agent),
-        vision_model=env_or("OLLAMA_VISION_MODEL", ""),
-        ollama_host=env_or("OLLAMA_HOST", ""),
+        delay_s=env_or("AUDIENCE_IMAGES_DELAY_S"),
+        timeout_s=env_or("AUDIENCE_IMAGES_TIMEOUT_S"),
+        max_bytes=env_or("AUDIENCE_IMAGES_MAX_BYTES"),
+        user_agent=env_or("AUDIENCE_IMAGES_USER_AGENT"),
+        vision_model=env_or("OLLAMA_VISION_MODEL"),
+        ollama_host=env_or("OLLAMA_HOST"),
     ),
 }
 

@@ -7,13 +7,13 @@ starts on different days.
 
 from __future__ import annotations
 
-import os
-
 import dagster as dg
 
-DEFAULT_START_DATE = "2019-01-01"
+from audience_assets import settings
+
+DEFAULT_START_DATE = settings.default("AUDIENCE_PARTITIONS_START")
 
 broadcast_days = dg.DailyPartitionsDefinition(
-    start_date=os.environ.get("AUDIENCE_PARTITIONS_START", DEFAULT_START_DATE),
+    start_date=settings.get("AUDIENCE_PARTITIONS_START"),
     timezone="Europe/Madrid",
 )

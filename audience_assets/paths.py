@@ -14,20 +14,23 @@ AUDIENCE_VALIDATOR_CONFIG, AUDIENCE_POST_TEMPLATES), which win over the folder.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from audience_assets import settings
 
 PACKAGE = Path(__file__).resolve().parent
 CHECKOUT = PACKAGE.parent
 PACKAGED = PACKAGE / "_client"
+# The image stage's sources (the demo writes its own and sets AUDIENCE_IMAGES_CONFIG).
+DEFAULT_IMAGES_SOURCES = CHECKOUT / "data" / "config" / "images.yaml"
 
 CONFIG_DIR_ENV = "AUDIENCE_CONFIG_DIR"
 PROMPTS_DIR_ENV = "AUDIENCE_PROMPTS_DIR"
 
 
 def _resolve(env: str, checkout: Path, packaged: Path) -> Path:
-    configured = os.environ.get(env, "").strip()
-    if configured:
+    configured = settings.get(env)
+    if configured is not None:
         return Path(configured).expanduser()
     if checkout.is_dir():
         return checkout

@@ -6,6 +6,7 @@ Solr schema, the CLI's JSON lines and later stages all use them verbatim.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -34,6 +35,29 @@ BROADCAST_KEY: tuple[str, ...] = ("broadcast_date", "channel", "start", "title",
 
 DEFAULT_TARGET = "Total Individuos (4+)"
 NATIONAL_REGION = "Total España"
+
+
+def sheet_key(broadcast_date: str, channel: str, start: str, title: str, target: str,
+              region: str) -> str:
+    """The one identity of a fact sheet: its broadcast (as delivered: channel code and
+    title from the file), target and region. Every stage, the desk and the exports join
+    on it; a title rewritten for a post never changes it."""
+    return "|".join((broadcast_date, channel, start, title, target, region))
+
+
+def story_key(broadcast_date: str, channel: str, title: str) -> str:
+    """The one identity of a story: one programme of one channel and day, whatever its
+    targets, regions and broadcasts. `title` is compared folded, so "PASAPALABRA" and
+    "Pasapalabra" are one story."""
+    return "|".join((broadcast_date, channel, fold_text(title)))
+
+
+def fold_text(text: str) -> str:
+    """Lookup form of titles, channel codes and names: no accents, case-folded, single
+    spaces ("ANDALUCÍA  Total" -> "andalucia total")."""
+    stripped = "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +145,9 @@ class FactSheet:
     # The post's hashtags (programme's, channel's), chosen by the day's plan; empty:
     # the writer derives them.
     hashtags: tuple[str, ...] = ()
+    # The title as delivered when `title` was rewritten for the post (a display name):
+    # the sheet's key stays the delivered broadcast's.
+    source_title: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -131,16 +158,14 @@ class FactSheet:
     @property
     def key(self) -> str:
         """Stable identity of the broadcast+target+region this sheet is about."""
-        return "|".join(
-            (
-                self.broadcast_date,
-                self.channel_code or self.channel,
-                self.start,
-                self.title,
-                self.target,
-                self.region,
-            )
-        )
+        return sheet_key(self.broadcast_date, self.channel_code or self.channel, self.start,
+                         self.source_title or self.title, self.target, self.region)
+
+    @property
+    def story_key(self) -> str:
+        """The story (programme of the day) this sheet belongs to."""
+        return story_key(self.broadcast_date, self.channel_code or self.channel,
+                         self.source_title or self.title)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FactSheet:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from audience_assets_tests.fixtures.common import refuse_servers_when_fast
+
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = Path(os.environ.get("AUDIENCE_TEST_ARTIFACTS") or REPO / "var" / "test-artifacts")
 CHROMIUM = os.environ.get("AUDIENCE_CHROMIUM") or "/usr/bin/chromium"
@@ -19,6 +21,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 
 @contextmanager
 def chromium() -> Iterator:
+    refuse_servers_when_fast("Chromium")
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} missing: install Debian's chromium (scripts/bootstrap)")
     from playwright.sync_api import sync_playwright

@@ -1,5 +1,24 @@
-"""Shared fixtures. Real servers (Solr, Ollama, PostgreSQL) are started once per
-test session by the plugin modules below, with fresh data folders."""
+"""Shared fixtures and the suite's two speeds.
+
+Real servers (Solr, Ollama, PostgreSQL) are started once per test session by the
+plugin modules below, with fresh data folders; Chromium by `browser.chromium()`.
+
+`pytest --fast` (what `scripts/test --fast` runs) leaves out the tests marked
+integration, browser or slow, and fails any remaining test that asks for a server:
+a test that needs one must carry its marker, so the fast suite never starts one.
+
+Timeouts: every test has one. The default (pyproject: `timeout`) fits a unit test;
+tests marked integration, slow or browser get the longer budgets below unless they
+name their own with `@pytest.mark.timeout(N)`. They include the first test's share
+of a session server's start (scripts/test builds and fetches the servers' heavy
+artifacts before pytest, so that start is seconds, not the first build's minutes).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
 
 pytest_plugins = [
     "audience_assets_tests.fixtures.common",
@@ -7,3 +26,36 @@ pytest_plugins = [
     "audience_assets_tests.fixtures.postgres",
     "audience_assets_tests.fixtures.solr",
 ]
+
+SERVER_MARKERS = ("integration", "browser", "slow")
+MARKER_TIMEOUTS_S = {"integration": 900, "slow": 600, "browser": 300}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--fast", action="store_true", default=False,
+                     help="unit tests only: leave out integration, browser and slow tests "
+                          "and fail any test that starts a server")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("fast"):
+        # Read by fixtures.common.refuse_servers_when_fast, in this process and children.
+        os.environ["AUDIENCE_TESTS_FAST"] = "1"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("timeout") is None:
+            budgets = [MARKER_TIMEOUTS_S[m] for m in MARKER_TIMEOUTS_S
+                       if item.get_closest_marker(m)]
+            if budgets:
+                item.add_marker(pytest.mark.timeout(max(budgets)))
+    if not config.getoption("fast"):
+        return
+    kept, left_out = [], []
+    for item in items:
+        marked = any(item.get_closest_marker(m) for m in SERVER_MARKERS)
+        (left_out if marked else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept

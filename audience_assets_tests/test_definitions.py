@@ -12,7 +12,11 @@ EXPECTED_PARENTS = {
     "minute_audience": {"kantar_raw_file"},
     "audience_anomalies": {"minute_audience", "audience_records"},
     "relevant_broadcasts": {"audience_records", "solr_audience_index", "audience_anomalies"},
+    "post_plan": {"relevant_broadcasts"},
+    "post_drafts": {"post_plan"},
     "image_candidates": {"post_drafts"},
+    "daily_report": {"audience_records", "minute_audience", "audience_anomalies",
+                     "relevant_broadcasts"},
 }
 
 
@@ -87,3 +91,59 @@ def test_the_instance_never_runs_two_runs_of_one_date_at_once(tmp_path):
     limits = instance.get_concurrency_config().run_queue_config.tag_concurrency_limits
     assert {"key": "dagster/partition", "value": {"applyLimitPerUniqueValue": True},
             "limit": 1} in limits
+
+
+# ---- one store: SQL is the only handoff between stages ---------------------------------
+
+
+def test_no_asset_takes_an_upstream_value_only_its_sql_tables():
+    assets = list(defs.assets or [])
+    assert len(assets) >= 12
+    for assets_def in assets:
+        assert isinstance(assets_def, dg.AssetsDefinition)
+        for name, input_def in assets_def.op.input_dict.items():
+            assert input_def.dagster_type.is_nothing, (
+                f"{assets_def.key.to_user_string()} takes {name} as a value")
+
+
+def test_the_projects_io_manager_stores_nothing_and_refuses_values():
+    from audience_assets.resources.handoff import SqlHandoffIOManager
+
+    io_manager = (defs.resources or {})["io_manager"]
+    assert isinstance(io_manager, SqlHandoffIOManager)
+
+    @dg.asset
+    def returns_a_list() -> list[int]:
+        return [1, 2, 3]
+
+    @dg.asset
+    def returns_a_result() -> dg.MaterializeResult:
+        return dg.MaterializeResult(metadata={"rows": 3})
+
+    refused = dg.materialize([returns_a_list], resources={"io_manager": io_manager},
+                             raise_on_error=False)
+    assert not refused.success
+    [failure] = [e for e in refused.all_events if e.is_step_failure]
+    message = str(failure.step_failure_data.error)
+    assert "returns_a_list returned a list" in message and "SQL" in message
+    accepted = dg.materialize([returns_a_result], resources={"io_manager": io_manager})
+    assert accepted.success
+
+
+def test_asking_for_an_upstream_value_fails_naming_deps():
+    from audience_assets.resources.handoff import SqlHandoffIOManager
+
+    @dg.asset
+    def upstream() -> dg.MaterializeResult:
+        return dg.MaterializeResult()
+
+    @dg.asset
+    def downstream(upstream: object) -> dg.MaterializeResult:
+        return dg.MaterializeResult()
+
+    result = dg.materialize([upstream, downstream],
+                            resources={"io_manager": SqlHandoffIOManager()},
+                            raise_on_error=False)
+    assert not result.success
+    [failure] = [e for e in result.all_events if e.is_step_failure]
+    assert "`deps`" in str(failure.step_failure_data.error)

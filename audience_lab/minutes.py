@@ -21,7 +21,7 @@ from audience_assets.ingestion.minutes import (
     write_minutes_file,
 )
 from audience_assets.records import DEFAULT_TARGET, NATIONAL_REGION, AudienceRecord
-from audience_lab.samples import viewers_at
+from audience_assets.samples import viewers_at
 
 # ---- synthetic curves ------------------------------------------------------------------
 

@@ -250,7 +250,7 @@ def _slug(title: str) -> str:
 def grid_defaults() -> dict[str, list[Picture]]:
     """Three default pictures for every other programme of the sample week's grid, so that
     every post of the demo has at least its defaults."""
-    from audience_lab.samples import GRID, SPORTS_NIGHT
+    from audience_assets.samples import GRID, SPORTS_NIGHT
 
     known = {s.title for s in SHOWS}
     out = {}

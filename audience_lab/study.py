@@ -15,7 +15,7 @@ from pathlib import Path
 from audience_assets.drafting.validation.figures import format_viewers
 from audience_assets.drafting.writing.llm import ChatClient, LLMSettings, chat
 from audience_assets.drafting.writing.prompts import Prompt
-from audience_assets.drafting.writing.writers import Feedback, WriterOutput, _attempt_settings
+from audience_assets.drafting.writing.writers import Feedback, WriterOutput, attempt_settings
 from audience_assets.records import FactSheet
 
 DEFAULT_STUDY_PROMPT = Path(__file__).resolve().parents[1].parent / "shared" / "STUDY-PROMPT.md"
@@ -70,6 +70,6 @@ class StudyWriter:
     def write(self, sheet: FactSheet, *, network: str, attempt: int,
               feedback: Feedback | None) -> WriterOutput:
         content = self.prompt.text + " " + study_item(sheet)
-        reply = chat(self.client, _attempt_settings(self.settings, attempt),
+        reply = chat(self.client, attempt_settings(self.settings, attempt),
                      [{"role": "user", "content": content}])
         return WriterOutput(text=reply.text.strip(), reply=reply, raw=reply.text)

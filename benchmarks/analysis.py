@@ -27,8 +27,8 @@ from audience_assets.indexing.history import AudienceHistory, SolrHistory, SqlHi
 from audience_assets.ingestion.kantar import parse_bytes
 from audience_assets.ingestion.store import replace_dates
 from audience_assets.records import AudienceRecord
+from audience_assets.samples import HEADER, POPULATIONS, broadcast_rows, preamble
 from audience_assets.sql.engine import make_engine
-from audience_lab.samples import HEADER, POPULATIONS, broadcast_rows, preamble
 
 
 def national_day(day: dt.date) -> list[AudienceRecord]:

@@ -38,8 +38,8 @@ from audience_assets.ingestion.store import replace_dates
 from audience_assets.records import AudienceRecord
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.solr import SolrResource
+from audience_assets.samples import HEADER, POPULATIONS, broadcast_rows, preamble
 from audience_assets.sql.engine import make_engine
-from audience_lab.samples import HEADER, POPULATIONS, broadcast_rows, preamble
 
 
 def day_records(day: dt.date) -> list[AudienceRecord]:

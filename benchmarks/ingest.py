@@ -17,10 +17,10 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from audience_assets import samples
 from audience_assets.ingestion.kantar import XlsxEngine, parse_file
 from audience_assets.ingestion.store import replace_dates
 from audience_assets.sql.engine import make_engine
-from audience_lab import samples
 
 FIRST_DAY = dt.date(2024, 1, 1)
 

@@ -25,10 +25,12 @@ from tabulate import tabulate
 
 ROOT = Path(__file__).resolve().parents[1]
 CHILD = r"""
-import json, statistics, time
+import json, os, statistics, time
 t0 = time.perf_counter()
 from audience_assets.drafting.validation import validate
+from audience_assets.drafting.validation import lexicon
 from audience_assets.drafting.validation.lexicon import warm_up
+lexicon.USE_TRIE = os.environ["TRIE"] == "1"
 t1 = time.perf_counter()
 warm_up()
 validate("", {"title": "@x", "channel": "@y", "unique_viewers": 1, "avg_audience": 1,
@@ -52,7 +54,7 @@ print(json.dumps({"import": t1 - t0, "lexicons": t2 - t1, "first": first, "secon
 
 
 def run(trie: bool) -> dict:
-    env = {**os.environ, "AUDIENCE_SIMPLEMMA_TRIE": "1" if trie else "0",
+    env = {**os.environ, "TRIE": "1" if trie else "0",
            "PYTHONPATH": str(ROOT)}
     out = subprocess.run([sys.executable, "-c", CHILD], env=env, cwd=ROOT, check=True,
                          capture_output=True, text=True, timeout=600)

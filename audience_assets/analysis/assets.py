@@ -4,6 +4,7 @@
 import json
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 import dagster as dg
@@ -17,7 +18,7 @@ from audience_assets.analysis.anomalies import (
     golden_minute_candidates,
 )
 from audience_assets.analysis.charts import curve_png, markdown_image
-from audience_assets.analysis.config import AnalysisConfig
+from audience_assets.analysis.config import AnalysisConfig, load_analysis_config
 from audience_assets.analysis.plan import DayPlan, plan_day
 from audience_assets.analysis.rules import (
     Candidate,
@@ -26,7 +27,17 @@ from audience_assets.analysis.rules import (
     figure_problems,
     select_fact_sheets,
 )
-from audience_assets.analysis.store import replace_fact_sheets
+from audience_assets.analysis.store import (
+    GROUP_SEPARATOR,
+    anomaly_group,
+    load_anomalies,
+    load_fact_sheets,
+    load_minute_points,
+    replace_anomalies,
+    replace_fact_sheets,
+    replace_minute_points,
+    replace_plan,
+)
 from audience_assets.indexing.history import AudienceHistory, SolrHistory, SqlHistory
 from audience_assets.indexing.index import counts_through
 from audience_assets.ingestion.minutes import KIND, MinutePoint, parse_minutes_file, tv_clock
@@ -55,18 +66,20 @@ MAX_CHARTS = 6  # charts embedded in the UI per day; all are written to disk
 )
 def minute_audience(
     context: dg.AssetExecutionContext, database: DatabaseResource
-) -> dg.Output[list[MinutePoint]]:
-    """The date's minute-by-minute audience per channel (minute deliveries; none is fine)."""
-    date = context.partition_key
-    files = [d for d in current_deliveries(database.engine(), date) if d.kind == KIND]
+) -> dg.MaterializeResult:
+    """The date's minute-by-minute audience per channel (minute deliveries; none is fine),
+    to table minute_audience."""
+    date, engine = context.partition_key, database.engine()
+    files = [d for d in current_deliveries(engine, date) if d.kind == KIND]
     points = [
         p
         for d in files
         for p in parse_minutes_file(d.archived_path).points
         if p.broadcast_date == date
     ]
+    replace_minute_points(engine, date, points)
     channels = sorted({p.channel for p in points})
-    return dg.Output(points, metadata={
+    return dg.MaterializeResult(metadata={
         "dagster/row_count": len(points),
         "files": ", ".join(d.file_name for d in files) or "none delivered",
         "channels": ", ".join(channels) or "none",
@@ -80,23 +93,23 @@ def _group_key(point_or_record: MinutePoint | AudienceRecord) -> tuple[str, str]
 @dg.asset(
     partitions_def=broadcast_days,
     group_name="analysis",
-    deps=[dg.AssetKey("audience_records")],
-    kinds={"python"},
-    code_version="1",
+    deps=[dg.AssetKey("audience_records"), minute_audience],
+    kinds={"python", "sql"},
+    code_version="2",
 )
 def audience_anomalies(
     context: dg.AssetExecutionContext,
-    minute_audience: list[MinutePoint],
     database: DatabaseResource,
     storage: StorageResource,
     analysis: AnalysisResource,
-) -> dg.Output[dict[str, DayAnomalies]]:
-    """Golden minutes, peaks and drops, each attached to its broadcast, per target|region."""
-    date = context.partition_key
-    config = analysis.load()
-    records = load_records(database.engine(), date)
+) -> dg.MaterializeResult:
+    """Golden minutes, peaks and drops, each attached to its broadcast, per target|region,
+    to table audience_anomalies."""
+    date, engine = context.partition_key, database.engine()
+    config = load_analysis_config(analysis.config_file)
+    records = load_records(engine, date)
     by_group: dict[tuple[str, str], list[MinutePoint]] = defaultdict(list)
-    for point in minute_audience:
+    for point in load_minute_points(engine, date):
         by_group[_group_key(point)].append(point)
     result: dict[str, DayAnomalies] = {}
     metadata: dict[str, Any] = {}
@@ -105,7 +118,7 @@ def audience_anomalies(
     for group, points in sorted(by_group.items()):
         day_records = [r for r in records if _group_key(r) == group]
         day = analyse_day(points, day_records, config.anomalies)
-        result["|".join(group)] = day
+        result[anomaly_group(*group)] = day
         notable = _notable_broadcasts(day)
         for (channel, start, title), marks in notable:
             series = [p for p in points if p.channel == channel and start <= p.minute]
@@ -133,8 +146,9 @@ def audience_anomalies(
         "drops": sum(1 for e in events if e.kind == "drop"),
         "events": dg.MetadataValue.md(table.to_markdown(index=False) if len(table) else "none"),
         "charts_folder": dg.MetadataValue.path(str(charts_dir)),
+        "dagster/row_count": replace_anomalies(engine, date, result),
     })
-    return dg.Output(result, metadata=metadata)
+    return dg.MaterializeResult(metadata=metadata)
 
 
 def _notable_broadcasts(day: DayAnomalies
@@ -188,7 +202,7 @@ def golden_candidates(anomalies: dict[str, DayAnomalies], records: list[Audience
                       config: AnalysisConfig) -> list[Candidate]:
     candidates = []
     for key, day in anomalies.items():
-        target, region = key.split("|", 1)
+        target, region = key.split(GROUP_SEPARATOR, 1)
         group = [r for r in records if (r.target, r.region) == (target, region)]
         candidates += golden_minute_candidates(day, group, config)
     return candidates
@@ -200,6 +214,7 @@ def golden_candidates(anomalies: dict[str, DayAnomalies], records: list[Audience
     deps=[
         dg.AssetKey("audience_records"),
         dg.AssetKey("solr_audience_index"),
+        audience_anomalies,
         # Records, season bests and averages read every earlier day: each day's analysis
         # follows the day before, so a backfill runs the dates in order (and, through the
         # previous day's own inputs, after every earlier day's records and index).
@@ -225,21 +240,20 @@ def golden_candidates(anomalies: dict[str, DayAnomalies], records: list[Audience
 )
 def relevant_broadcasts(
     context: dg.AssetExecutionContext,
-    audience_anomalies: dict[str, DayAnomalies],
     database: DatabaseResource,
     solr: SolrResource,
     analysis: AnalysisResource,
-):
+) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
     """The day's fact sheets: configured rules over the records and the history, merged
     by priority, plus the golden minute; audited by the checks, then published to table
     fact_sheets (a failing check leaves the published sheets untouched)."""
-    date = context.partition_key
-    config = analysis.load()
-    records = load_records(database.engine(), date)
+    date, engine = context.partition_key, database.engine()
+    config = load_analysis_config(analysis.config_file)
+    records = load_records(engine, date)
     history, source = choose_history(analysis, solr, database, context.log, date)
     started = time.perf_counter()
-    sheets = select_fact_sheets(records, history, config,
-                                golden_candidates(audience_anomalies, records, config))
+    sheets = select_fact_sheets(records, history, config, golden_candidates(
+        load_anomalies(engine, date), records, config))
     seconds = time.perf_counter() - started
     results = sheet_checks(sheets, records, config)
     yield from results
@@ -250,8 +264,8 @@ def relevant_broadcasts(
             "problems); the previously published sheets are untouched.",
             allow_retries=False,
         )
-    replace_fact_sheets(database.engine(), date, sheets)
-    yield dg.Output(sheets, metadata=_sheet_metadata(sheets, source, seconds))
+    replace_fact_sheets(engine, date, sheets)
+    yield dg.MaterializeResult(metadata=_sheet_metadata(sheets, source, seconds))
 
 
 def _sheet_metadata(sheets: list[FactSheet], source: str, seconds: float
@@ -308,20 +322,24 @@ def known_names_result(records: list[AudienceRecord], config: AnalysisConfig
 @dg.asset(
     partitions_def=broadcast_days,
     group_name="analysis",
-    kinds={"python"},
-    code_version="1",
+    deps=[relevant_broadcasts],
+    kinds={"python", "sql"},
+    code_version="2",
 )
 def post_plan(
     context: dg.AssetExecutionContext,
-    relevant_broadcasts: list[FactSheet],
+    database: DatabaseResource,
     analysis: AnalysisResource,
-) -> dg.Output[DayPlan]:
+) -> dg.MaterializeResult:
     """The day's stories: one per programme (its facts across targets and regions
     merged, regional channels in their own region), ranked by news value; each
-    network posts the best up to its daily budget, the watchlist always in."""
-    config = analysis.load()
-    plan = plan_day(relevant_broadcasts, config, context.partition_key)
-    return dg.Output(plan, metadata=_plan_metadata(plan))
+    network posts the best up to its daily budget, the watchlist always in. To tables
+    plan_stories and post_plan (the desk's order)."""
+    date, engine = context.partition_key, database.engine()
+    config = load_analysis_config(analysis.config_file)
+    plan = plan_day(load_fact_sheets(engine, date), config, date)
+    replace_plan(engine, date, plan)
+    return dg.MaterializeResult(metadata=_plan_metadata(plan))
 
 
 def _plan_metadata(plan: DayPlan) -> dict[str, Any]:
@@ -337,6 +355,6 @@ def _plan_metadata(plan: DayPlan) -> dict[str, Any]:
         "budgets": dg.MetadataValue.json(dict(plan.budgets)),
         **{f"posts_{network}": len(plan.selected(network)) for network in plan.budgets},
         "dropped": len(plan.dropped),
-        "dropped_first": dg.MetadataValue.json(list(plan.dropped[:10])),
+        "dropped_first": dg.MetadataValue.json([str(d) for d in plan.dropped[:10]]),
         "stories": dg.MetadataValue.md(table.to_markdown(index=False) if len(table) else "none"),
     }

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import string
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -26,6 +25,7 @@ from pydantic import (
 
 from audience_assets.indexing.history import METRICS, Metric
 from audience_assets.paths import config_dir
+from audience_assets.records import fold_text
 
 DEFAULT_CONFIG_PATH = config_dir() / "analysis.yaml"
 
@@ -40,11 +40,8 @@ class AnalysisConfigError(ValueError):
 
 
 def normalise_title(text: str) -> str:
-    """Lookup key for titles and channel codes: no accents, case-folded, single spaces."""
-    stripped = "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
-    return " ".join(stripped.casefold().split())
+    """Lookup key for titles and channel codes (`records.fold_text`, the one folding)."""
+    return fold_text(text)
 
 
 # Words a delivery adds around a region's name to say which universe it counts

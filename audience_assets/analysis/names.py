@@ -24,7 +24,6 @@ Pure: no Dagster, no I/O beyond reading the lexicon once.
 from __future__ import annotations
 
 import functools
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -64,8 +63,6 @@ _VS_RE = re.compile(r"\s+(?:vs\.?|v\.?|contra)\s+|\s+[-–—]\s+", re.IGNORECAS
 _TIGHT_DASH_RE = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 _SEGMENT_RE = re.compile(r"\s*:\s+|\.\s+")
 _HANDLE_RE = re.compile(r"@\w+")
-
-LEXICON_ENV = "AUDIENCE_NAMES_LEXICON"
 
 
 class NamesError(ValueError):
@@ -197,7 +194,8 @@ def parse_lexicon(data: Any, path: Path | None = None) -> Lexicon:
 
 
 def lexicon_path() -> Path:
-    return Path(os.environ.get(LEXICON_ENV) or config_dir() / "names.yaml")
+    """`<config dir>/names.yaml` (the config dir: AUDIENCE_CONFIG_DIR)."""
+    return config_dir() / "names.yaml"
 
 
 @functools.cache
@@ -205,7 +203,8 @@ def _load(path: Path) -> Lexicon:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise NamesError(f"names lexicon {path} not found (set {LEXICON_ENV})") from None
+        raise NamesError(f"names lexicon {path} not found (AUDIENCE_CONFIG_DIR/names.yaml)"
+                         ) from None
     except yaml.YAMLError as exc:
         raise NamesError(f"{path}: not valid YAML: {exc}") from None
     return parse_lexicon(data, path)

@@ -43,17 +43,53 @@ class Story:
     secondary_events: tuple[str, ...] = ()
     merged_keys: tuple[str, ...] = ()  # the fact sheets folded into this story
 
+    @property
+    def key(self) -> str:
+        return self.sheet.story_key
+
+
+@dataclass(frozen=True, slots=True)
+class PlanEntry:
+    """One story's place in one network's plan (a row of table `post_plan`)."""
+
+    network: str
+    story_key: str
+    sheet_key: str
+    news_value: float
+    chosen: bool
+    rank: int | None  # 1..n among the chosen, None when not posted
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DroppedSheet:
+    """A fact sheet the plan left out before making stories, and why."""
+
+    sheet_key: str
+    story_key: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.sheet_key}: {self.reason}"
+
 
 @dataclass(frozen=True, slots=True)
 class DayPlan:
     date: str
     stories: tuple[Story, ...]  # ranked, best first
     budgets: Mapping[str, int] = field(default_factory=dict)
-    dropped: tuple[str, ...] = ()  # sheets left out, with the reason
+    dropped: tuple[DroppedSheet, ...] = ()  # sheets left out before making stories
+    # network -> the posted stories' sheet keys (their lead fact sheet's, unique in a
+    # plan) in rank order, as decided when the plan was made and stored; a network
+    # absent here is decided from `budgets`.
+    chosen: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def selected(self, network: str) -> list[Story]:
         """The stories posted on `network`: the watchlist's, then the best others up
         to the budget (a network without a budget takes every story)."""
+        if network in self.chosen:
+            by_key = {s.sheet.key: s for s in self.stories}
+            return [by_key[k] for k in self.chosen[network] if k in by_key]
         budget = self.budgets.get(network, len(self.stories))
         keep = {id(s) for s in self.stories if s.watchlist}
         for story in self.stories:
@@ -64,6 +100,25 @@ class DayPlan:
 
     def for_network(self, network: str) -> list[FactSheet]:
         return [s.sheet for s in self.selected(network)]
+
+    def entries(self, network: str) -> list[PlanEntry]:
+        """Every story's place in `network`'s plan, with why it is or is not posted."""
+        chosen = self.selected(network)
+        ranks = {s.sheet.key: i for i, s in enumerate(chosen, 1)}
+        budget = self.budgets.get(network)
+        last = chosen[-1].score if chosen else 0.0
+        out = []
+        for story in self.stories:
+            rank = ranks.get(story.sheet.key)
+            if rank is not None:
+                why = (f"lista de seguimiento; puesto {rank}" if story.watchlist
+                       else f"puesto {rank} por valor informativo {story.score:.3f}")
+            else:
+                why = (f"fuera del cupo de {budget} publicaciones en {network}: valor "
+                       f"informativo {story.score:.3f}, el último elegido {last:.3f}")
+            out.append(PlanEntry(network, story.key, story.sheet.key, story.score,
+                                 rank is not None, rank, why))
+        return out
 
 
 # ---- names and hashtags ------------------------------------------------------------
@@ -258,15 +313,17 @@ def _home_region(sheet: FactSheet, config: AnalysisConfig) -> str:
 
 def plan_day(sheets: Iterable[FactSheet], config: AnalysisConfig, date: str = "") -> DayPlan:
     """One story per programme and day from the day's fact sheets, ranked."""
-    groups: dict[tuple[str, str, str], list[FactSheet]] = defaultdict(list)
-    dropped: list[str] = []
+    groups: dict[str, list[FactSheet]] = defaultdict(list)
+    dropped: list[DroppedSheet] = []
     for sheet in sheets:
         home = _home_region(sheet, config)
         if home and sheet.region != home:
-            dropped.append(f"{sheet.key}: regional channel outside its region ({home})")
+            dropped.append(DroppedSheet(
+                sheet.key, sheet.story_key,
+                f"cadena regional fuera de su región ({home}): no se publica con "
+                f"audiencias de {sheet.region}"))
             continue
-        groups[(sheet.broadcast_date, sheet.channel_code or sheet.channel,
-                normalise_title(sheet.title))].append(sheet)
+        groups[sheet.story_key].append(sheet)
     stories = []
     for group in groups.values():
         home = _home_region(group[0], config)
@@ -285,9 +342,12 @@ def plan_day(sheets: Iterable[FactSheet], config: AnalysisConfig, date: str = ""
             "programme": lead.title, "lead": lead.key, "lead_event": lead.event,
             "secondary_events": list(secondary), "merged": [s.key for s in ordered],
         }
-        story_sheet = replace(lead, title=name, event=event, rules=rules, hashtags=tags,
+        story_sheet = replace(lead, title=name, source_title=lead.source_title or lead.title,
+                              event=event, rules=rules, hashtags=tags,
                               evidence={**lead.evidence, "story": story_info})
         stories.append(Story(story_sheet, news_value(lead, len(secondary), config), watch,
                              lead.event, secondary, tuple(s.key for s in ordered)))
     stories.sort(key=lambda s: (-s.score, s.sheet.title, s.sheet.key))
-    return DayPlan(date, tuple(stories), dict(config.plan.budgets), tuple(dropped))
+    plan = DayPlan(date, tuple(stories), dict(config.plan.budgets), tuple(dropped))
+    return replace(plan, chosen={network: tuple(s.sheet.key for s in plan.selected(network))
+                                 for network in plan.budgets})

@@ -11,21 +11,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from audience_assets import settings
 from audience_assets.cli import UsageError
 from audience_assets.drafting.validation import validate
 from audience_assets.drafting.writing import TemplateWriter, draft_post, make_writer
-from audience_assets.drafting.writing.llm import LLMError
+from audience_assets.drafting.writing.llm import LLMError, LLMSettings
 from audience_assets.drafting.writing.loop import DEFAULT_CANDIDATES, DEFAULT_MAX_ATTEMPTS
-from audience_assets.drafting.writing.prompts import NETWORK_LIMITS
 from audience_assets.drafting.writing.writers import WRITER_NAMES
+from audience_assets.networks import NETWORK_KEYS
 from audience_assets.records import FactSheet
-from audience_assets.resources.llm import DEFAULT_HOST, DEFAULT_MODEL, OllamaResource
+from audience_assets.resources.llm import DEFAULT_MODEL, OllamaResource
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              "previous posts is kept")
     parser.add_argument("--model", default=None,
                         help=f"Ollama model (default: OLLAMA_MODEL or {DEFAULT_MODEL})")
-    parser.add_argument("--network", choices=tuple(NETWORK_LIMITS), default="x")
+    parser.add_argument("--network", choices=NETWORK_KEYS, default="x")
     parser.add_argument("--max-attempts", type=int, default=DEFAULT_MAX_ATTEMPTS)
     parser.add_argument("--no-fallback", action="store_true",
                         help="keep the last model draft instead of the template fallback")
@@ -71,9 +71,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--max-attempts must be at least 1")
     if args.candidates < 1:
         raise UsageError("--candidates must be at least 1")
-    llm = OllamaResource(host=os.environ.get("OLLAMA_HOST") or DEFAULT_HOST,
-                         model=args.model or os.environ.get("OLLAMA_MODEL") or DEFAULT_MODEL)
-    writer = make_writer(args.mode, llm.client(), llm.settings())
+    llm = OllamaResource(host=settings.get("OLLAMA_HOST"),
+                         model=args.model or settings.get("OLLAMA_MODEL"))
+    writer = make_writer(args.mode, llm.client(), LLMSettings(**llm.llm_settings()))
     fallback = None if args.no_fallback else TemplateWriter()
     chosen: list[str] = []
     for sheet in sheets:

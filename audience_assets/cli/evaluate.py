@@ -15,16 +15,16 @@ filled forms with the key and prints the study's tables. See docs/evaluation.md.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from audience_assets import settings
 from audience_assets.cli import UsageError, broadcast_date
 from audience_assets.drafting.writing import make_writer
 from audience_assets.drafting.writing.llm import LLMError, LLMSettings
-from audience_assets.drafting.writing.prompts import NETWORK_LIMITS
 from audience_assets.evaluation.runs import EvaluationInputError, read_sheets, study_sheets
+from audience_assets.networks import NETWORK_KEYS
 
 DEFAULT_OUT = Path("var/evaluation")
 
@@ -48,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     objective.add_argument("--mode", default="natural",
                            help="writer: natural (production's, default), guided, free; not "
                                 "template (no model writes)")
-    objective.add_argument("--network", choices=tuple(NETWORK_LIMITS), default="x")
+    objective.add_argument("--network", choices=NETWORK_KEYS, default="x")
     objective.add_argument("--out", type=Path, default=None,
                            help=f"run folder (default {DEFAULT_OUT}/<run id>)")
     objective.add_argument("--temperature", type=float, default=0.0)
@@ -102,11 +102,10 @@ def _sheets(args: argparse.Namespace) -> list[Any]:
 
 def _sheets_of_date(date: str) -> list[Any]:
     from audience_assets.analysis.store import load_fact_sheets
-    from audience_assets.resources.database import DEFAULT_DB_URL
     from audience_assets.sql.engine import make_engine
 
     day = broadcast_date(date)
-    url = os.environ.get("AUDIENCE_DB_URL") or DEFAULT_DB_URL
+    url = settings.get("AUDIENCE_DB_URL")
     try:
         sheets = load_fact_sheets(make_engine(url), day)
     except Exception as exc:  # any driver's error: say where we looked
@@ -128,7 +127,6 @@ def run_objective(args: argparse.Namespace) -> int:
         table_text,
         write_outputs,
     )
-    from audience_assets.resources.llm import DEFAULT_HOST
 
     models = tuple(m.strip() for m in args.models.split(",") if m.strip())
     if not models:
@@ -138,7 +136,7 @@ def run_objective(args: argparse.Namespace) -> int:
     if args.attempts < 1:
         raise UsageError("--attempts must be at least 1")
     sheets = _sheets(args)
-    host = os.environ.get("OLLAMA_HOST") or DEFAULT_HOST
+    host = settings.get("OLLAMA_HOST")
     client = ollama.Client(host=host, timeout=args.timeout)
     if args.mode == "template":
         raise UsageError("--mode template: no model writes in template mode, so there is "

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
 from typing import Any
 
+from audience_assets import settings
 from audience_assets.cli import UsageError, broadcast_date
 
 
@@ -47,10 +47,10 @@ def run(args: argparse.Namespace) -> int:
         sources = load_sources(args.sources)
     except SourcesError as exc:
         raise UsageError(str(exc)) from None
-    out = Path(args.out or Path(os.environ.get("AUDIENCE_OUTPUT_DIR", "var/outputs")) / "images")
+    now = settings.current()
+    out = Path(args.out or Path(now.audience_output_dir) / "images")
     post = post_from_sheet(sheet, args.date, args.text, _analysis_config())
-    ranker, _why = choose_ranker(os.environ.get("OLLAMA_VISION_MODEL", ""),
-                                 os.environ.get("OLLAMA_HOST", ""))
+    ranker, _why = choose_ranker(now.ollama_vision_model, now.ollama_host)
     ranked, _result = find_candidates(post, sources, make_fetcher(sources, out), out, ranker)
     for item in ranked:
         print(json.dumps(item.to_json(), ensure_ascii=False), flush=True)
@@ -60,6 +60,6 @@ def run(args: argparse.Namespace) -> int:
 def _analysis_config() -> Any:
     from audience_assets.analysis.config import AnalysisConfigError, load_analysis_config
     try:
-        return load_analysis_config(os.environ.get("AUDIENCE_ANALYSIS_CONFIG") or None)
+        return load_analysis_config(settings.get("AUDIENCE_ANALYSIS_CONFIG"))
     except AnalysisConfigError:
         return None  # names from the sheet alone still work

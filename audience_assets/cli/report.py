@@ -1,13 +1,13 @@
 """`audience report --date D --out DIR`: the daily report, as the `daily_report` asset
-makes it, from what the pipeline stored (SQL records and fact sheets, archived minute
-deliveries): DIR/informe-D.xlsx and DIR/informe-D.html."""
+makes it, from what the pipeline stored in SQL (records, fact sheets, minute curves,
+anomalies): DIR/informe-D.xlsx and DIR/informe-D.html."""
 
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
+from audience_assets import settings
 from audience_assets.cli import UsageError, broadcast_date
 
 
@@ -17,27 +17,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--out", required=True, help="folder to write the two files into")
     parser.add_argument("--db", default=None,
                         help="SQL store URL (default AUDIENCE_DB_URL or sqlite:///var/audience.db)")
-    parser.add_argument("--config", default=None,
-                        help="analysis configuration (default data/config/analysis.yaml)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from audience_assets.analysis.config import AnalysisConfigError, load_analysis_config
     from audience_assets.reports.daily import gather_report
     from audience_assets.reports.html import write_html
     from audience_assets.reports.workbook import write_workbook
     from audience_assets.sql.engine import make_engine
 
     date = broadcast_date(args.date)
-    url = args.db or os.environ.get("AUDIENCE_DB_URL") or "sqlite:///var/audience.db"
+    url = args.db or settings.get("AUDIENCE_DB_URL")
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         raise UsageError(f"no SQL store at {url}: run the pipeline first (audience run)")
-    try:
-        config = load_analysis_config(args.config)
-    except AnalysisConfigError as exc:
-        raise UsageError(str(exc)) from None
-    report = gather_report(make_engine(url), date, config)
+    report = gather_report(make_engine(url), date)
     if not report.records:
         raise UsageError(f"no records for {date} in {url}")
     out = Path(args.out)

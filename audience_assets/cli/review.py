@@ -8,11 +8,11 @@ pipeline (AUDIENCE_DB_URL, AUDIENCE_OUTPUT_DIR) plus AUDIENCE_REVIEWERS_FILE.
 from __future__ import annotations
 
 import argparse
-import os
 import socket
 import sys
 from typing import Any
 
+from audience_assets import settings
 from audience_assets.cli import UsageError
 
 DEFAULT_HOST = "127.0.0.1"
@@ -21,10 +21,10 @@ DEFAULT_PORT = 8765
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
     parser = subparsers.add_parser("review", help="serve the review desk (web)")
-    parser.add_argument("--host", default=os.environ.get("AUDIENCE_REVIEW_HOST", DEFAULT_HOST),
+    parser.add_argument("--host", default=settings.get("AUDIENCE_REVIEW_HOST"),
                         help="address to bind (default 127.0.0.1: this machine only)")
     parser.add_argument("--port", type=int,
-                        default=int(os.environ.get("AUDIENCE_REVIEW_PORT", DEFAULT_PORT)),
+                        default=settings.get("AUDIENCE_REVIEW_PORT"),
                         help="TCP port (default 8765)")
     parser.set_defaults(handler=run)
 

@@ -6,8 +6,8 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from audience_assets import samples
 from audience_assets.cli import UsageError
-from audience_lab import samples
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

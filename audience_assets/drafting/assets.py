@@ -11,7 +11,7 @@ import dagster as dg
 import pandas as pd
 from pydantic import Field
 
-from audience_assets.analysis.plan import DayPlan
+from audience_assets.analysis.store import load_plan
 from audience_assets.drafting.checks import (
     CHECK_NAME,
     drafts_validity_check_result,
@@ -26,7 +26,7 @@ from audience_assets.drafting.store import (
 )
 from audience_assets.drafting.validation import validate
 from audience_assets.drafting.writing import Draft, TemplateWriter, make_writer, variety
-from audience_assets.drafting.writing.llm import LLMError, ModelMissing
+from audience_assets.drafting.writing.llm import LLMError, LLMSettings, ModelMissing
 from audience_assets.drafting.writing.loop import BUDGET_SPENT, DEFAULT_CANDIDATES, draft_post
 from audience_assets.drafting.writing.natural import NaturalWriter
 from audience_assets.drafting.writing.writers import WRITER_NAMES
@@ -63,7 +63,7 @@ def write_drafts(
     if config.mode not in WRITER_NAMES:
         raise dg.Failure(f"unknown mode {config.mode!r}; expected one of {', '.join(WRITER_NAMES)}",
                          allow_retries=False)
-    settings = llm.settings()
+    settings = LLMSettings(**llm.llm_settings())
     writer = make_writer(config.mode, llm.client(), settings)
     if isinstance(writer, NaturalWriter):
         writer.recent_posts = tuple(recent_posts)  # no copying of last week's posts
@@ -153,6 +153,7 @@ def variety_metadata(drafts: list[Draft]) -> dict[str, Any]:
     partitions_def=broadcast_days,
     group_name="drafting",
     pool="llm",
+    deps=[dg.AssetKey("post_plan")],
     kinds={"ollama", "sql"},
     check_specs=[drafts_validity_check_spec("post_drafts")],
     retry_policy=dg.RetryPolicy(max_retries=2, delay=20, backoff=dg.Backoff.EXPONENTIAL),
@@ -161,18 +162,21 @@ def variety_metadata(drafts: list[Draft]) -> dict[str, Any]:
 def post_drafts(
     context: dg.AssetExecutionContext,
     config: DraftingConfig,
-    post_plan: DayPlan,
     llm: OllamaResource,
     database: DatabaseResource,
-) -> Iterator[dg.Output[list[dict[str, Any]]] | dg.AssetCheckResult]:
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     """One draft per story of the day's plan within the network's budget, written by the
     configured writer, staged, audited by the strict validator (blocking check) and only
     then published to table `post_drafts` for review. Reviewed drafts and other networks
     are never touched."""
     date, network, engine = context.partition_key, config.network, database.engine()
     run_id = context.op_execution_context.run_id
+    plan = load_plan(engine, date)
+    if plan is None:
+        raise dg.Failure(f"No plan stored for {date}: materialise post_plan for {date} first "
+                         "(the drafts follow the day's plan).", allow_retries=False)
     reviewed = reviewed_keys(engine, date, network)
-    sheets = [s for s in post_plan.for_network(network) if (s.key, network) not in reviewed]
+    sheets = [s for s in plan.for_network(network) if (s.key, network) not in reviewed]
     drafts = write_drafts(sheets, config, llm, context.log,
                           recent_posts=recent_post_texts(engine, date))
     stage_drafts(engine, run_id, date, network, drafts)
@@ -192,5 +196,5 @@ def post_drafts(
             f"(run_id {run_id}).",
             metadata=metadata, allow_retries=False)
     metadata["published"] = publish_staged(engine, run_id, date, network)
-    yield dg.Output([d.to_dict() for d in drafts], metadata=metadata)
+    yield dg.MaterializeResult(metadata=metadata)
     yield check

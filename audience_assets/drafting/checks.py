@@ -6,7 +6,7 @@ The drafting asset attaches it:
     @dg.asset(check_specs=[drafts_validity_check_spec()], ...)
     def post_drafts(context):
         drafts = ...
-        yield dg.Output(...)
+        yield dg.MaterializeResult(...)
         yield drafts_validity_check_result(drafts)
 """
 

@@ -16,11 +16,12 @@ from audience_assets.drafting.store import load_drafts
 from audience_assets.drafting.writing.loop import REVIEW_PENDING
 from audience_assets.images.candidates import find_candidates
 from audience_assets.images.checks import SPECS, check_results
+from audience_assets.images.crawl import CrawlSettings
 from audience_assets.images.fetch import Fetcher, FetchSettings
 from audience_assets.images.posts import post_from_sheet
 from audience_assets.images.rank import Ranked, choose_ranker
 from audience_assets.images.search import index_candidates
-from audience_assets.images.sources import SourcesError
+from audience_assets.images.sources import SourcesError, load_sources
 from audience_assets.images.store import contact_sheet, for_network, replace_candidates, rows_for
 from audience_assets.partitions import broadcast_days
 from audience_assets.resources.analysis import AnalysisResource
@@ -50,13 +51,13 @@ def image_candidates(
     storage: StorageResource,
     solr: SolrResource,
     analysis: AnalysisResource,
-) -> Iterator[dg.Output[list[dict[str, Any]]] | dg.AssetCheckResult]:
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     """Ranked image candidates for every post of the day awaiting review, stored in table
     `image_candidates`, added to the broadcast's search document, and shown as one
     contact sheet; the programme's default pictures are always the last resort."""
     date = context.partition_key
     try:
-        sources = images.sources()
+        sources = load_sources(Path(images.sources_file))
     except SourcesError as exc:
         raise dg.Failure(str(exc), allow_retries=False) from exc
     try:
@@ -70,9 +71,8 @@ def image_candidates(
                                                     (d["fact_sheet"], d["text"], []))
         networks.append(d["network"])
     out = storage.path("output_dir") / "images"
-    base = images.fetch_settings()
     fetcher = Fetcher(sources.hosts, out / "http-cache", FetchSettings(
-        base.user_agent, base.delay_s, base.timeout_s, base.max_bytes,
+        images.user_agent, images.delay_s, images.timeout_s, images.max_bytes,
         sources.allow_private_addresses))
     ranker, ranker_note = choose_ranker(images.vision_model, images.ollama_host)
     context.log.info(f"{len(drafts)} pending posts; ranker: {ranker_note}")
@@ -82,8 +82,7 @@ def image_candidates(
     top: list[dict[str, Any]] = []
     for key, (sheet, text, networks) in sheets.items():
         post = post_from_sheet(sheet, date, text, config)
-        ranked, result = find_candidates(post, sources, fetcher, out, ranker,
-                                         images.crawl_settings())
+        ranked, result = find_candidates(post, sources, fetcher, out, ranker, CrawlSettings())
         for network in networks:
             sheet_rows = rows_for(date, key, network, for_network(ranked, network),
                                   ranker.name)
@@ -112,7 +111,7 @@ def image_candidates(
                 for (s, candidates, _w), k in zip(per_sheet, sheets, strict=True)}
     sheet_png = contact_sheet(labelled, out / "contact-sheets" / f"{date}.png")
     downloads = fetcher.downloaded()
-    yield dg.Output(rows, metadata={
+    yield dg.MaterializeResult(metadata={
         "dagster/row_count": len(rows),
         "posts": len(drafts),
         "top_candidates": dg.MetadataValue.md(

@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from pathlib import Path
 
+from audience_assets import settings
 from audience_assets.images.crawl import CrawlResult, CrawlSettings, Post, crawl
 from audience_assets.images.fetch import Fetcher, FetchSettings
 from audience_assets.images.rank import Ranked, Ranker, rank
 from audience_assets.images.sources import ImageSources
 
 
-def settings_from_env(env: Mapping[str, str] | None = None) -> FetchSettings:
+def settings_from_env() -> FetchSettings:
     """Fetch settings from AUDIENCE_IMAGES_DELAY_S, AUDIENCE_IMAGES_TIMEOUT_S,
-    AUDIENCE_IMAGES_MAX_BYTES and AUDIENCE_IMAGES_USER_AGENT (defaults: FetchSettings)."""
-    env = os.environ if env is None else env
-    base = FetchSettings()
+    AUDIENCE_IMAGES_MAX_BYTES and AUDIENCE_IMAGES_USER_AGENT (audience_assets/settings.py)."""
+    now = settings.current()
     return FetchSettings(
-        user_agent=env.get("AUDIENCE_IMAGES_USER_AGENT") or base.user_agent,
-        delay_s=float(env.get("AUDIENCE_IMAGES_DELAY_S") or base.delay_s),
-        timeout_s=float(env.get("AUDIENCE_IMAGES_TIMEOUT_S") or base.timeout_s),
-        max_bytes=int(env.get("AUDIENCE_IMAGES_MAX_BYTES") or base.max_bytes))
+        user_agent=now.audience_images_user_agent,
+        delay_s=now.audience_images_delay_s,
+        timeout_s=now.audience_images_timeout_s,
+        max_bytes=now.audience_images_max_bytes)
 
 
 def make_fetcher(sources: ImageSources, out_dir: Path,

@@ -25,9 +25,10 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from protego import Protego
 
+from audience_assets import settings
 from audience_assets.images.sources import host_of
 
-USER_AGENT = "audience-assets-images/0.1 (+https://github.com/audience-assets; image candidates)"
+USER_AGENT = settings.DEFAULT_USER_AGENT
 MAX_REDIRECTS = 5
 
 

@@ -24,7 +24,9 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-DEFAULT_SOURCES_PATH = Path(__file__).resolve().parents[2] / "data" / "config" / "images.yaml"
+from audience_assets.paths import DEFAULT_IMAGES_SOURCES
+
+DEFAULT_SOURCES_PATH = DEFAULT_IMAGES_SOURCES
 MAX_DEFAULTS = 3
 
 

@@ -6,7 +6,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from audience_assets.ingestion.kantar import KantarParseError, parse_file, sniff_kind
+from audience_assets.ingestion.kantar import KantarParseError, parse_file
+from audience_assets.ingestion.layout import sniff_kind
 from audience_assets.ingestion.minutes import KIND as MINUTES_KIND
 from audience_assets.ingestion.minutes import parse_minutes_file
 

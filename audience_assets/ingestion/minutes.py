@@ -17,15 +17,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from audience_assets.ingestion.kantar import (
-    KantarParseError,
-    decode_text,
-    parse_date,
-    parse_number,
-    read_preamble,
-    sha256_of,
-    sniff_kind,
-)
+from audience_assets.ingestion.cells import parse_date, parse_number
+from audience_assets.ingestion.kantar import KantarParseError, sha256_of
+from audience_assets.ingestion.layout import decode_text, read_preamble, sniff_kind
 from audience_assets.records import DEFAULT_TARGET, NATIONAL_REGION
 
 KIND = "MINUTADOS"

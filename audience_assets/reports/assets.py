@@ -6,12 +6,8 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from audience_assets.analysis.anomalies import DayAnomalies
-from audience_assets.ingestion.minutes import MinutePoint
-from audience_assets.ingestion.store import load_records
 from audience_assets.partitions import broadcast_days
-from audience_assets.records import FactSheet
-from audience_assets.reports.daily import DailyReport, build_report
+from audience_assets.reports.daily import DailyReport, gather_report
 from audience_assets.reports.html import write_html
 from audience_assets.reports.workbook import write_workbook
 from audience_assets.resources.database import DatabaseResource
@@ -26,24 +22,20 @@ def report_paths(output_dir: Path, date: str) -> tuple[Path, Path]:
 @dg.asset(
     partitions_def=broadcast_days,
     group_name="reports",
-    deps=[dg.AssetKey("audience_records")],
+    deps=[dg.AssetKey(name) for name in (
+        "audience_records", "minute_audience", "audience_anomalies", "relevant_broadcasts")],
     kinds={"xlsx", "html"},
     code_version="1",
 )
 def daily_report(
     context: dg.AssetExecutionContext,
-    relevant_broadcasts: list[FactSheet],
-    minute_audience: list[MinutePoint],
-    audience_anomalies: dict[str, DayAnomalies],
     database: DatabaseResource,
     storage: StorageResource,
 ) -> dg.MaterializeResult:
     """Top broadcasts overall, per channel, per target and region, the notable items
     with their evidence, shares per channel, and each channel's minute curve."""
     date = context.partition_key
-    records = load_records(database.engine(), date)
-    report = build_report(date, records, relevant_broadcasts, minute_audience,
-                          audience_anomalies)
+    report = gather_report(database.engine(), date)
     xlsx, html = report_paths(storage.path("output_dir"), date)
     write_workbook(report, xlsx)
     write_html(report, html)

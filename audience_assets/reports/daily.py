@@ -1,7 +1,7 @@
 """What the daily report says, computed once for the workbook and the HTML page (no Dagster).
 
     build_report(date, records, sheets, points, anomalies) -> DailyReport
-    gather_report(engine, date, config) -> DailyReport    (the CLI: SQL store + archive)
+    gather_report(engine, date) -> DailyReport    (what the pipeline stored in SQL)
 
 Rankings follow the client: by unique viewers. The national universe and the
 default target give the overall and per-channel tables; every (target, region)
@@ -20,9 +20,9 @@ import sqlalchemy as sa
 
 from audience_assets.analysis.anomalies import BroadcastMinute, DayAnomalies, analyse_day
 from audience_assets.analysis.config import AnalysisConfig
-from audience_assets.analysis.store import load_fact_sheets
-from audience_assets.ingestion.minutes import KIND, MinutePoint, parse_minutes_file, tv_clock
-from audience_assets.ingestion.store import current_deliveries, load_records
+from audience_assets.analysis.store import load_anomalies, load_fact_sheets, load_minute_points
+from audience_assets.ingestion.minutes import MinutePoint, tv_clock
+from audience_assets.ingestion.store import load_records
 from audience_assets.records import DEFAULT_TARGET, NATIONAL_REGION, AudienceRecord, FactSheet
 
 TOP_OVERALL = 10
@@ -163,14 +163,11 @@ def _channel_minutes(date: str, points: Sequence[MinutePoint],
     return out
 
 
-def gather_report(engine: sa.Engine, date: str, config: AnalysisConfig) -> DailyReport:
-    """The report from what the pipeline stored: records and fact sheets from SQL, the
-    minute curves from the archived minute deliveries, analysed as the asset does."""
-    records = load_records(engine, date)
-    sheets = load_fact_sheets(engine, date)
-    points = [p for d in current_deliveries(engine, date) if d.kind == KIND
-              for p in parse_minutes_file(d.archived_path).points if p.broadcast_date == date]
-    return build_report(date, records, sheets, points, analyse_minutes(points, records, config))
+def gather_report(engine: sa.Engine, date: str) -> DailyReport:
+    """The report from exactly what the pipeline stored in SQL: records, fact sheets,
+    minute curves and their anomalies."""
+    return build_report(date, load_records(engine, date), load_fact_sheets(engine, date),
+                        load_minute_points(engine, date), load_anomalies(engine, date))
 
 
 def analyse_minutes(points: Sequence[MinutePoint], records: Sequence[AudienceRecord],

@@ -7,22 +7,18 @@ from typing import Literal
 import dagster as dg
 from pydantic import Field
 
-from audience_assets.analysis.config import (
-    DEFAULT_CONFIG_PATH,
-    AnalysisConfig,
-    load_analysis_config,
-)
+from audience_assets import settings
+from audience_assets.paths import config_dir
 
 
 class AnalysisResource(dg.ConfigurableResource):
     """Relevance rules, handles, watchlist and thresholds (data/config/analysis.yaml)."""
 
-    config_file: str = Field(default=str(DEFAULT_CONFIG_PATH),
+    # The stage reads the file (analysis.config.load_analysis_config): resources name
+    # where things are and import no stage.
+    config_file: str = Field(default=str(config_dir() / "analysis.yaml"),
                              description="The analysis YAML (env AUDIENCE_ANALYSIS_CONFIG).")
     history: Literal["auto", "solr", "sql"] = Field(
-        default="auto",
+        default=settings.default("AUDIENCE_HISTORY"),
         description="Where the rules read the history: solr, sql, or auto = Solr when it "
         "answers, else the SQL store (env AUDIENCE_HISTORY).")
-
-    def load(self) -> AnalysisConfig:
-        return load_analysis_config(self.config_file)

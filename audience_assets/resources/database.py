@@ -9,9 +9,11 @@ import dagster as dg
 import sqlalchemy as sa
 from pydantic import Field
 
-from audience_assets.sql.engine import DEFAULT_BUSY_TIMEOUT_S, make_engine
+from audience_assets import settings
+from audience_assets.sql.connect import DEFAULT_BUSY_TIMEOUT_S
+from audience_assets.sql.engine import make_engine
 
-DEFAULT_DB_URL = "sqlite:///var/audience.db"
+DEFAULT_DB_URL = settings.default("AUDIENCE_DB_URL")
 
 
 @cache

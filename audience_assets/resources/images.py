@@ -2,39 +2,31 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import dagster as dg
 from pydantic import Field
 
-from audience_assets.images.crawl import CrawlSettings
-from audience_assets.images.fetch import USER_AGENT, FetchSettings
-from audience_assets.images.sources import DEFAULT_SOURCES_PATH, ImageSources, load_sources
+from audience_assets import settings
+from audience_assets.paths import DEFAULT_IMAGES_SOURCES
 
 
 class ImagesResource(dg.ConfigurableResource):
     """Image sources file, crawl politeness and the optional vision model."""
 
     sources_file: str = Field(
-        default=str(DEFAULT_SOURCES_PATH),
+        default=str(DEFAULT_IMAGES_SOURCES),
         description="Client-edited sources and default pictures (env AUDIENCE_IMAGES_CONFIG).")
-    delay_s: float = Field(default=1.0, ge=0, description="Seconds between two requests to "
+    delay_s: float = Field(default=settings.default("AUDIENCE_IMAGES_DELAY_S"),
+        ge=0, description="Seconds between two requests to "
                            "the same host (env AUDIENCE_IMAGES_DELAY_S).")
-    timeout_s: float = Field(default=10.0, gt=0, description="Connect and read timeout "
+    timeout_s: float = Field(default=settings.default("AUDIENCE_IMAGES_TIMEOUT_S"),
+        gt=0, description="Connect and read timeout "
                              "(env AUDIENCE_IMAGES_TIMEOUT_S).")
-    max_bytes: int = Field(default=8_000_000, gt=0, description="Largest page or picture "
+    max_bytes: int = Field(default=settings.default("AUDIENCE_IMAGES_MAX_BYTES"),
+        gt=0, description="Largest page or picture "
                            "downloaded (env AUDIENCE_IMAGES_MAX_BYTES).")
-    user_agent: str = Field(default=USER_AGENT, description="env AUDIENCE_IMAGES_USER_AGENT")
+    user_agent: str = Field(default=settings.DEFAULT_USER_AGENT,
+                            description="env AUDIENCE_IMAGES_USER_AGENT")
     vision_model: str = Field(
         default="", description="Ollama vision model (llava, gemma3, qwen2.5vl) that ranks the "
         "pictures when the server has it (env OLLAMA_VISION_MODEL); empty: offline ranker.")
     ollama_host: str = Field(default="", description="env OLLAMA_HOST")
-
-    def sources(self) -> ImageSources:
-        return load_sources(Path(self.sources_file))
-
-    def fetch_settings(self) -> FetchSettings:
-        return FetchSettings(self.user_agent, self.delay_s, self.timeout_s, self.max_bytes)
-
-    def crawl_settings(self) -> CrawlSettings:
-        return CrawlSettings()

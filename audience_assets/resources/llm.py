@@ -3,22 +3,21 @@ any Ollama host (a GPU machine) in production."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import dagster as dg
 import ollama
 from pydantic import Field
 
-from audience_assets.drafting.writing.llm import LLMSettings
+from audience_assets import settings
 from audience_assets.resources import env_or
 
-DEFAULT_HOST = "http://127.0.0.1:11434"
-DEFAULT_MODEL = "qwen2.5-coder:0.5b-instruct-q4_K_M"
+DEFAULT_HOST = settings.default("OLLAMA_HOST")
+DEFAULT_MODEL = settings.default("OLLAMA_MODEL")
 # Wall-clock budgets of a drafting run (seconds). A fact sheet past its budget goes to the
 # template writer (flagged as a fallback), or the run fails when fallback is off.
-DEFAULT_SHEET_BUDGET_S = 300.0
-DEFAULT_RUN_BUDGET_S = 3600.0
+DEFAULT_SHEET_BUDGET_S = settings.default("AUDIENCE_DRAFT_SHEET_BUDGET")
+DEFAULT_RUN_BUDGET_S = settings.default("AUDIENCE_DRAFT_RUN_BUDGET")
 # dagster/max_runtime of a drafting run: its budget plus room for the steps around it;
 # the run monitor (dagster.yaml run_monitoring) cancels a run that overstays it.
 MAX_RUNTIME_MARGIN_S = 900.0
@@ -26,8 +25,7 @@ MAX_RUNTIME_MARGIN_S = 900.0
 
 def drafting_max_runtime_s() -> int:
     """The `dagster/max_runtime` tag of runs that draft (env AUDIENCE_DRAFT_RUN_BUDGET)."""
-    return int(float(os.environ.get("AUDIENCE_DRAFT_RUN_BUDGET") or DEFAULT_RUN_BUDGET_S)
-               + MAX_RUNTIME_MARGIN_S)
+    return int(settings.get("AUDIENCE_DRAFT_RUN_BUDGET") + MAX_RUNTIME_MARGIN_S)
 
 
 class OllamaResource(dg.ConfigurableResource):
@@ -43,15 +41,23 @@ class OllamaResource(dg.ConfigurableResource):
         "qwen2.5:14b-instruct-q5_K_M on a GPU host.",
     )
     timeout: float = Field(
-        default=120.0, gt=0, description="Seconds one request may take (never unbounded)."
+        default=settings.default("OLLAMA_TIMEOUT"), gt=0,
+        description="Seconds one request may take (never unbounded)."
     )
     temperature: float = Field(default=0.0, ge=0)
     seed: int = Field(default=42, description="Base seed; attempt n uses seed + n - 1.")
-    num_predict: int = Field(default=160, description="Most tokens one answer may have.")
-    num_ctx: int = Field(default=4096, description="Context window in tokens.")
-    keep_alive: str = Field(default="10m", description="How long the model stays loaded.")
+    num_predict: int = Field(
+        default=settings.default("OLLAMA_NUM_PREDICT"),
+        description="Most tokens one answer may have.")
+    num_ctx: int = Field(
+        default=settings.default("OLLAMA_NUM_CTX"),
+        description="Context window in tokens.")
+    keep_alive: str = Field(
+        default=settings.default("OLLAMA_KEEP_ALIVE"),
+        description="How long the model stays loaded.")
     num_thread: int = Field(
-        default=0, ge=0, description="CPU threads (0: Ollama's choice; 1 suits a busy 2-core host)."
+        default=settings.default("OLLAMA_NUM_THREAD"), ge=0,
+        description="CPU threads (0: Ollama's choice; 1 suits a busy 2-core host)."
     )
     timeout_retries: int = Field(default=2, ge=0, description="Retries of a timed-out request.")
     sheet_budget_s: float = Field(
@@ -78,16 +84,18 @@ class OllamaResource(dg.ConfigurableResource):
             options["num_thread"] = self.num_thread
         return options
 
-    def settings(self, model: str | None = None) -> LLMSettings:
-        return LLMSettings(
-            model=model or self.model,
-            host=self.host,
-            options=self.options(),
-            keep_alive=self.keep_alive,
+    def llm_settings(self, model: str | None = None) -> dict[str, Any]:
+        """The writers' LLMSettings fields (`LLMSettings(**llm.llm_settings())`): plain
+        values, so that resources import no stage."""
+        return {
+            "model": model or self.model,
+            "host": self.host,
+            "options": self.options(),
+            "keep_alive": self.keep_alive,
             # Retries of a timed-out request only while they fit in a fact sheet's budget.
-            timeout_retries=max(0, min(self.timeout_retries,
-                                       int(self.sheet_budget_s // self.request_timeout()) - 1)),
-        )
+            "timeout_retries": max(0, min(self.timeout_retries,
+                                          int(self.sheet_budget_s // self.request_timeout()) - 1)),
+        }
 
     def request_timeout(self) -> float:
         """Seconds one request may take: never more than a fact sheet's whole budget."""
@@ -97,15 +105,14 @@ class OllamaResource(dg.ConfigurableResource):
 def ollama_resource_from_env() -> OllamaResource:
     """The resource as the definitions configure it: every field from its
     environment variable when set (shown as such in the UI), else its default."""
-    defaults = OllamaResource()
     return OllamaResource(
-        host=env_or("OLLAMA_HOST", defaults.host),
-        model=env_or("OLLAMA_MODEL", defaults.model),
-        timeout=env_or("OLLAMA_TIMEOUT", defaults.timeout),
-        num_predict=env_or("OLLAMA_NUM_PREDICT", defaults.num_predict),
-        num_ctx=env_or("OLLAMA_NUM_CTX", defaults.num_ctx),
-        keep_alive=env_or("OLLAMA_KEEP_ALIVE", defaults.keep_alive),
-        num_thread=env_or("OLLAMA_NUM_THREAD", defaults.num_thread),
-        sheet_budget_s=env_or("AUDIENCE_DRAFT_SHEET_BUDGET", defaults.sheet_budget_s),
-        run_budget_s=env_or("AUDIENCE_DRAFT_RUN_BUDGET", defaults.run_budget_s),
+        host=env_or("OLLAMA_HOST"),
+        model=env_or("OLLAMA_MODEL"),
+        timeout=env_or("OLLAMA_TIMEOUT"),
+        num_predict=env_or("OLLAMA_NUM_PREDICT"),
+        num_ctx=env_or("OLLAMA_NUM_CTX"),
+        keep_alive=env_or("OLLAMA_KEEP_ALIVE"),
+        num_thread=env_or("OLLAMA_NUM_THREAD"),
+        sheet_budget_s=env_or("AUDIENCE_DRAFT_SHEET_BUDGET"),
+        run_budget_s=env_or("AUDIENCE_DRAFT_RUN_BUDGET"),
     )

@@ -8,9 +8,9 @@ import dagster as dg
 import pysolr
 from pydantic import Field
 
-from audience_assets.indexing.history import SolrHistory
+from audience_assets import settings
 
-DEFAULT_SOLR_URL = "http://127.0.0.1:8983/solr/audience"
+DEFAULT_SOLR_URL = settings.default("SOLR_URL")
 
 
 class SolrUnavailable(RuntimeError):
@@ -32,15 +32,21 @@ class SolrResource(dg.ConfigurableResource):
         "and `url` is only used in messages.",
     )
     collection: str = Field(
-        default="audience",
+        default=settings.default("SOLR_COLLECTION"),
         description="SolrCloud collection name, used with zk_hosts (env SOLR_COLLECTION).",
     )
-    connect_timeout: float = Field(default=5.0, description="Seconds (env SOLR_CONNECT_TIMEOUT).")
-    read_timeout: float = Field(default=120.0, description="Seconds (env SOLR_READ_TIMEOUT).")
-    batch_size: int = Field(default=2000, description="Documents per update request "
+    connect_timeout: float = Field(
+        default=settings.default("SOLR_CONNECT_TIMEOUT"),
+        description="Seconds (env SOLR_CONNECT_TIMEOUT).")
+    read_timeout: float = Field(
+        default=settings.default("SOLR_READ_TIMEOUT"),
+        description="Seconds (env SOLR_READ_TIMEOUT).")
+    batch_size: int = Field(
+        default=settings.default("SOLR_BATCH_SIZE"),
+        description="Documents per update request "
                             "(env SOLR_BATCH_SIZE).")
     commit_within_ms: int = Field(
-        default=10_000,
+        default=settings.default("SOLR_COMMIT_WITHIN_MS"),
         description="commitWithin of each update batch, so that a run that dies half-way "
         "leaves a visibly incomplete date rather than invisible pending documents "
         "(env SOLR_COMMIT_WITHIN_MS). Complete runs also commit explicitly.",
@@ -86,6 +92,3 @@ class SolrResource(dg.ConfigurableResource):
                 "`scripts/solr start` and set SOLR_URL to the URL it prints, or point "
                 "SOLR_URL/SOLR_ZK_HOSTS at the production Solr."
             ) from exc
-
-    def history(self) -> SolrHistory:
-        return SolrHistory(self.client())

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -24,9 +23,11 @@ from fastapi import FastAPI, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from audience_assets import settings
 from audience_assets.drafting.validation import format_share, format_viewers
-from audience_assets.drafting.validation.config import NETWORKS
 from audience_assets.ingestion.minutes import tv_clock
+from audience_assets.networks import NETWORK_KEYS as NETWORKS
+from audience_assets.networks import network as network_facts
 from audience_assets.review import auth, exports, state
 from audience_assets.sql.engine import make_engine
 
@@ -39,30 +40,28 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 # until the window passes (argon2 already makes each guess slow; this bounds their number).
 MAX_FAILURES = 5
 FAILURE_WINDOW_S = 600.0
-NETWORK_LIMITS_UNIT = {"x": "caracteres ponderados", "bluesky": "grafemas",
-                       "threads": "caracteres"}
 
 
 @dataclass
 class DeskSettings:
     """Where the desk reads and writes, and how long a sign-in lasts."""
 
-    db_url: str = "sqlite:///var/audience.db"
-    output_dir: str = "var/outputs"
+    db_url: str = settings.default("AUDIENCE_DB_URL")
+    output_dir: str = settings.default("AUDIENCE_OUTPUT_DIR")
     users_file: str = auth.DEFAULT_USERS_FILE
-    session_minutes: float = 480.0
-    secure_cookies: bool = False
+    session_minutes: float = settings.default("AUDIENCE_REVIEW_SESSION_MINUTES")
+    secure_cookies: bool = settings.default("AUDIENCE_REVIEW_SECURE_COOKIES")
     engine: sa.Engine | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls) -> DeskSettings:
+        now = settings.current()
         return cls(
-            db_url=os.environ.get("AUDIENCE_DB_URL") or cls.db_url,
-            output_dir=os.environ.get("AUDIENCE_OUTPUT_DIR") or cls.output_dir,
+            db_url=now.audience_db_url,
+            output_dir=now.audience_output_dir,
             users_file=str(auth.users_file()),
-            session_minutes=float(os.environ.get("AUDIENCE_REVIEW_SESSION_MINUTES") or 480),
-            secure_cookies=os.environ.get("AUDIENCE_REVIEW_SECURE_COOKIES", "") in (
-                "1", "true", "yes"),
+            session_minutes=now.audience_review_session_minutes,
+            secure_cookies=now.audience_review_secure_cookies,
         )
 
     def get_engine(self) -> sa.Engine:
@@ -199,7 +198,7 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
         limit = _limit(network)
         approved = sum(1 for i in items if i.status == state.APPROVED)
         return render("day.html", session=session, date=iso, network=network, items=items,
-                      networks=NETWORKS, limit=limit, unit=NETWORK_LIMITS_UNIT[network],
+                      networks=NETWORKS, limit=limit, unit=network_facts(network).unit,
                       approved=approved, dates=state.review_dates(engine()))
 
     def api_session(request: Request) -> auth.Session | JSONResponse:
@@ -238,7 +237,7 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
             return JSONResponse({"error": "Petición incompleta."}, status_code=400)
         with engine().connect() as conn:
             try:
-                draft = state._draft_row(conn, key)
+                draft = state.draft_row(conn, key)
             except state.ReviewError as exc:
                 return JSONResponse({"error": str(exc)}, status_code=404)
         return JSONResponse(state.check_text(text, draft["fact_sheet"], key.network))

@@ -10,7 +10,6 @@ stored), a per-session CSRF token, and an expiry.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import secrets
 import time
@@ -22,9 +21,10 @@ import yaml
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from audience_assets import settings
 from audience_assets.sql.schema import review_sessions
 
-DEFAULT_USERS_FILE = "var/reviewers.yaml"
+DEFAULT_USERS_FILE = settings.default("AUDIENCE_REVIEWERS_FILE")
 NAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
@@ -44,7 +44,7 @@ class Session:
 
 
 def users_file() -> Path:
-    return Path(os.environ.get("AUDIENCE_REVIEWERS_FILE") or DEFAULT_USERS_FILE)
+    return Path(settings.get("AUDIENCE_REVIEWERS_FILE"))
 
 
 def load_users(path: str | Path | None = None) -> dict[str, str]:

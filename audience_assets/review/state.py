@@ -19,10 +19,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from audience_assets.analysis.store import plan_entries
 from audience_assets.drafting.store import MACHINE_STATUSES
 from audience_assets.drafting.validation import measure, validate
 from audience_assets.drafting.validation.config import load_config
-from audience_assets.sql.schema import fact_sheets, post_drafts, review_history, review_state
+from audience_assets.sql.schema import post_drafts, review_history, review_state
 
 APPROVED = "approved"
 REJECTED = "rejected"
@@ -33,7 +34,6 @@ MAX_REASON = 1000
 
 # Tables other stages own; read when they exist, so the desk works before they land.
 IMAGE_TABLE = "image_candidates"
-PLAN_TABLE = "post_plan"
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +124,7 @@ def _state_row(conn: sa.Connection, key: DraftKey) -> dict[str, Any] | None:
     return dict(row._mapping) if row else None
 
 
-def _draft_row(conn: sa.Connection, key: DraftKey) -> dict[str, Any]:
+def draft_row(conn: sa.Connection, key: DraftKey) -> dict[str, Any]:
     c = post_drafts.c
     row = conn.execute(sa.select(post_drafts).where(
         c.broadcast_date == key.date, c.sheet_key == key.sheet_key,
@@ -160,7 +160,7 @@ def _change(engine: sa.Engine, key: DraftKey, expected: int, reviewer: str, acti
     status into post_drafts. `decide(state, draft)` returns the new values."""
     now = time.time()
     with engine.begin() as conn:
-        draft = _draft_row(conn, key)
+        draft = draft_row(conn, key)
         state = _state_row(conn, key)
         current = state["version"] if state else 0
         values = decide(state, draft)
@@ -303,20 +303,11 @@ def _images(engine: sa.Engine, date: str) -> dict[tuple[str, str], list[Image]]:
     return out
 
 
-def _plan_ranks(engine: sa.Engine, date: str) -> dict[str, int]:
-    """sheet_key -> rank from the day's plan when that stage has run, else the fact
-    sheets' stored order (their priority), else nothing."""
-    with engine.connect() as conn:
-        if _has_table(engine, PLAN_TABLE):
-            table = sa.Table(PLAN_TABLE, sa.MetaData(), autoload_with=engine)
-            if {"broadcast_date", "sheet_key", "rank"} <= set(table.c.keys()):
-                planned = conn.execute(sa.select(table.c.sheet_key, table.c["rank"])
-                                       .where(table.c.broadcast_date == date)).all()
-                if planned:
-                    return {str(k): int(r) for k, r in planned}
-        keys = conn.execute(sa.select(fact_sheets.c.sheet_key).where(
-            fact_sheets.c.broadcast_date == date).order_by(fact_sheets.c.id)).scalars().all()
-    return {str(k): i + 1 for i, k in enumerate(keys)}
+def _plan_ranks(engine: sa.Engine, date: str, network: str) -> dict[str, int]:
+    """sheet_key -> rank (1..n) of the network's posts in the day's plan (table
+    post_plan); empty when the plan stage has not run for the date."""
+    return {e.sheet_key: e.rank for e in plan_entries(engine, date, network)
+            if e.chosen and e.rank is not None}
 
 
 def load_day(engine: sa.Engine, date: str, network: str) -> list[ReviewItem]:
@@ -328,7 +319,7 @@ def load_day(engine: sa.Engine, date: str, network: str) -> list[ReviewItem]:
         states = {(r.sheet_key, r.network): dict(r._mapping) for r in conn.execute(
             sa.select(review_state).where(review_state.c.broadcast_date == date,
                                           review_state.c.network == network))}
-    ranks = _plan_ranks(engine, date)
+    ranks = _plan_ranks(engine, date, network)
     images = _images(engine, date)
     items = []
     for position, draft in enumerate(drafts):

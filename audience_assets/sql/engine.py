@@ -8,42 +8,10 @@ brought up to date in place.
 
 from __future__ import annotations
 
-import os
-from typing import Any
-
 import sqlalchemy as sa
 
+from audience_assets.sql.connect import open_engine
 from audience_assets.sql.migrate import upgrade
-
-DEFAULT_BUSY_TIMEOUT_S = 30.0
-BUSY_TIMEOUT_ENV = "AUDIENCE_DB_BUSY_TIMEOUT"
-
-
-def busy_timeout_from_env() -> float:
-    """Seconds a SQLite writer waits for another's lock (env AUDIENCE_DB_BUSY_TIMEOUT)."""
-    raw = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
-    if not raw:
-        return DEFAULT_BUSY_TIMEOUT_S
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(f"{BUSY_TIMEOUT_ENV}={raw!r}: expected seconds, e.g. 30") from None
-    if value < 0:
-        raise ValueError(f"{BUSY_TIMEOUT_ENV}={raw!r}: expected seconds >= 0")
-    return value
-
-
-def _sqlite_pragmas(busy_timeout_s: float) -> Any:
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        # Up to 4 runs share one file: WAL lets readers work while one run writes, and
-        # the busy timeout makes a second writer wait instead of failing at once.
-        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.close()
-
-    return on_connect
 
 
 def make_engine(
@@ -55,15 +23,7 @@ def make_engine(
     AUDIENCE_DB_BUSY_TIMEOUT or 30 s). `migrate=False` only for tools that inspect
     a database as it is (the upgrade test).
     """
-    timeout = busy_timeout_from_env() if busy_timeout_s is None else busy_timeout_s
-    kwargs: dict[str, Any] = {}
-    if url.startswith("sqlite"):
-        # Passing connect_args replaces SQLAlchemy's own check_same_thread=False for file
-        # databases: keep it, the pool hands connections to whichever thread asks.
-        kwargs["connect_args"] = {"timeout": timeout, "check_same_thread": False}
-    engine = sa.create_engine(url, **kwargs)
-    if engine.dialect.name == "sqlite":
-        sa.event.listen(engine, "connect", _sqlite_pragmas(timeout))
+    engine = open_engine(url, busy_timeout_s=busy_timeout_s)
     if migrate:
         upgrade(engine)
     return engine

@@ -29,6 +29,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from filelock import FileLock
 
+from audience_assets.sql.connect import open_engine
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # pg_advisory_xact_lock key: any constant the project owns ("audience" in ASCII).
 _PG_LOCK_KEY = 0x61756469656E6365 & 0x7FFFFFFFFFFFFFFF
@@ -98,8 +100,6 @@ def new_revision(message: str) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from audience_assets.sql.engine import make_engine
-
     parser = argparse.ArgumentParser(description="The SQL store's schema migrations.")
     sub = parser.add_subparsers(dest="command", required=True)
     for name in ("upgrade", "current"):
@@ -112,7 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "revision":
         print(new_revision(args.message))
         return 0
-    engine = make_engine(args.url, migrate=args.command == "upgrade")
+    engine = open_engine(args.url)
+    if args.command == "upgrade":
+        upgrade(engine)
     print(current_revision(engine) or "none (empty database)")
     return 0
 

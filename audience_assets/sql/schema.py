@@ -66,6 +66,93 @@ fact_sheets = sa.Table(
 )
 
 
+# The minute-by-minute audience of the day's minute deliveries ("minutados"): one row
+# per channel, minute, target and region. Written by asset `minute_audience`, read by
+# the anomalies and the reports.
+minute_audience = sa.Table(
+    "minute_audience",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("broadcast_date", sa.String(10), nullable=False, index=True),
+    sa.Column("channel", sa.String(64), nullable=False),
+    sa.Column("minute", sa.String(19), nullable=False),  # ISO local datetime
+    sa.Column("target", sa.String(128), nullable=False),
+    sa.Column("region", sa.String(128), nullable=False),
+    sa.Column("avg_audience", sa.BigInteger, nullable=False),
+    sa.Column("share", sa.Float, nullable=False),
+)
+
+# Golden minutes, peaks and drops attached to their broadcasts, per target and region.
+# `role`: the day's golden minute, a broadcast's golden minute, or an event (peak/drop).
+audience_anomalies = sa.Table(
+    "audience_anomalies",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("broadcast_date", sa.String(10), nullable=False, index=True),
+    sa.Column("target", sa.String(128), nullable=False),
+    sa.Column("region", sa.String(128), nullable=False),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("channel", sa.String(64), nullable=False),
+    sa.Column("title", sa.String(512), nullable=False),
+    sa.Column("broadcast_start", sa.String(19), nullable=False),
+    sa.Column("minute", sa.String(19), nullable=False),
+    sa.Column("avg_audience", sa.BigInteger, nullable=False),
+    sa.Column("share", sa.Float, nullable=False),
+    sa.Column("baseline", sa.Float, nullable=False),
+    sa.Column("relative", sa.Float, nullable=False),
+    sa.Column("z", sa.Float, nullable=False),
+    sa.Column("length_minutes", sa.Integer, nullable=False),
+)
+
+# One row per date whose plan was made (also a day without stories): its networks'
+# budgets (JSON) and when. The plan's stories and picks are the two tables below.
+day_plans = sa.Table(
+    "day_plans",
+    metadata,
+    sa.Column("broadcast_date", sa.String(10), primary_key=True),
+    sa.Column("budgets", sa.Text, nullable=False),
+    sa.Column("stories", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
+# The day's stories (one per programme), ranked by news value: what the plan decided
+# the day is about. `sheet` is the story's fact sheet as the writer gets it (display
+# name, composed event, hashtags); `sheet_key` is its lead fact sheet's key.
+plan_stories = sa.Table(
+    "plan_stories",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("broadcast_date", sa.String(10), nullable=False, index=True),
+    sa.Column("story_key", sa.String(1024), nullable=False),
+    sa.Column("rank", sa.Integer, nullable=False),
+    sa.Column("sheet_key", sa.String(1024), nullable=False),
+    sa.Column("news_value", sa.Float, nullable=False),
+    sa.Column("watchlist", sa.Boolean, nullable=False),
+    sa.Column("lead_event", sa.String(512), nullable=False),
+    sa.Column("secondary_events", sa.Text, nullable=False),  # JSON list
+    sa.Column("merged_keys", sa.Text, nullable=False),  # JSON list of sheet keys
+    sa.Column("sheet", sa.Text, nullable=False),  # FactSheet.to_dict() as JSON
+)
+
+# The day's plan per network: every story with whether it is posted there, its rank
+# among the posted ones (1..n, contiguous; the desk's order) and why. Fact sheets the
+# plan left out before making stories have network "" (every network).
+post_plan = sa.Table(
+    "post_plan",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("broadcast_date", sa.String(10), nullable=False, index=True),
+    sa.Column("network", sa.String(16), nullable=False),
+    sa.Column("rank", sa.Integer, nullable=True),
+    sa.Column("story_key", sa.String(1024), nullable=False),
+    sa.Column("sheet_key", sa.String(1024), nullable=False),
+    sa.Column("news_value", sa.Float, nullable=False),
+    sa.Column("chosen", sa.Boolean, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+)
+
+
 def _draft_columns() -> list[sa.Column[Any]]:
     """The columns of a draft, shared by the published table and its staging table."""
     return [

@@ -17,7 +17,12 @@ from audience_assets.analysis.assets import (
 )
 from audience_assets.analysis.config import load_analysis_config
 from audience_assets.analysis.rules import select_fact_sheets
-from audience_assets.analysis.store import load_fact_sheets, replace_fact_sheets
+from audience_assets.analysis.store import (
+    load_anomalies,
+    load_fact_sheets,
+    load_minute_points,
+    replace_fact_sheets,
+)
 from audience_assets.cli.select import golden_minutes, read_deliveries
 from audience_assets.indexing.history import SolrHistory, SqlHistory
 from audience_assets.indexing.index import index_dates
@@ -27,6 +32,7 @@ from audience_assets.ingestion.store import replace_dates
 from audience_assets.records import AudienceRecord
 from audience_assets.resources.analysis import AnalysisResource
 from audience_assets.resources.database import DatabaseResource
+from audience_assets.resources.handoff import SqlHandoffIOManager
 from audience_assets.resources.solr import SolrResource
 from audience_assets.resources.storage import StorageResource
 from audience_assets.sql.engine import make_engine
@@ -63,12 +69,20 @@ def test_assets_materialise_sheets_anomalies_and_charts(tmp_path: Path, week: We
         partition_key=LAST,
         resources={"database": DatabaseResource(url=url), "storage": storage,
                    "solr": SolrResource(url="http://127.0.0.1:9/solr/none"),
-                   "analysis": AnalysisResource(history="sql")},
+                   "analysis": AnalysisResource(history="sql"),
+                   "io_manager": SqlHandoffIOManager()},
     )
     assert result.success
     assert not list(hot.iterdir())  # programmes and minute files were archived
-    sheets = result.output_for_node("relevant_broadcasts")
-    assert load_fact_sheets(engine, LAST) == sheets
+    # each stage handed on through SQL: the minute curves, their anomalies, the sheets
+    points = load_minute_points(engine, LAST)
+    assert points and {p.broadcast_date for p in points} == {LAST}
+    assert sorted(points, key=str) == sorted(
+        (p for p in week[1] if p.broadcast_date == LAST), key=str)
+    anomalies = load_anomalies(engine, LAST)
+    assert anomalies and any(d.golden_minute for d in anomalies.values())
+    sheets = load_fact_sheets(engine, LAST)
+    assert sheets
     assert any(s.event.startswith("Minuto de oro del día a las ") for s in sheets)
     assert any(s.event.startswith("Máximo histórico") for s in sheets)
     checks = result.get_asset_check_evaluations()

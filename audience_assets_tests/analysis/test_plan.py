@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,12 @@ from audience_assets.analysis.plan import (
     hashtag_from_name,
     plan_day,
     sentence_case,
+)
+from audience_assets.analysis.store import (
+    load_plan,
+    plan_entries,
+    replace_fact_sheets,
+    replace_plan,
 )
 from audience_assets.records import DEFAULT_TARGET, NATIONAL_REGION, FactSheet
 
@@ -185,19 +192,61 @@ def test_every_story_event_of_two_and_three_sheets_reads_well(config: AnalysisCo
     assert not problems, problems[:5]
 
 
-def test_the_post_plan_asset_shows_the_ranked_stories_and_budgets(config: AnalysisConfig
-                                                                   ) -> None:
+def test_the_post_plan_asset_stores_the_ranked_stories_and_shows_them(
+        config: AnalysisConfig, tmp_path: Path) -> None:
     import dagster as dg
 
     from audience_assets.analysis.assets import post_plan
     from audience_assets.resources.analysis import AnalysisResource
+    from audience_assets.resources.database import DatabaseResource
 
+    database = DatabaseResource(url=f"sqlite:///{tmp_path}/plan.db")
     sheets = [sheet(config, "@eldebatedegh", "T5", "day_top", uv=5_460_000),
               sheet(config, "@eldebatedegh", "T5", "day_top", target=YOUTH, uv=751_000),
               sheet(config, "AL ROJO VIVO", "LA SEXTA", "above_channel_day_average")]
+    replace_fact_sheets(database.engine(), DATE, sheets)
     output = post_plan(context=dg.build_asset_context(partition_key=DATE),
-                       relevant_broadcasts=sheets, analysis=AnalysisResource())
-    assert [s.sheet.title for s in output.value.stories] == ["@eldebatedegh", "Al rojo vivo"]
+                       database=database, analysis=AnalysisResource())
+    assert isinstance(output, dg.MaterializeResult) and output.metadata is not None
     meta = output.metadata
-    assert meta["dagster/row_count"].value == 2 and meta["posts_x"].value == 2
+    assert meta["dagster/row_count"] == 2 and meta["posts_x"] == 2
     assert "Lo más visto del día, también entre los jóvenes" in meta["stories"].value
+
+    stored = load_plan(database.engine(), DATE)
+    assert stored is not None
+    assert [s.sheet.title for s in stored.stories] == ["@eldebatedegh", "Al rojo vivo"]
+    assert stored == replace(plan_day(sheets, config, DATE), budgets=stored.budgets)
+    entries = plan_entries(database.engine(), DATE, "x")
+    assert [(e.rank, e.chosen) for e in entries] == [(1, True), (2, True)]
+    # The story's sheet carries the display name but keeps its lead fact sheet's key
+    # (the title as delivered), so drafts, the desk and the exports join on one key.
+    assert entries[1].sheet_key == sheets[2].key and "AL ROJO VIVO" in entries[1].sheet_key
+    assert stored.stories[1].sheet.key == sheets[2].key
+
+
+def test_a_stored_plan_keeps_each_networks_picks_and_why_the_others_are_out(
+        config: AnalysisConfig, tmp_path: Path) -> None:
+    from audience_assets.resources.database import DatabaseResource
+
+    engine = DatabaseResource(url=f"sqlite:///{tmp_path}/plan.db").engine()
+    sheets = [sheet(config, f"PROGRAMA {n}", "A3", "above_channel_day_average",
+                    uv=1_000_000 + n * 10_000) for n in range(5)]
+    plan = replace(plan_day(sheets, config, DATE), budgets={"x": 2, "bluesky": 4}, chosen={})
+    plan = replace(plan, chosen={n: tuple(s.sheet.key for s in plan.selected(n))
+                                 for n in plan.budgets})
+    replace_plan(engine, DATE, plan)
+    x = plan_entries(engine, DATE, "x")
+    assert [e.rank for e in x if e.chosen] == [1, 2]
+    assert [e.story_key for e in x if e.chosen] == [s.key for s in plan.stories[:2]]
+    assert all("fuera del cupo de 2" in e.reason for e in x if not e.chosen)
+    assert len([e for e in plan_entries(engine, DATE, "bluesky") if e.chosen]) == 4
+    stored = load_plan(engine, DATE)
+    assert stored is not None
+    assert [s.key for s in stored.selected("x")] == [s.key for s in plan.selected("x")]
+    # A re-run replaces the date's plan; other dates are untouched.
+    replace_plan(engine, "2026-11-17", plan)
+    replace_plan(engine, DATE, replace(plan, stories=plan.stories[:1],
+                                       chosen={"x": (plan.stories[0].sheet.key,)}))
+    assert [e.rank for e in plan_entries(engine, DATE, "x") if e.chosen] == [1]
+    assert len(plan_entries(engine, "2026-11-17", "x")) == 5
+    assert load_plan(engine, "2026-11-18") is None

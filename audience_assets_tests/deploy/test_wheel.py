@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,24 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dic
     (site / "zz_project_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     work = root / "elsewhere"
     work.mkdir()
+    with zipfile.ZipFile(wheel) as whl:
+        (root / "wheel-files.txt").write_text("\n".join(whl.namelist()))
     return venv, work, env
+
+
+def test_the_lab_stays_out_of_the_wheel_and_samples_still_work(
+    installed: tuple[Path, Path, dict[str, str]]
+) -> None:
+    """audience_lab/ (the study, the demo's sample site) runs from a checkout only; the
+    synthetic deliveries `audience samples` writes come from the package itself."""
+    venv, work, env = installed
+    names = (work.parent / "wheel-files.txt").read_text().splitlines()
+    assert any(n.startswith("audience_assets/") for n in names)
+    assert [n for n in names if n.startswith("audience_lab")] == []
+    done = _run([str(venv / "bin" / "audience"), "samples", "--days", "1", "--out", "samples"],
+                work, env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert list((work / "samples").iterdir())
 
 
 def test_the_wheel_carries_the_client_files_migrations_and_definitions(

@@ -21,8 +21,9 @@ from audience_assets.resources.llm import OllamaResource
 from audience_assets.sql.schema import post_drafts as table
 from audience_assets.sql.schema import post_drafts_staging
 from audience_assets_tests.drafting.fakes import FakeOllamaClient
-from audience_assets_tests.drafting.plans import plan_of
+from audience_assets_tests.drafting.plans import store_plan
 from audience_assets_tests.drafting.test_templates import STUDY_SHEETS
+from audience_assets_tests.results import with_typed_metadata
 
 DAY = "2025-01-14"
 NETWORKS = ("x", "bluesky", "threads")
@@ -32,13 +33,13 @@ def run(database: DatabaseResource, sheets: list, date: str = DAY, network: str 
         llm: OllamaResource | None = None, budgets: dict[str, int] | None = None,
         **config: Any) -> list:
     # Template mode never calls the server: the host may be anything.
+    store_plan(database, date, sheets, budgets)
     results = post_drafts(
         context=dg.build_asset_context(partition_key=date),
         config=DraftingConfig(mode=config.pop("mode", "template"), network=network, **config),
-        post_plan=plan_of(sheets, budgets),
         llm=llm or OllamaResource(host="http://127.0.0.1:9"), database=database)
     assert isinstance(results, Iterator)
-    return list(results)
+    return with_typed_metadata(list(results))
 
 
 def review(database: DatabaseResource, row_id: int, status: str, suffix: str = "") -> None:
@@ -167,11 +168,12 @@ def test_a_failing_audit_publishes_nothing_and_says_why(
     before = load_drafts(database.engine(), DAY)
     llm = _bad_llm(monkeypatch)
     events: list = []
+    store_plan(database, DAY, STUDY_SHEETS)
     with pytest.raises(dg.Failure) as failure:
         events.extend(post_drafts(
             context=dg.build_asset_context(partition_key=DAY),
             config=DraftingConfig(mode="free", max_attempts=1, fallback=False),
-            post_plan=plan_of(STUDY_SHEETS), llm=llm, database=database))
+            llm=llm, database=database))
     assert "nothing published" in failure.value.description
     assert "post_drafts_staging" in failure.value.description
     [check] = events

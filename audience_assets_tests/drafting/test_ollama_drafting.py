@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from audience_assets.analysis.plan import DayPlan, Story
+from audience_assets.analysis.store import replace_plan
 from audience_assets.drafting.assets import DraftingConfig, post_drafts
 from audience_assets.drafting.store import load_drafts
 from audience_assets.drafting.validation import validate
@@ -19,6 +20,7 @@ from audience_assets.records import FactSheet
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.llm import OllamaResource
 from audience_assets_tests.fixtures.ollama import GEMMA_BASE, QWEN, OllamaServer
+from audience_assets_tests.results import with_typed_metadata
 
 pytestmark = pytest.mark.integration
 
@@ -99,13 +101,14 @@ def test_post_drafts_asset_stores_reviewable_drafts_and_passes_its_check(
     llm = OllamaResource(host=ollama_server.host, model=QWEN, num_predict=140, num_ctx=2048)
     context = dg.build_asset_context(partition_key="2025-01-14")
     config = DraftingConfig(mode="natural", max_attempts=2, candidates=1)
-    plan = DayPlan("2025-01-14", (Story(SHEET, 1.0, False, SHEET.event),), {"x": 8})
-    results = post_drafts(context=context, config=config, post_plan=plan,
-                          llm=llm, database=database)
+    replace_plan(database.engine(), "2025-01-14",
+                 DayPlan("2025-01-14", (Story(SHEET, 1.0, False, SHEET.event),), {"x": 8}))
+    results = post_drafts(context=context, config=config, llm=llm, database=database)
     assert isinstance(results, Iterator)
-    output, check = list(results)
+    output, check = with_typed_metadata(list(results))
     assert isinstance(check, dg.AssetCheckResult) and check.passed
-    assert isinstance(output, dg.Output) and output.metadata["dagster/row_count"].value == 1
+    assert isinstance(output, dg.MaterializeResult)
+    assert output.metadata["dagster/row_count"].value == 1
     rows = load_drafts(database.engine(), "2025-01-14")
     assert len(rows) == 1 and rows[0]["status"] == "pending_review"
     assert rows[0]["model"] == QWEN and rows[0]["attempts"][0]["eval_count"] > 0

@@ -19,9 +19,10 @@ from audience_assets.drafting.store import load_drafts
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.llm import OllamaResource
 from audience_assets.sql.schema import post_drafts as table
-from audience_assets_tests.drafting.plans import plan_of
+from audience_assets_tests.drafting.plans import store_plan
 from audience_assets_tests.drafting.test_templates import STUDY_SHEETS
 from audience_assets_tests.fixtures.ollama import QWEN, OllamaServer, free_port
+from audience_assets_tests.results import with_typed_metadata
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 DAY = "2025-01-14"
@@ -36,9 +37,10 @@ def _start(server: OllamaServer) -> OllamaServer:
 
 
 def _draft(database: DatabaseResource, llm: OllamaResource) -> list:
-    return list(post_drafts(context=dg.build_asset_context(partition_key=DAY),
-                            config=DraftingConfig(mode="guided", max_attempts=2),
-                            post_plan=plan_of(SHEETS), llm=llm, database=database))
+    store_plan(database, DAY, SHEETS)
+    return with_typed_metadata(list(post_drafts(
+        context=dg.build_asset_context(partition_key=DAY),
+        config=DraftingConfig(mode="guided", max_attempts=2), llm=llm, database=database)))
 
 
 def test_ollama_killed_mid_day_fails_within_budget_and_a_retry_completes(
@@ -48,8 +50,9 @@ def test_ollama_killed_mid_day_fails_within_budget_and_a_retry_completes(
     try:
         database = DatabaseResource(url=f"sqlite:///{tmp_path}/drafts.db")
         # Yesterday's template drafts are published; a reviewer approved (and edited) one.
+        store_plan(database, DAY, SHEETS)
         list(post_drafts(context=dg.build_asset_context(partition_key=DAY),
-                         config=DraftingConfig(mode="template"), post_plan=plan_of(SHEETS),
+                         config=DraftingConfig(mode="template"),
                          llm=OllamaResource(host=server.host), database=database))
         approved = load_drafts(database.engine(), DAY)[0]
         with database.engine().begin() as conn:

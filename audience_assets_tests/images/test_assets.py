@@ -19,8 +19,9 @@ from audience_assets.resources.images import ImagesResource
 from audience_assets.resources.llm import OllamaResource
 from audience_assets.resources.solr import SolrResource
 from audience_assets.resources.storage import StorageResource
-from audience_assets_tests.drafting.plans import plan_of
+from audience_assets_tests.drafting.plans import store_plan
 from audience_assets_tests.drafting.test_templates import STUDY_SHEETS
+from audience_assets_tests.results import with_typed_metadata
 from audience_lab.sample_site import CASES, SHOWS, SiteServer, write_sources
 
 DATE = CASES[0].date  # La ruleta's broadcast with pictures on the sample site
@@ -29,8 +30,9 @@ DATE = CASES[0].date  # La ruleta's broadcast with pictures on the sample site
 def test_candidates_for_every_pending_post(site: SiteServer, tmp_path: Path) -> None:
     database = DatabaseResource(url=f"sqlite:///{tmp_path}/a.db")
     sheets = [dataclasses.replace(s, broadcast_date=DATE) for s in STUDY_SHEETS[:3]]
+    store_plan(database, DATE, sheets)
     list(post_drafts(context=dg.build_asset_context(partition_key=DATE),
-                     config=DraftingConfig(mode="template"), post_plan=plan_of(sheets),
+                     config=DraftingConfig(mode="template"),
                      llm=OllamaResource(host="http://127.0.0.1:9"), database=database))
     sources = write_sources(site.root, site.url, tmp_path / "images.yaml", shows=SHOWS)
     results = image_candidates(
@@ -40,8 +42,8 @@ def test_candidates_for_every_pending_post(site: SiteServer, tmp_path: Path) -> 
         solr=SolrResource(url="http://127.0.0.1:9/solr/none", connect_timeout=0.5),
         analysis=AnalysisResource())
     assert isinstance(results, Iterator)
-    output, *checks = list(results)
-    assert isinstance(output, dg.Output)
+    output, *checks = with_typed_metadata(list(results))
+    assert isinstance(output, dg.MaterializeResult)
     assert {c.check_name: c.passed for c in checks} == {
         "every_pending_post_has_a_candidate": True, "stored_files_exist_and_decode": True,
         "candidates_come_from_the_sources": True}
@@ -66,11 +68,11 @@ def test_candidates_for_every_pending_post(site: SiteServer, tmp_path: Path) -> 
     assert CASES[0].best in meta["top_candidates"].value
 
     # A re-run replaces the day and downloads nothing new.
-    again = list(image_candidates(
+    again = with_typed_metadata(list(image_candidates(
         context=dg.build_asset_context(partition_key=DATE),
         images=ImagesResource(sources_file=str(sources), delay_s=0.0, timeout_s=5.0),
         database=database, storage=StorageResource(output_dir=str(tmp_path / "out")),
         solr=SolrResource(url="http://127.0.0.1:9/solr/none", connect_timeout=0.5),
-        analysis=AnalysisResource()))
+        analysis=AnalysisResource())))
     assert again[0].metadata["downloaded"].value == 0
     assert len(load_candidates(database.engine(), DATE)) == len(rows)

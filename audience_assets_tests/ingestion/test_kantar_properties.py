@@ -6,8 +6,8 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from audience_assets import samples
 from audience_assets.ingestion.kantar import KantarParseError, parse_bytes, parse_rows
-from audience_lab import samples
 
 HEADER = list(samples.HEADER)
 

@@ -7,12 +7,8 @@ import openpyxl
 import pytest
 
 from audience_assets.analysis.config import load_analysis_config
-from audience_assets.ingestion.kantar import (
-    KantarParseError,
-    clean_region,
-    parse_bytes,
-    read_text_rows,
-)
+from audience_assets.ingestion.kantar import KantarParseError, parse_bytes
+from audience_assets.ingestion.layout import clean_region, read_text_rows
 from audience_assets_tests.ingestion.conftest import SAMPLES
 
 REGIONAL = SAMPLES / "programas_2026-11-16_andalucia.tsv"

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from audience_assets.analysis.config import load_analysis_config
+from audience_assets.analysis.store import replace_anomalies, replace_minute_points
 from audience_assets.ingestion.store import load_records
 from audience_assets.reports.daily import analyse_minutes, build_report
 from audience_assets.sql.engine import make_engine
@@ -17,6 +18,8 @@ def day_data(tmp_path_factory):
     records = load_records(engine, DAY)
     points = minutes_of(DAY)
     anomalies = analyse_minutes(points, records, load_analysis_config())
+    replace_minute_points(engine, DAY, points)
+    replace_anomalies(engine, DAY, anomalies)
     report = build_report(DAY, records, sheets, points, anomalies)
     return {"url": url, "engine": engine, "sheets": sheets, "records": records, "points": points,
             "anomalies": anomalies, "report": report}

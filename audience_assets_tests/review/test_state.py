@@ -6,11 +6,20 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from audience_assets.analysis.store import plan_entries, replace_plan
 from audience_assets.drafting.store import load_drafts, replace_drafts, reviewed_keys
 from audience_assets.review import state
 from audience_assets.review.state import DraftKey
 from audience_assets.sql.engine import make_engine
-from audience_assets.sql.schema import review_history
+from audience_assets.sql.schema import (
+    day_plans,
+    fact_sheets,
+    plan_stories,
+    post_drafts,
+    post_plan,
+    review_history,
+)
+from audience_assets_tests.drafting.plans import plan_of
 
 from .helpers import DAY, seed_day, template_drafts
 
@@ -28,9 +37,10 @@ def engine(seeded):
     source, _ = seeded
     copy = make_engine("sqlite://")
     with source.connect() as src, copy.begin() as dst:
-        for table in state.post_drafts, state.fact_sheets:
+        for table in (post_drafts, fact_sheets, day_plans, plan_stories, post_plan):
             rows = [dict(r._mapping) for r in src.execute(sa.select(table))]
-            dst.execute(table.insert(), rows)
+            if rows:
+                dst.execute(table.insert(), rows)
     return copy
 
 
@@ -38,23 +48,20 @@ def first(engine) -> state.ReviewItem:
     return state.load_day(engine, DAY, "x")[0]
 
 
-def test_day_lists_drafts_in_fact_sheet_priority_order(engine, seeded):
+def test_day_lists_drafts_in_the_stored_plans_order(engine, seeded):
     items = state.load_day(engine, DAY, "x")
-    assert [i.key.sheet_key for i in items] == [s.key for s in seeded[1]]
+    planned = [e.sheet_key for e in plan_entries(engine, DAY, "x") if e.chosen]
+    assert [i.key.sheet_key for i in items] == planned == [s.key for s in seeded[1]]
     assert [i.rank for i in items] == list(range(1, len(items) + 1))
     assert all(i.status == "pending_review" and i.version == 0 for i in items)
 
 
-def test_plan_rank_orders_the_day_when_the_plan_exists(engine):
+def test_a_new_plan_reorders_the_day(engine, seeded):
     items = state.load_day(engine, DAY, "x")
-    plan = sa.Table("post_plan", sa.MetaData(), sa.Column("broadcast_date", sa.String(10)),
-                    sa.Column("sheet_key", sa.String(1024)), sa.Column("rank", sa.Integer))
-    plan.create(engine)
-    with engine.begin() as conn:
-        conn.execute(plan.insert(), [{"broadcast_date": DAY, "sheet_key": i.key.sheet_key,
-                                      "rank": len(items) - n} for n, i in enumerate(items)])
+    replace_plan(engine, DAY, plan_of(list(reversed(seeded[1])), date=DAY))
     reordered = state.load_day(engine, DAY, "x")
     assert [i.key for i in reordered] == [i.key for i in reversed(items)]
+    assert [i.rank for i in reordered] == list(range(1, len(items) + 1))
 
 
 def test_edit_then_approve_records_reviewer_text_and_history(engine):

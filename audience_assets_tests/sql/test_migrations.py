@@ -4,10 +4,13 @@ losing a row, a fresh database equals schema.py, and concurrent start-ups do not
 from __future__ import annotations
 
 import json
-import multiprocessing
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -105,14 +108,32 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path, monkeypatch
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 7500
 
 
-def _start_up(url: str) -> str | None:
-    return current_revision(make_engine(url))
+START_UP = ("import sys; from audience_assets.sql.engine import make_engine; "
+            "from audience_assets.sql.migrate import current_revision; "
+            "print(current_revision(make_engine(sys.argv[1])))")
+REPO = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.timeout(240)
 def test_two_processes_starting_on_an_empty_database_both_succeed(tmp_path: Path) -> None:
+    # Two interpreters, each with its own timeout: a hung start-up is killed and reported,
+    # never left blocking the run (a multiprocessing Pool once hung here for minutes).
     url = f"sqlite:///{tmp_path / 'a.db'}"
-    with multiprocessing.get_context("spawn").Pool(2) as pool:
-        revisions = pool.map(_start_up, [url, url])
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    procs = [subprocess.Popen([sys.executable, "-c", START_UP, url], env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for _ in range(2)]
+    outputs = []
+    try:
+        for proc in procs:
+            outputs.append(proc.communicate(timeout=180))
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=10)
+    assert [p.returncode for p in procs] == [0, 0], [err for _out, err in outputs]
+    revisions = [out.strip().splitlines()[-1] for out, _err in outputs]
     assert revisions == [head_revision(), head_revision()]
     engine = make_engine(url)
     with engine.connect() as conn:

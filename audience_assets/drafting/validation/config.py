@@ -7,7 +7,6 @@ phrase stops with a message that names the file and the entry.
 from __future__ import annotations
 
 import functools
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -16,13 +15,16 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from audience_assets import settings
+from audience_assets.networks import NETWORK_KEYS
+from audience_assets.networks import NETWORKS as NETWORK_FACTS
 from audience_assets.paths import config_dir
 
 from .text import fold, phrase_regex
 
 CONFIG_ENV = "AUDIENCE_VALIDATOR_CONFIG"
 DEFAULT_DIR = config_dir() / "validator"
-NETWORKS = ("x", "bluesky", "threads")
+NETWORKS = NETWORK_KEYS
 
 
 class ValidatorConfigError(ValueError):
@@ -42,9 +44,14 @@ def _phrases(values: list[str]) -> list[str]:
 
 
 class Limits(_Strict):
-    x: int = Field(gt=0)
-    bluesky: int = Field(gt=0)
-    threads: int = Field(gt=0)
+    """Longest post per network: the networks' own (audience_assets/networks.py) unless
+    settings.yaml sets a lower one for this client."""
+
+    x: int = Field(default=NETWORK_FACTS["x"].limit, gt=0, le=NETWORK_FACTS["x"].limit)
+    bluesky: int = Field(default=NETWORK_FACTS["bluesky"].limit, gt=0,
+                         le=NETWORK_FACTS["bluesky"].limit)
+    threads: int = Field(default=NETWORK_FACTS["threads"].limit, gt=0,
+                         le=NETWORK_FACTS["threads"].limit)
 
 
 class NaiveBounds(_Strict):
@@ -54,7 +61,7 @@ class NaiveBounds(_Strict):
 
 class Settings(_Strict):
     version: int
-    limits: Limits
+    limits: Limits = Field(default_factory=Limits)
     allow_rounding: bool = False
     min_hashtags: int = Field(ge=0)
     min_emojis: int = Field(ge=0)
@@ -274,7 +281,7 @@ def _read(path: Path, model: type[_Strict]) -> Any:
 def load_config(directory: str | Path | None = None) -> ValidatorConfig:
     """Load and check the validator's files; `directory` defaults to $AUDIENCE_VALIDATOR_CONFIG
     or the repository's data/config/validator/."""
-    chosen = directory or os.environ.get(CONFIG_ENV) or DEFAULT_DIR
+    chosen = directory or settings.get(CONFIG_ENV) or DEFAULT_DIR
     return _load_cached(str(Path(chosen).resolve()))
 
 

@@ -64,11 +64,11 @@ def _unmasked_event_text(post: Post) -> str:
 def _unlabelled(post: Post) -> list[Violation]:
     folded = fold(_unmasked_event_text(post))
     matches = list(data.NUMBER_RE.finditer(folded))
-    labels = data._labels(post)
+    labels = data.metric_labels(post)
     counts = {data.UV: post.facts.unique_viewers, data.AM: post.facts.avg_audience}
     found = []
     for i, m in enumerate(matches):
-        value, _ = data._to_value(m.group("num"), m.group("mult"))
+        value, _ = data.to_value(m.group("num"), m.group("mult"))
         if m.group("pct") and round(value, 1) == round(post.facts.share, 1):
             metric = data.SHARE
         else:
@@ -84,11 +84,11 @@ def _unlabelled(post: Post) -> list[Violation]:
         before = folded[prev:start]
         cuts = list(NUMBER_BOUNDARY_RE.finditer(before))
         clause = before[cuts[-1].end():] if cuts else before
-        if data._label_in(after + " " + clause, labels, last=False) is not None:
+        if data.label_in(after + " " + clause, labels, last=False) is not None:
             continue
         # Named earlier with no other figure between: "su cuota, del 7.4%", "Máximo
         # histórico de espectadores únicos para X, que reunió a 2.620.000".
-        if data._label_in(before, labels, last=True) == metric:
+        if data.label_in(before, labels, last=True) == metric:
             continue
         text = post.text[start:end]
         found.append(Violation(

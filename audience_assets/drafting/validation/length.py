@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from twitter_text import parse_tweet
 
+from audience_assets.networks import network
+
 from .context import Post
 from .model import Violation
 from .text import graphemes
@@ -25,7 +27,7 @@ def check(post: Post) -> list[Violation]:
     length = measure(post.text, post.network)
     if length <= limit:
         return []
-    unit = {"x": "caracteres ponderados", "bluesky": "grafemas", "threads": "caracteres"}
+    unit = network(post.network).unit
     return [Violation("length.limit",
-                      f"Demasiado largo para {post.network}: {length} {unit[post.network]} "
+                      f"Demasiado largo para {post.network}: {length} {unit} "
                       f"(máximo {limit}).", None)]

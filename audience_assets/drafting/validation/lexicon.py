@@ -12,8 +12,8 @@ the desk checks the same post after each edit.
 simplemma's Spanish dictionary ships lzma-compressed: decompressing it into a dict took
 1.5 s of every process's start (most of the validator's load). It is read instead as a
 marisa-trie (simplemma's own `TrieDictionaryFactory`, the `marisa-trie` extra): built
-once per machine and simplemma version into the per-user cache
-(`$XDG_CACHE_HOME/audience-assets/simplemma/<version>/es.dic`, written to a temporary
+once per machine and simplemma version into the per-user cache (platformdirs:
+`~/.cache/audience-assets/simplemma/<version>/es.dic`), written to a temporary
 file and renamed, so concurrent first runs never read half a file) and memory-mapped
 by every later process. Without marisa-trie the shipped dictionary is used as before.
 """
@@ -44,16 +44,21 @@ def zipf(word: str, lang: str) -> float:
     return float(zipf_frequency(word, lang))
 
 
+# The benchmark's "before" turns the trie off (benchmarks/validator_speed.py).
+USE_TRIE = True
+
+
 def trie_cache_dir() -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "audience-assets" / "simplemma" / simplemma.__version__
+    # platformdirs (simplemma's own choice for its cache) honours XDG_CACHE_HOME.
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("audience-assets")) / "simplemma" / simplemma.__version__
 
 
 @lru_cache(maxsize=1)
 def _simplemma() -> tuple[Any, Any]:
-    """(lemmatizer, dictionary lookup) for Spanish, on the cached trie when possible
-    (AUDIENCE_SIMPLEMMA_TRIE=0 turns it off: the benchmark's before)."""
-    if os.environ.get("AUDIENCE_SIMPLEMMA_TRIE", "1") == "0":
+    """(lemmatizer, dictionary lookup) for Spanish, on the cached trie when possible."""
+    if not USE_TRIE:
         return None, None
     try:
         import marisa_trie  # noqa: F401  (the factory needs it; absent: the shipped dict)

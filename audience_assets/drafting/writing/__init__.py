@@ -4,13 +4,13 @@ client in production, a named fake in unit tests)."""
 
 from audience_assets.drafting.writing import variety
 from audience_assets.drafting.writing.loop import AttemptRecord, Draft, draft_day, draft_post
+from audience_assets.drafting.writing.modes import make_writer
 from audience_assets.drafting.writing.writers import (
     FreeWriter,
     GuidedWriter,
     TemplateWriter,
     Writer,
     WriterOutput,
-    make_writer,
 )
 
 __all__ = [

@@ -9,7 +9,6 @@ event as a sentence of its own, or after "y"/"que" - it is written as a clause:
 from __future__ import annotations
 
 import functools
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +17,6 @@ from typing import Any
 import yaml
 
 from audience_assets.paths import config_dir
-
-CLAUSES_ENV = "AUDIENCE_EVENT_CLAUSES"
 
 
 class EventClausesError(ValueError):
@@ -77,8 +74,7 @@ def _load(path: Path) -> EventClauses:
 
 
 def load_clauses(path: Path | None = None) -> EventClauses:
-    default = Path(os.environ.get(CLAUSES_ENV) or config_dir() / "drafting" / "event_clauses.yaml")
-    return _load((path or default).resolve())
+    return _load((path or config_dir() / "drafting" / "event_clauses.yaml").resolve())
 
 
 def event_clause(label: str) -> str:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -33,6 +32,7 @@ from typing import Any
 
 import yaml
 
+from audience_assets import settings
 from audience_assets.drafting.validation.config import load_config
 from audience_assets.drafting.writing import templates
 from audience_assets.drafting.writing.llm import LLMSettings, chat
@@ -40,18 +40,18 @@ from audience_assets.drafting.writing.loop import DEFAULT_CANDIDATES
 from audience_assets.drafting.writing.prompts import Prompt, load_prompt, network_limit
 from audience_assets.drafting.writing.writers import (
     Feedback,
+    ModelWriter,
     WriterOutput,
-    _attempt_settings,
-    _feedback_messages,
-    _ModelWriter,
+    attempt_settings,
     clean_emojis,
     clean_hashtags,
+    feedback_messages,
 )
 from audience_assets.paths import config_dir
 from audience_assets.records import FactSheet
 
 EXAMPLES_FILE = Path(
-    os.environ.get("AUDIENCE_DRAFTING_EXAMPLES")
+    settings.get("AUDIENCE_DRAFTING_EXAMPLES")
     or config_dir() / "drafting" / "examples.yaml"
 )
 # Two, not three: with the 0.5B model on 2 cores the third example was about 60 of the
@@ -330,7 +330,7 @@ class _Progress:
 
 
 @dataclass
-class NaturalWriter(_ModelWriter):
+class NaturalWriter(ModelWriter):
     prompt: Prompt | None = field(default_factory=lambda: load_prompt("drafting/natural.v2"))
     pool: ExamplePool = field(default_factory=load_examples)
     examples_per_prompt: int = EXAMPLES_PER_PROMPT
@@ -386,7 +386,7 @@ class NaturalWriter(_ModelWriter):
         return now.draw, now.used == 1
 
     def attempt_settings(self, attempt: int, opens_draw: bool) -> LLMSettings:
-        settings = _attempt_settings(self.settings, attempt)
+        settings = attempt_settings(self.settings, attempt)
         if opens_draw:
             return settings
         warm = max(float(settings.options.get("temperature", 0.0)), self.candidate_temperature)
@@ -412,7 +412,7 @@ class NaturalWriter(_ModelWriter):
         if self.feedback_prompt is not None:
             # The problems only, not the broken answer: shown it, the 0.5B model
             # corrected one word at a time or wrote it again unchanged.
-            messages += _feedback_messages(self.feedback_prompt, feedback, with_answer=False)
+            messages += feedback_messages(self.feedback_prompt, feedback, with_answer=False)
         return messages
 
     def write(self, sheet: FactSheet, *, network: str, attempt: int,

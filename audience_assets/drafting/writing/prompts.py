@@ -13,16 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audience_assets.drafting.validation.figures import format_share, format_viewers
+from audience_assets.networks import NETWORKS
 from audience_assets.paths import prompts_dir
 from audience_assets.records import FactSheet
 
 PROMPTS_DIR = prompts_dir()
 
-NETWORK_LIMITS: dict[str, str] = {
-    "x": "X (Twitter): como máximo 280 caracteres; cada emoji cuenta como 2",
-    "bluesky": "Bluesky: como máximo 300 caracteres",
-    "threads": "Threads: como máximo 500 caracteres",
-}
+# The length rule the model is told, per network (audience_assets/networks.py).
+NETWORK_LIMITS: dict[str, str] = {key: n.prompt_rule() for key, n in NETWORKS.items()}
 
 
 class PromptError(ValueError):

@@ -10,7 +10,6 @@ phrasing can never miscopy a figure or a handle.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -20,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from audience_assets import settings
 from audience_assets.analysis import names
 from audience_assets.drafting.validation import scope
 from audience_assets.drafting.validation.config import load_config
@@ -31,7 +31,7 @@ from audience_assets.paths import config_dir
 from audience_assets.records import FactSheet
 
 TEMPLATES_FILE = Path(
-    os.environ.get("AUDIENCE_POST_TEMPLATES")
+    settings.get("AUDIENCE_POST_TEMPLATES")
     or config_dir() / "post_templates.yaml"
 )
 

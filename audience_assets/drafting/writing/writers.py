@@ -68,7 +68,7 @@ class Writer(Protocol):
     ) -> WriterOutput: ...
 
 
-def _attempt_settings(settings: LLMSettings, attempt: int) -> LLMSettings:
+def attempt_settings(settings: LLMSettings, attempt: int) -> LLMSettings:
     """A different seed per attempt, so that a retry is a new sample even when
     the messages are the same."""
     options = dict(settings.options)
@@ -77,7 +77,7 @@ def _attempt_settings(settings: LLMSettings, attempt: int) -> LLMSettings:
     return replace(settings, options=options)
 
 
-def _feedback_messages(prompt: Prompt, feedback: Feedback | None, *,
+def feedback_messages(prompt: Prompt, feedback: Feedback | None, *,
                        with_answer: bool = True) -> list[dict[str, str]]:
     """The previous answer (unless `with_answer` is off) and its problems, as turns."""
     if feedback is None:
@@ -88,7 +88,7 @@ def _feedback_messages(prompt: Prompt, feedback: Feedback | None, *,
 
 
 @dataclass
-class _ModelWriter:
+class ModelWriter:
     """What the model-backed writers share: the client, its settings, the feedback prompt."""
 
     client: ChatClient
@@ -103,7 +103,7 @@ class _ModelWriter:
 
 
 @dataclass
-class FreeWriter(_ModelWriter):
+class FreeWriter(ModelWriter):
     """The model writes the post. With `single_message` the whole prompt, data
     included ($datos), is one user message, as in the study; otherwise the
     prompt is the system message and the data block the user message."""
@@ -126,13 +126,13 @@ class FreeWriter(_ModelWriter):
                 {"role": "user", "content": fact_block(sheet)},
             ]
         if self.feedback_prompt is not None:
-            messages += _feedback_messages(self.feedback_prompt, feedback)
+            messages += feedback_messages(self.feedback_prompt, feedback)
         return messages
 
     def write(
         self, sheet: FactSheet, *, network: str, attempt: int, feedback: Feedback | None
     ) -> WriterOutput:
-        reply = chat(self.client, _attempt_settings(self.settings, attempt),
+        reply = chat(self.client, attempt_settings(self.settings, attempt),
                      self.messages(sheet, network, feedback))
         return WriterOutput(text=reply.text.strip(), reply=reply, raw=reply.text)
 
@@ -196,7 +196,7 @@ def clean_emojis(items: Sequence[Any]) -> list[str]:
 
 
 @dataclass
-class GuidedWriter(_ModelWriter):
+class GuidedWriter(ModelWriter):
     prompt: Prompt | None = field(default_factory=lambda: load_prompt("drafting/guided.v1"))
     name: str = "guided"
 
@@ -208,13 +208,13 @@ class GuidedWriter(_ModelWriter):
         messages = [{"role": "system", "content": system},
                     {"role": "user", "content": placeholder_block(sheet)}]
         if self.feedback_prompt is not None:
-            messages += _feedback_messages(self.feedback_prompt, feedback)
+            messages += feedback_messages(self.feedback_prompt, feedback)
         return messages
 
     def write(
         self, sheet: FactSheet, *, network: str, attempt: int, feedback: Feedback | None
     ) -> WriterOutput:
-        reply = chat(self.client, _attempt_settings(self.settings, attempt),
+        reply = chat(self.client, attempt_settings(self.settings, attempt),
                      self.messages(sheet, network, feedback),
                      format=guided_schema(bool(sheet.event)))
         try:
@@ -256,19 +256,3 @@ class TemplateWriter:
         text = templates.assemble(templates.fill(sentence, sheet),
                                   self.config.emojis_for(sheet), hashtags)
         return WriterOutput(text=text, raw=sentence)
-
-
-def make_writer(mode: str, client: ChatClient | None, settings: LLMSettings | None) -> Writer:
-    if mode == "template":
-        return TemplateWriter()
-    if client is None or settings is None:
-        raise ValueError(f"the {mode} writer needs an LLM client and settings")
-    if mode == "free":
-        return FreeWriter(client, settings)
-    if mode == "guided":
-        return GuidedWriter(client, settings)
-    if mode == "natural":
-        from audience_assets.drafting.writing.natural import NaturalWriter
-
-        return NaturalWriter(client, settings)
-    raise ValueError(f"unknown writer {mode!r}; expected one of {', '.join(WRITER_NAMES)}")

@@ -35,7 +35,7 @@ def test_the_trie_answers_as_the_shipped_dictionary(tmp_path: Path,
 
 
 def test_the_switch_turns_the_trie_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AUDIENCE_SIMPLEMMA_TRIE", "0")
+    monkeypatch.setattr(lexicon, "USE_TRIE", False)
     lexicon._simplemma.cache_clear()
     try:
         assert lexicon._simplemma() == (None, None)
