@@ -499,3 +499,11 @@ def _with_keep_words(lexicon: Lexicon, keep_words: tuple[str, ...]) -> Lexicon:
                                              lexicon.competitions, lexicon.sports,
                                              lexicon.path))
     return _KEEP_CACHE[key][1]
+
+
+@functools.lru_cache(maxsize=4096)
+def display_name(title: str, description: str = "", genre: str = "") -> str:
+    """`programme_name(...).display` with the client's lexicon, cached per process: the
+    validator and the writers' fill ask for it on every post, and finding the config
+    dir (settings read from the environment) costs more than the name itself."""
+    return programme_name(title, description, genre).display

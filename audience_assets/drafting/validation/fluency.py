@@ -140,7 +140,7 @@ def _names(post: Post) -> list[str]:
     facts = post.facts
     out = {facts.title, facts.channel, *facts.title_handles}
     if facts.title:
-        out.add(names.programme_name(facts.title, facts.description, facts.genre).display)
+        out.add(names.display_name(facts.title, facts.description, facts.genre))
     return [fold(n).strip(" .") for n in out if n and n.strip()]
 
 

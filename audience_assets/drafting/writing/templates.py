@@ -50,8 +50,7 @@ def placeholder_values(sheet: FactSheet) -> dict[str, str]:
     return {
         # The plan already wrote the name (names.programme_name); a sheet that did not
         # go through the plan (the CLI, the benchmark) gets it here. Idempotent.
-        "programa": names.programme_name(sheet.title, sheet.description,
-                                         sheet.genre).display,
+        "programa": names.display_name(sheet.title, sheet.description, sheet.genre),
         "cadena": sheet.channel,
         "espectadores": format_viewers(sheet.unique_viewers),
         "audiencia": format_viewers(sheet.avg_audience),

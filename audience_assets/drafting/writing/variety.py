@@ -35,7 +35,7 @@ def skeleton(text: str, sheet: FactSheet | None = None, *, lower: bool = True) -
     """The wording without the data: '{programa} reunió a {n} espectadores…'."""
     out = text
     if sheet is not None:
-        display = names.programme_name(sheet.title, sheet.description, sheet.genre).display
+        display = names.display_name(sheet.title, sheet.description, sheet.genre)
         # The code's note on whose figures they are (data.scope) is not the wording.
         note = scope.required_note(Facts.of(sheet), load_config())
         replacements = [(note, ""), (sheet.event, "{evento}"), (sheet.title, "{programa}"),
