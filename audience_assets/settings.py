@@ -86,6 +86,11 @@ class Settings(BaseSettings):
         None, "image sources and default pictures (the demo: `var/sample_site/images.yaml`)",
         shown="`data/config/images.yaml`", examples=["data/config/images.yaml"])
 
+    audience_report_profiles: Path | None = setting(
+        None, "the clients' report profiles, one YAML file each "
+        "([audience_assets/reports/README.md](audience_assets/reports/README.md))",
+        shown="`<config dir>/reports/`", examples=["data/config/reports"])
+
     # --- Drafting budgets ------------------------------------------------------------
     audience_draft_sheet_budget: float = setting(
         300.0, "seconds the model may spend on one fact sheet; then the template writes "
@@ -111,6 +116,10 @@ class Settings(BaseSettings):
     audience_partitions_start: str = setting(
         "2019-01-01", "first broadcast date of the partitions (YYYY-MM-DD)",
         examples=["2026-11-16"], pattern=r"^\d{4}-\d{2}-\d{2}$")
+
+    audience_chromium: str = setting(
+        "/usr/bin/chromium", "Chromium that prints the reports' PDFs and runs the browser "
+        "tests (Debian package `chromium`)", min_length=1)
 
     # --- Solr and history ------------------------------------------------------------
     solr_url: str = setting(

@@ -15,8 +15,10 @@ EXPECTED_PARENTS = {
     "post_plan": {"relevant_broadcasts"},
     "post_drafts": {"post_plan"},
     "image_candidates": {"post_drafts"},
-    "daily_report": {"audience_records", "minute_audience", "audience_anomalies",
-                     "relevant_broadcasts"},
+    # one report asset per client profile (data/config/reports/)
+    **{f"daily_report/{profile}": {"audience_records", "minute_audience",
+                                   "audience_anomalies", "relevant_broadcasts"}
+       for profile in ("mercado", "atresmedia")},
 }
 
 
@@ -27,7 +29,7 @@ def test_definitions_load():
 def test_lineage_of_the_contract_assets():
     graph = defs.resolve_asset_graph()
     for key, parents in EXPECTED_PARENTS.items():
-        node = graph.get(dg.AssetKey(key))
+        node = graph.get(dg.AssetKey.from_user_string(key))
         assert {p.to_user_string() for p in node.parent_keys} >= parents, key
 
 

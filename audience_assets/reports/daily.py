@@ -1,16 +1,20 @@
-"""What the daily report says, computed once for the workbook and the HTML page (no Dagster).
+"""What one client's daily report says, computed once for the workbook, the HTML page and
+the PDF (no Dagster, plain lists in, a DailyReport out).
 
-    build_report(date, records, sheets, points, anomalies) -> DailyReport
-    gather_report(engine, date) -> DailyReport    (what the pipeline stored in SQL)
+    build_report(date, profile, names, records, sheets, points, anomalies) -> DailyReport
+    gather_report(engine, date, profile, config) -> DailyReport   (the CLI: from SQL)
 
-Rankings follow the client: by unique viewers. The national universe and the
-default target give the overall and per-channel tables; every (target, region)
-gets its own leader.
+`records` may hold earlier dates too: the comparisons (day before, same weekday last
+week, mean of the profile's `history_days`) are computed from them. Rankings follow the
+client: by unique viewers, filler and continuity slots left out by the profile's rules.
+Shares count every broadcast (a channel's day is all of it). Every figure keeps the raw
+title and channel code it came from, so tests trace it back to SQL.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,163 +22,552 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from audience_assets.analysis.anomalies import BroadcastMinute, DayAnomalies, analyse_day
-from audience_assets.analysis.config import AnalysisConfig
-from audience_assets.analysis.store import load_anomalies, load_fact_sheets, load_minute_points
+from audience_assets.analysis.anomalies import BroadcastMinute, DayAnomalies
+from audience_assets.analysis.evidence import evidence_lines
+from audience_assets.analysis.store import load_fact_sheets
 from audience_assets.ingestion.minutes import MinutePoint, tv_clock
 from audience_assets.ingestion.store import load_records
 from audience_assets.records import DEFAULT_TARGET, NATIONAL_REGION, AudienceRecord, FactSheet
 
-TOP_OVERALL = 10
+from .names import Names
+from .profiles import Profile
+from .sources import analyse_minutes, load_day_minutes
 
+__all__ = ["DailyReport", "analyse_minutes", "build_report", "gather_report"]
+
+WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+          "septiembre", "octubre", "noviembre", "diciembre")
+TV_DAY_START = dt.time(2, 30)  # a TV day runs 02:30 to 26:29 (the files' clock)
+TV_DAY_MINUTES = 1440
+CLIENT_GROUP = "__client__"
+
+
+def long_date(date: str) -> str:
+    """'2026-11-16' -> 'lunes 16 de noviembre de 2026'."""
+    d = dt.date.fromisoformat(date)
+    return f"{WEEKDAYS[d.weekday()]} {d.day} de {MONTHS[d.month - 1]} de {d.year}"
+
+
+def short_date(date: str) -> str:
+    d = dt.date.fromisoformat(date)
+    return f"{WEEKDAYS[d.weekday()]} {d.day} de {MONTHS[d.month - 1]}"
+
+
+def shift(date: str, days: int) -> str:
+    return (dt.date.fromisoformat(date) + dt.timedelta(days=days)).isoformat()
+
+
+def duration_minutes(r: AudienceRecord) -> int:
+    span = dt.datetime.fromisoformat(r.end) - dt.datetime.fromisoformat(r.start)
+    return max(1, int(span.total_seconds() // 60))
+
+
+# ---- the report's parts -----------------------------------------------------------------
 
 @dataclass(frozen=True)
 class BroadcastRow:
-    title: str
-    channel: str
-    start: str  # TV-day clock, e.g. 25:10 after midnight
+    name: str          # display name
+    channel: str       # display name
+    title: str         # as delivered (SQL)
+    channel_code: str  # as delivered (SQL)
+    start: str         # TV-day clock, e.g. 25:10 after midnight
     genre: str
     unique_viewers: int
     avg_audience: int
     share: float
     target: str = DEFAULT_TARGET
     region: str = NATIONAL_REGION
+    client: bool = False
 
-    @classmethod
-    def of(cls, r: AudienceRecord) -> BroadcastRow:
-        return cls(r.title, r.channel, tv_clock(r.start, r.broadcast_date), r.genre,
-                   r.unique_viewers, r.avg_audience, r.share, r.target, r.region)
+
+@dataclass(frozen=True)
+class Comparison:
+    label: str            # "Día anterior", "Mismo día semana pasada", "Media 28 días"
+    reference: str        # "domingo 15 de noviembre", "6 días con datos de 28"
+    value: float | None   # None: no data to compare with (said, never compared with 0)
+    change: float | None  # relative change, % of the reference
+    points: float | None  # difference in the figure's unit (p.p. for shares)
+
+    @property
+    def arrow(self) -> str:
+        if self.change is None:
+            return ""
+        return "▲" if self.change > 0.05 else "▼" if self.change < -0.05 else "="
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: float
+    comparisons: tuple[Comparison, ...]
+
+
+@dataclass(frozen=True)
+class Headline:
+    subject: str          # display name of a channel or group
+    code: str             # channel code, or group name
+    kind: str             # "channel" | "group"
+    share: Figure         # day share, %
+    avg_audience: Figure  # day average audience, persons
+    client: bool
 
 
 @dataclass(frozen=True)
 class ChannelShare:
-    channel: str
-    share: float  # the channel's broadcasts' shares weighted by their minutes
+    name: str
+    channel: str   # code
+    share: float   # the channel's broadcasts' shares weighted by their minutes
     minutes: int
+    avg_audience: int
+    group: str = ""
+    client: bool = False
+
+
+@dataclass(frozen=True)
+class GroupShare:
+    name: str
+    share: float   # sum of its channels' shares (same universe, so shares add up)
+    channels: tuple[str, ...]
+    client: bool = False
+
+
+@dataclass(frozen=True)
+class Notable:
+    name: str
+    channel: str
+    event: str
+    target: str
+    region: str
+    unique_viewers: int
+    avg_audience: int
+    share: float
+    evidence: tuple[str, ...]  # Spanish sentences
+    sheet_title: str           # as stored (SQL)
+    client: bool = False
 
 
 @dataclass(frozen=True)
 class MinuteMark:
     kind: str  # golden_minute | peak | drop
     clock: str
-    title: str
+    name: str
     avg_audience: int
     share: float
     relative: float
 
-    @classmethod
-    def of(cls, m: BroadcastMinute) -> MinuteMark:
-        return cls(m.kind, tv_clock(m.minute, m.broadcast_date), m.title, m.avg_audience,
-                   m.share, m.relative)
+
+@dataclass(frozen=True)
+class Gap:
+    start: str     # TV clock of the first missing/zero minute
+    end: str       # TV clock of the last one
+    minutes: int
+    missing: bool  # True: minutes absent from the file; False: delivered as 0
 
 
 @dataclass
 class ChannelMinutes:
+    name: str
     channel: str
-    curve: list[tuple[str, int, float]]  # (TV clock, average audience, share)
+    # (TV clock, average audience or None inside a gap, share or None)
+    curve: list[tuple[str, int | None, float | None]]
     golden: MinuteMark | None
     marks: list[MinuteMark] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+    dropped_drops: int = 0  # drops the analysis found inside or at the edge of a gap
+    # competitors' curves on the same clock: (display name, values or None)
+    rivals: list[tuple[str, list[int | None]]] = field(default_factory=list)
+    client: bool = False
+
+
+@dataclass(frozen=True)
+class Excluded:
+    name: str
+    channel: str
+    why: str
+    broadcasts: int
 
 
 @dataclass
 class DailyReport:
     date: str
+    profile: Profile
+    long_date: str
+    headline: list[Headline]
+    groups: list[GroupShare]
     top_overall: list[BroadcastRow]
     per_channel: list[BroadcastRow]
     per_target_region: list[BroadcastRow]
     channel_shares: list[ChannelShare]
-    notable: list[FactSheet]
+    notable: list[Notable]
     minutes: list[ChannelMinutes]
-    records: int
+    records: int                  # broadcasts delivered for the day, every target and region
+    ranked: int                   # broadcasts compared in the main ranking
+    ranked_channels: int
+    excluded: list[Excluded]      # left out of rankings, one line per title and channel
+    notices: list[str]            # missing deliveries, channels without data, gaps
+
+    @property
+    def universe(self) -> str:
+        return f"{DEFAULT_TARGET}, {NATIONAL_REGION}"
+
+    @property
+    def excluded_broadcasts(self) -> int:
+        return sum(e.broadcasts for e in self.excluded)
+
+    def counts_line(self) -> str:
+        """What the ranking compared, said with what it counts."""
+        left = (f"; {self.excluded_broadcasts} franjas de continuidad o relleno excluidas"
+                if self.excluded else "")
+        return (f"{self.ranked} emisiones de {self.ranked_channels} cadenas comparadas "
+                f"({self.universe}){left}. El fichero del día trae {self.records} filas "
+                f"contando todos los públicos y regiones.")
 
     def summary_rows(self) -> list[dict[str, Any]]:
         """The top table as plain dicts (asset metadata preview)."""
-        return [{"programa": r.title, "cadena": r.channel, "inicio": r.start,
+        return [{"programa": r.name, "cadena": r.channel, "inicio": r.start,
                  "espectadores únicos": r.unique_viewers, "audiencia media": r.avg_audience,
                  "cuota": r.share} for r in self.top_overall]
 
+
+# ---- figures --------------------------------------------------------------------------
 
 def _rank(records: Sequence[AudienceRecord]) -> list[AudienceRecord]:
     return sorted(records, key=lambda r: (-r.unique_viewers, -r.avg_audience, r.channel,
                                           r.start))
 
 
-def _minutes(r: AudienceRecord) -> int:
-    span = dt.datetime.fromisoformat(r.end) - dt.datetime.fromisoformat(r.start)
-    return max(1, int(span.total_seconds() // 60))
+def _national(records: Sequence[AudienceRecord], date: str) -> list[AudienceRecord]:
+    return [r for r in records if r.broadcast_date == date
+            and (r.target, r.region) == (DEFAULT_TARGET, NATIONAL_REGION)]
 
 
-def build_report(date: str, records: Sequence[AudienceRecord], sheets: Sequence[FactSheet],
-                 points: Sequence[MinutePoint], anomalies: dict[str, DayAnomalies]
-                 ) -> DailyReport:
-    day = [r for r in records if r.broadcast_date == date]
-    national = [r for r in day if (r.target, r.region) == (DEFAULT_TARGET, NATIONAL_REGION)]
+def day_figures(records: Sequence[AudienceRecord]) -> dict[str, tuple[float, int, int]]:
+    """channel -> (share, average audience, minutes), both weighted by broadcast minutes."""
     by_channel: dict[str, list[AudienceRecord]] = defaultdict(list)
-    for r in national:
+    for r in records:
         by_channel[r.channel].append(r)
-    groups: dict[tuple[str, str], list[AudienceRecord]] = defaultdict(list)
-    for r in day:
-        groups[(r.target, r.region)].append(r)
-    shares = []
-    for channel, rows in sorted(by_channel.items()):
-        minutes = sum(_minutes(r) for r in rows)
-        weighted = sum(r.share * _minutes(r) for r in rows) / minutes
-        shares.append(ChannelShare(channel, round(weighted, 1), minutes))
-    shares.sort(key=lambda s: (-s.share, s.channel))
-    return DailyReport(
-        date=date,
-        top_overall=[BroadcastRow.of(r) for r in _rank(national)[:TOP_OVERALL]],
-        per_channel=sorted((BroadcastRow.of(_rank(rows)[0]) for rows in by_channel.values()),
-                           key=lambda b: -b.unique_viewers),
-        per_target_region=[BroadcastRow.of(_rank(rows)[0]) for _, rows in sorted(
-            groups.items(), key=lambda kv: (kv[0] != (DEFAULT_TARGET, NATIONAL_REGION),
-                                            kv[0]))],
-        channel_shares=shares,
-        notable=[s for s in sheets if s.event],
-        minutes=_channel_minutes(date, points, anomalies),
-        records=len(day),
-    )
-
-
-def _channel_minutes(date: str, points: Sequence[MinutePoint],
-                     anomalies: dict[str, DayAnomalies]) -> list[ChannelMinutes]:
-    """The national, default-target curve of each channel with its marks."""
-    national = [p for p in points if p.broadcast_date == date
-                and (p.target, p.region) == (DEFAULT_TARGET, NATIONAL_REGION)]
-    by_channel: dict[str, list[MinutePoint]] = defaultdict(list)
-    for p in national:
-        by_channel[p.channel].append(p)
-    day = anomalies.get(f"{DEFAULT_TARGET}|{NATIONAL_REGION}")
-    out = []
-    for channel, series in sorted(by_channel.items()):
-        series.sort(key=lambda p: p.minute)
-        best = min(series, key=lambda p: (-p.avg_audience, p.minute))
-        golden = None
-        if day is not None:
-            golden = next((MinuteMark.of(g) for g in day.broadcast_golden_minutes
-                           if g.channel == channel and g.minute == best.minute), None)
-        if golden is None:
-            golden = MinuteMark("golden_minute", tv_clock(best.minute, date), "",
-                                best.avg_audience, best.share, 0.0)
-        marks = [MinuteMark.of(e) for e in (day.events if day else []) if e.channel == channel]
-        out.append(ChannelMinutes(
-            channel, [(tv_clock(p.minute, date), p.avg_audience, p.share) for p in series],
-            golden, sorted(marks, key=lambda m: m.clock)))
+    out = {}
+    for channel, rows in by_channel.items():
+        minutes = sum(duration_minutes(r) for r in rows)
+        share = sum(r.share * duration_minutes(r) for r in rows) / minutes
+        audience = sum(r.avg_audience * duration_minutes(r) for r in rows) / minutes
+        out[channel] = (round(share, 1), round(audience), minutes)
     return out
 
 
-def gather_report(engine: sa.Engine, date: str) -> DailyReport:
-    """The report from exactly what the pipeline stored in SQL: records, fact sheets,
-    minute curves and their anomalies."""
-    return build_report(date, load_records(engine, date), load_fact_sheets(engine, date),
-                        load_minute_points(engine, date), load_anomalies(engine, date))
+def _compare(value: float, label: str, reference: str, other: float | None) -> Comparison:
+    if other is None:
+        return Comparison(label, reference, None, None, None)
+    change = (value - other) / other * 100 if other else None
+    return Comparison(label, reference, other,
+                      round(change, 1) if change is not None else None,
+                      round(value - other, 1))
 
 
-def analyse_minutes(points: Sequence[MinutePoint], records: Sequence[AudienceRecord],
-                    config: AnalysisConfig) -> dict[str, DayAnomalies]:
-    groups: dict[tuple[str, str], list[MinutePoint]] = defaultdict(list)
+def _figure(value: float, date: str, history: dict[str, float | None], days: int) -> Figure:
+    """The value against the day before, the same weekday last week and the mean of the
+    `days` before (each said missing when there is nothing to compare with)."""
+    before, week = shift(date, -1), shift(date, -7)
+    window = [history.get(shift(date, -i)) for i in range(1, days + 1)]
+    present = [v for v in window if v is not None]
+    mean = statistics.fmean(present) if present else None
+    return Figure(value, (
+        _compare(value, "Día anterior", short_date(before), history.get(before)),
+        _compare(value, "Mismo día semana pasada", short_date(week), history.get(week)),
+        _compare(value, f"Media {days} días",
+                 f"{len(present)} de {days} días con datos", mean),
+    ))
+
+
+# ---- the report ----------------------------------------------------------------------
+
+def build_report(date: str, profile: Profile, names: Names,
+                 records: Sequence[AudienceRecord], sheets: Sequence[FactSheet],
+                 points: Sequence[MinutePoint], anomalies: dict[str, DayAnomalies]
+                 ) -> DailyReport:
+    day = [r for r in records if r.broadcast_date == date]
+    national = _national(records, date)
+    notices: list[str] = []
+
+    def row(r: AudienceRecord) -> BroadcastRow:
+        return BroadcastRow(names.programme(r.title, r.description, r.genre),
+                            names.channel(r.channel), r.title,
+                            r.channel, tv_clock(r.start, r.broadcast_date), r.genre,
+                            r.unique_viewers, r.avg_audience, r.share, r.target, r.region,
+                            profile.is_client(r.channel))
+
+    def filler(r: AudienceRecord) -> str:
+        return profile.filler.excludes(r.title, r.genre, duration_minutes(r))
+
+    ranked = [r for r in national if not filler(r)]
+    left_out: dict[tuple[str, str, str], int] = defaultdict(int)
+    for r in _rank(national):
+        if filler(r):
+            left_out[(names.programme(r.title, r.description, r.genre),
+                      names.channel(r.channel), filler(r))] += 1
+    excluded = [Excluded(*k, n) for k, n in left_out.items()]
+
+    # channels: the client's first (in the profile's order), then by day share
+    figures = day_figures(national)
+    order = _channel_order(profile, figures)
+    shares = [ChannelShare(names.channel(c), c, figures[c][0], figures[c][2], figures[c][1],
+                           profile.group_of(c), profile.is_client(c))
+              for c in order]
+    for c in profile.channels:
+        if c not in figures:
+            notices.append(f"{names.channel(c)}: sin datos en las entregas del día.")
+
+    by_channel: dict[str, list[AudienceRecord]] = defaultdict(list)
+    for r in ranked:
+        by_channel[r.channel].append(r)
+    per_channel = [row(_rank(by_channel[c])[0]) for c in order if by_channel.get(c)]
+
+    groups = _groups(profile, names, figures)
+    headline = _headline(date, profile, names, records, figures, order, groups)
+
+    per_group: dict[tuple[str, str], list[AudienceRecord]] = defaultdict(list)
+    for r in day:
+        if r.target in profile.targets and r.region in profile.regions and not filler(r):
+            per_group[(r.target, r.region)].append(r)
+    per_target_region = []
+    for _, rows in sorted(per_group.items(), key=lambda kv: (
+            profile.targets.index(kv[0][0]), profile.regions.index(kv[0][1]))):
+        ranked_rows = _rank(rows)
+        per_target_region.append(row(ranked_rows[0]))
+        # a client reads its own best beside the leader it did not beat
+        own = next((r for r in ranked_rows if profile.is_client(r.channel)), None)
+        if own is not None and own is not ranked_rows[0]:
+            per_target_region.append(row(own))
+    notices.extend(_missing_deliveries(date, profile, records))
+    minutes = _channel_minutes(date, profile, names, points, anomalies, order)
+    if not any(p.broadcast_date == date for p in points):
+        notices.append("Falta la entrega minuto a minuto del día: el informe no trae curvas.")
+    for m in minutes:
+        for g in m.gaps:
+            how = "sin datos" if g.missing else "a cero en el fichero"
+            notices.append(f"{m.name}: {g.minutes} minutos {how} de {g.start} a {g.end} "
+                           f"(hueco de datos, no una caída).")
+    if not national:
+        notices.insert(0, f"No hay datos de {DEFAULT_TARGET}, {NATIONAL_REGION} para el "
+                          f"{long_date(date)}.")
+    return DailyReport(
+        date=date, profile=profile, long_date=long_date(date), headline=headline,
+        groups=groups,
+        top_overall=[row(r) for r in _rank(ranked)[:profile.top]],
+        per_channel=per_channel, per_target_region=per_target_region,
+        channel_shares=shares,
+        notable=_notable(profile, names, sheets, day),
+        minutes=minutes, records=len(day), ranked=len(ranked),
+        ranked_channels=len({r.channel for r in ranked}), excluded=excluded,
+        notices=notices)
+
+
+def _channel_order(profile: Profile, figures: dict[str, tuple[float, int, int]]) -> list[str]:
+    client = [c for c in figures if profile.is_client(c)]
+    client.sort(key=lambda c: [x.casefold() for x in profile.channels].index(c.casefold())
+                if c.casefold() in [x.casefold() for x in profile.channels] else 99)
+    rest = sorted((c for c in figures if not profile.is_client(c)),
+                  key=lambda c: (-figures[c][0], c))
+    return client + rest
+
+
+def _groups(profile: Profile, names: Names, figures: dict[str, tuple[float, int, int]]
+            ) -> list[GroupShare]:
+    if not profile.competitors:
+        return []
+    groups = [GroupShare(profile.client, round(sum(figures[c][0] for c in figures
+                                                   if profile.is_client(c)), 1),
+                         tuple(c for c in figures if profile.is_client(c)), True)]
+    for group in profile.competitors:
+        members = tuple(c for c in figures if profile.group_of(c) == group)
+        groups.append(GroupShare(group, round(sum(figures[c][0] for c in members), 1),
+                                 members))
+    others = tuple(c for c in figures if not profile.is_client(c) and not profile.group_of(c))
+    if others:
+        groups.append(GroupShare("Otras cadenas", round(sum(figures[c][0] for c in others), 1),
+                                 others))
+    return groups
+
+
+def _headline(date: str, profile: Profile, names: Names, records: Sequence[AudienceRecord],
+              figures: dict[str, tuple[float, int, int]], order: list[str],
+              groups: list[GroupShare]) -> list[Headline]:
+    dates = {shift(date, -i) for i in range(1, profile.history_days + 1)}
+    history: dict[str, dict[str, tuple[float, int, int]]] = {}
+    for d in sorted(dates):
+        rows = _national(records, d)
+        if rows:
+            history[d] = day_figures(rows)
+
+    def member(g: GroupShare, c: str) -> bool:
+        if g.client:
+            return profile.is_client(c)
+        if g.name in profile.competitors:
+            return profile.group_of(c) == g.name
+        return not profile.is_client(c) and not profile.group_of(c)
+
+    def group_series(g: GroupShare, i: int) -> dict[str, float | None]:
+        out: dict[str, float | None] = {}
+        for d, f in history.items():
+            members = [c for c in f if member(g, c)]
+            out[d] = round(float(sum(f[c][i] for c in members)), 1) if members else None
+        return out
+
+    def channel_series(c: str, i: int) -> dict[str, float | None]:
+        return {d: float(f[c][i]) if c in f else None for d, f in history.items()}
+
+    days = profile.history_days
+    out = [Headline(g.name, g.name, "group", _figure(g.share, date, group_series(g, 0), days),
+                    _figure(float(sum(figures[c][1] for c in g.channels)), date,
+                            group_series(g, 1), days), g.client)
+           for g in groups]
+    for c in order:
+        share, audience, _ = figures[c]
+        out.append(Headline(names.channel(c), c, "channel",
+                            _figure(share, date, channel_series(c, 0), days),
+                            _figure(float(audience), date, channel_series(c, 1), days),
+                            profile.is_client(c)))
+    return out
+
+
+def _missing_deliveries(date: str, profile: Profile, records: Sequence[AudienceRecord]
+                        ) -> list[str]:
+    """(target, region) pairs the profile reads that earlier days delivered and this day
+    did not: said in the report instead of silently ranking without them."""
+    wanted = {(t, r) for t in profile.targets for r in profile.regions}
+    seen_before = {(r.target, r.region) for r in records if r.broadcast_date < date}
+    today = {(r.target, r.region) for r in records if r.broadcast_date == date}
+    missing = sorted((wanted & seen_before) - today)
+    lines = [f"Falta la entrega de {t}, {r}: sus datos no están en este informe."
+             for t, r in missing]
+    # a target or region no delivery has ever brought: a typo in the profile, or a
+    # delivery the client has not started; said rather than left out silently
+    delivered = seen_before | today
+    for kind, names, index in (("el público", profile.targets, 0),
+                               ("la región", profile.regions, 1)):
+        for name in names:
+            if not any(pair[index] == name for pair in delivered):
+                lines.append(f"El perfil pide {kind} «{name}», que ninguna entrega trae.")
+    return lines
+
+
+def _notable(profile: Profile, names: Names, sheets: Sequence[FactSheet],
+             day: Sequence[AudienceRecord]) -> list[Notable]:
+    """The fact sheets with an event, in the profile's targets and regions, the client's
+    first; titles as the client names them (a handle goes back to the delivered title)."""
+    titles = {(r.channel, r.start, r.target, r.region): r.title for r in day}
+    out = []
+    for s in sheets:
+        if not s.event or s.target not in profile.targets or s.region not in profile.regions:
+            continue
+        code = s.channel_code or s.channel
+        title = s.source_title or titles.get((code, s.start, s.target, s.region), s.title)
+        out.append(Notable(
+            names.programme(title, s.description, s.genre), names.channel(code), s.event,
+            s.target, s.region,
+            s.unique_viewers, s.avg_audience, s.share,
+            tuple(evidence_lines(s.evidence, programme=names.programme,
+                                 channel=names.channel)),
+            s.title, profile.is_client(code)))
+    out.sort(key=lambda n: not n.client)
+    return out
+
+
+# ---- minutes ----------------------------------------------------------------------------
+
+def tv_day_minutes(date: str) -> list[str]:
+    """The TV day's minutes as the files write them (ISO, 02:30 to 26:29)."""
+    first = dt.datetime.combine(dt.date.fromisoformat(date), TV_DAY_START)
+    return [(first + dt.timedelta(minutes=i)).isoformat() for i in range(TV_DAY_MINUTES)]
+
+
+def find_gaps(date: str, series: dict[str, MinutePoint], min_minutes: int) -> list[Gap]:
+    """Runs of at least `min_minutes` minutes that are missing or delivered as 0."""
+    gaps: list[Gap] = []
+    run: list[tuple[str, bool]] = []
+    for minute in [*tv_day_minutes(date), ""]:
+        p = series.get(minute) if minute else None
+        hole = bool(minute) and (p is None or p.avg_audience == 0)
+        if hole:
+            run.append((minute, p is None))
+            continue
+        if len(run) >= min_minutes:
+            gaps.append(Gap(tv_clock(run[0][0], date), tv_clock(run[-1][0], date), len(run),
+                            all(missing for _, missing in run)))
+        run = []
+    return gaps
+
+
+def _mark(m: BroadcastMinute, names: Names) -> MinuteMark:
+    return MinuteMark(m.kind, tv_clock(m.minute, m.broadcast_date), names.programme(m.title),
+                      m.avg_audience, m.share, m.relative)
+
+
+def _in_gap(clock: str, gaps: Sequence[Gap], margin: int = 2) -> bool:
+    def minutes(c: str) -> int:
+        h, m = c.split(":")
+        return int(h) * 60 + int(m)
+
+    t = minutes(clock)
+    return any(minutes(g.start) - margin <= t <= minutes(g.end) + margin for g in gaps)
+
+
+def _channel_minutes(date: str, profile: Profile, names: Names,
+                     points: Sequence[MinutePoint], anomalies: dict[str, DayAnomalies],
+                     order: list[str]) -> list[ChannelMinutes]:
+    """The national, default-target curve of each client channel (every channel for a
+    market profile) with its marks, its gaps and the competitors' curves."""
+    by_channel: dict[str, dict[str, MinutePoint]] = defaultdict(dict)
     for p in points:
-        groups[(p.target, p.region)].append(p)
-    return {f"{t}|{r}": analyse_day(pts, [x for x in records if (x.target, x.region) == (t, r)],
-                                    config.anomalies)
-            for (t, r), pts in sorted(groups.items())}
+        if p.broadcast_date == date and (p.target, p.region) == (DEFAULT_TARGET,
+                                                                 NATIONAL_REGION):
+            by_channel[p.channel][p.minute] = p
+    day = anomalies.get(f"{DEFAULT_TARGET}|{NATIONAL_REGION}")
+    clock = tv_day_minutes(date)
+    channels = sorted(by_channel, key=lambda c: (order.index(c) if c in order else 99, c))
+    shown = [c for c in channels if profile.is_client(c)] if profile.channels else channels
+    gaps_of = {c: find_gaps(date, by_channel[c], profile.gaps.min_minutes) for c in channels}
+
+    def values(c: str) -> list[int | None]:
+        series, gaps = by_channel[c], gaps_of[c]
+        return [None if (p := series.get(m)) is None or _in_gap(tv_clock(m, date), gaps, 0)
+                else p.avg_audience for m in clock]
+
+    out = []
+    for c in shown:
+        series, gaps = by_channel[c], gaps_of[c]
+        curve_values = values(c)
+        curve = [(tv_clock(m, date), v, series[m].share if v is not None else None)
+                 for m, v in zip(clock, curve_values, strict=True)]
+        measured = [series[m] for m, v in zip(clock, curve_values, strict=True)
+                    if v is not None]
+        golden = None
+        if measured:
+            best = min(measured, key=lambda p: (-p.avg_audience, p.minute))
+            found = next((g for g in (day.broadcast_golden_minutes if day else [])
+                          if g.channel == c and g.minute == best.minute), None)
+            golden = _mark(found, names) if found else MinuteMark(
+                "golden_minute", tv_clock(best.minute, date), "", best.avg_audience,
+                best.share, 0.0)
+        events = [e for e in (day.events if day else []) if e.channel == c]
+        kept = [e for e in events
+                if not _in_gap(tv_clock(e.minute, e.broadcast_date), gaps)]
+        rivals = [] if not profile.channels else [
+            (names.channel(r), values(r)) for r in channels if not profile.is_client(r)]
+        out.append(ChannelMinutes(
+            names.channel(c), c, curve, golden,
+            sorted((_mark(e, names) for e in kept), key=lambda m: m.clock), gaps,
+            len(events) - len(kept), rivals, profile.is_client(c)))
+    return out
+
+
+# ---- from the SQL store ---------------------------------------------------------------
+
+def gather_report(engine: sa.Engine, date: str, profile: Profile, names: Names
+                  ) -> DailyReport:
+    """The report from exactly what the pipeline stored in SQL: records (the day and its
+    history), fact sheets, minute curves and their anomalies."""
+    records = load_records(engine, shift(date, -profile.history_days), date)
+    points, anomalies = load_day_minutes(engine, date)
+    return build_report(date, profile, names, records, load_fact_sheets(engine, date),
+                        points, anomalies)

@@ -96,10 +96,10 @@ def test_definitions_wire_exports_report_and_the_running_sensor():
     from audience_assets.definitions import defs
 
     graph = defs.resolve_asset_graph()
-    parents = {k: {p.to_user_string() for p in graph.get(dg.AssetKey(k)).parent_keys}
-               for k in ("post_exports", "daily_report")}
+    parents = {k: {p.to_user_string() for p in graph.get(dg.AssetKey.from_user_string(k))
+                   .parent_keys} for k in ("post_exports", "daily_report/mercado")}
     assert parents["post_exports"] == {"post_drafts"}
-    assert parents["daily_report"] >= {"relevant_broadcasts", "minute_audience",
+    assert parents["daily_report/mercado"] >= {"relevant_broadcasts", "minute_audience",
                                        "audience_anomalies", "audience_records"}
     sensor = defs.resolve_sensor_def("approvals_sensor")
     assert sensor.job_name == "post_exports_job"
