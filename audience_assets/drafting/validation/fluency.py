@@ -159,6 +159,22 @@ def _slots(post: Post) -> list[Violation]:
             found.append(Violation(
                 "fluency.slot", f"«entre {head}»: «entre» pide dos términos (entre X y Y).",
                 (m.start(), m.end() + len(clause))))
+    event = post.facts.event.strip().rstrip(".")
+    if event:
+        # A label after a preposition it cannot follow: "… una cuota del 16.1% en líder
+        # del prime time …" (seen from the natural writer on the sample week).
+        for span in post.event_spans:
+            before = text[: span[0]].rstrip()
+            # Right after a figure or a metric: "se convirtió en lo más visto" and "la
+            # lista de lo más visto" are Spanish.
+            m = re.search(r"(?:\d%?|\bcuota|\bmedia|\búnicos|\bunicos)\s+(en|a|por)$",
+                          before, re.IGNORECASE)
+            if m:
+                found.append(Violation(
+                    "fluency.slot",
+                    f"«{m.group(1)} {text[span[0]:span[1]]}»: el evento no puede ir tras "
+                    f"«{m.group(1)}»; escríbelo como frase («… y fue …») o como título "
+                    "(«Lo más visto del día: …»).", (m.start(1), span[1])))
     body = text.split("\n", 1)[0]
     body = re.sub(r"[#@]?\w*[\U0001F000-\U0001FFFF\u2600-\u27BF\uFE0F\u200d].*$", "", body)
     if ":" in body:

@@ -55,6 +55,8 @@ def test_an_accented_noun_ending_like_a_clitic_is_not_an_imperative() -> None:
      "@cuatro, 794.000 de audiencia media y un 7.4% de cuota.", "fluency.slot"),
     ("Lo más visto del día en @cuatro: 4.624.000 espectadores únicos, 794.000 de audiencia "
      "media y un 7.4% de cuota: @navedelmisterio.", "fluency.slot"),
+    ("@navedelmisterio reunió en @cuatro a 4.624.000 espectadores únicos y 794.000 de "
+     "audiencia media, con una cuota del 7.4% en lo más visto del día.", "fluency.slot"),
     ("@navedelmisterio fue lo más visto del día: sumó 4.624.000 espectadores únicos en @cuatro "
      "y promedió 794.000 de audiencia media, con un 7.4% de cuota.", "fluency.pleonasm"),
     ("@navedelmisterio fue lo más visto del día: 4.624.000 espectadores únicos en @cuatro, "
