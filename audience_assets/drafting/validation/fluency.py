@@ -167,14 +167,14 @@ def _slots(post: Post) -> list[Violation]:
             before = text[: span[0]].rstrip()
             # Right after a figure or a metric: "se convirtió en lo más visto" and "la
             # lista de lo más visto" are Spanish.
-            m = re.search(r"(?:\d%?|\bcuota|\bmedia|\búnicos|\bunicos)\s+(en|a|por)$",
-                          before, re.IGNORECASE)
-            if m:
+            prep = re.search(r"(?:\d%?|\bcuota|\bmedia|\búnicos|\bunicos)\s+(en|a|por)$",
+                             before, re.IGNORECASE)
+            if prep:
                 found.append(Violation(
                     "fluency.slot",
-                    f"«{m.group(1)} {text[span[0]:span[1]]}»: el evento no puede ir tras "
-                    f"«{m.group(1)}»; escríbelo como frase («… y fue …») o como título "
-                    "(«Lo más visto del día: …»).", (m.start(1), span[1])))
+                    f"«{prep.group(1)} {text[span[0]:span[1]]}»: el evento no puede ir tras "
+                    f"«{prep.group(1)}»; escríbelo como frase («… y fue …») o como título "
+                    "(«Lo más visto del día: …»).", (prep.start(1), span[1])))
     body = text.split("\n", 1)[0]
     body = re.sub(r"[#@]?\w*[\U0001F000-\U0001FFFF\u2600-\u27BF\uFE0F\u200d].*$", "", body)
     if ":" in body:
