@@ -54,3 +54,14 @@ def test_a_region_named_as_the_delivery_names_it_counts() -> None:
     written = templates.fill(WORDING, sheet)
     assert "Cifras" not in written
     assert "data.scope" not in validate(written + TAIL, sheet).rules
+
+
+def test_the_storys_own_hashtag_is_never_a_misspelling() -> None:
+    sheet = FactSheet("Noticias 2 Canal Sur", "@canalsur", 905_000, 521_000, 21.4,
+                      "Lo más visto del día de la cadena en Andalucía", region="Andalucía",
+                      hashtags=("#NoticiasCanalSur", "#CanalSur"))
+    text = ("Lo más visto del día de la cadena en Andalucía: Noticias 2 Canal Sur en @canalsur "
+            "reunió a 905.000 espectadores únicos, con una audiencia media de 521.000 y un "
+            "21.4% de cuota. 📺 📊\n#NoticiasCanalSur #CanalSur")
+    assert validate(text, sheet).valid
+    assert "hashtags.spelling" in validate(text, {**sheet.to_dict(), "hashtags": []}).rules
