@@ -66,6 +66,7 @@ from audience_lab.study import (
 
 # The study's five (DOMAIN.md): one definition, shared with `audience evaluate`.
 STUDY_SHEETS = study_sheets()
+DRAFTS_LOG: Path | None = None
 
 PROGRAMMES = [
     ("@telediario_tve", "@La1_tve", "INFORMACIÓN"), ("@noticias_a3", "@antena3com", "INFORMACIÓN"),
@@ -141,6 +142,10 @@ def run_mode(mode: str, sheets: list[FactSheet], client: ollama.Client, settings
         within_3 += any(a.valid for a in model_attempts[:3])
         model_valid += bool(draft.valid and not draft.fell_back)
         drafts.append(draft)
+        if DRAFTS_LOG is not None:  # each draft as soon as it is made: a cut run keeps them
+            with DRAFTS_LOG.open("a", encoding="utf-8") as log:
+                log.write(json.dumps({"mode": mode, **draft.to_dict()}, ensure_ascii=False)
+                          + "\n")
         print(f"  {mode} {i}/{len(sheets)}: {draft.attempt_count} attempt(s), "
               f"{draft.llm_seconds:.1f} s, {'fallback' if draft.fell_back else 'model'}"
               f"{'' if draft.valid else ' (invalid)'}", file=sys.stderr, flush=True)
@@ -205,7 +210,11 @@ def main(argv: list[str] | None = None) -> int:
                              "a busy 2-core machine better")
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--out", type=Path, help="also write every draft as JSON here")
+    parser.add_argument("--drafts-log", type=Path,
+                        help="append each draft as a JSON line as soon as it is made")
     args = parser.parse_args(argv)
+    global DRAFTS_LOG
+    DRAFTS_LOG = args.drafts_log
     modes = args.modes.split(",")
     if "study" in modes:
         try:

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from audience_assets.analysis import names
 from audience_assets.analysis.config import AnalysisConfig, normalise_title
 from audience_assets.records import DEFAULT_TARGET, NATIONAL_REGION, FactSheet
 
@@ -178,14 +179,14 @@ def channel_hashtag(code: str, config: AnalysisConfig) -> str:
 
 
 def programme_name(sheet: FactSheet, config: AnalysisConfig) -> str:
-    """The title as a post writes it: a handle as it is, else the configured name,
-    else the casing rule."""
-    if "@" in sheet.title:
-        return sheet.title
+    """The title as a post writes it (`names.programme_name`): the lexicon
+    (data/config/names.yaml), the configured name, else the normaliser (sentence
+    case, accents, fixtures as "el X-Y" / "la final de … entre X y Y")."""
     programme = config.programme(sheet.title)
-    if programme is not None and programme.name:
-        return programme.name
-    return sentence_case(sheet.title, config.plan.keep_words)
+    return names.programme_name(
+        sheet.title, sheet.description, sheet.genre,
+        configured_name=programme.name if programme is not None else "",
+        keep_words=config.plan.keep_words).display
 
 
 def programme_hashtag(sheet: FactSheet, name: str, config: AnalysisConfig) -> str:

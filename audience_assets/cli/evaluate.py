@@ -1,7 +1,7 @@
 """`audience evaluate objective|forms|scores`: the study's model evaluation.
 
     audience evaluate objective --models M1,M2 [--sheets FILE.jsonl | --date D]
-        [--attempts 10] [--mode guided] [--network x] [--out DIR]
+        [--attempts 10] [--mode natural] [--network x] [--out DIR]
     audience evaluate forms --run RUN --reviewers N --out DIR
     audience evaluate scores FILE... --key KEY [--out DIR]
 
@@ -45,8 +45,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                                        "database (AUDIENCE_DB_URL)")
     objective.add_argument("--attempts", type=int, default=10,
                            help="most attempts per fact sheet (default 10, as the study)")
-    objective.add_argument("--mode", default="guided",
-                           help="writer (free, guided, or any mode the drafting stage knows)")
+    objective.add_argument("--mode", default="natural",
+                           help="writer: natural (production's, default), guided, free; not "
+                                "template (no model writes)")
     objective.add_argument("--network", choices=NETWORK_KEYS, default="x")
     objective.add_argument("--out", type=Path, default=None,
                            help=f"run folder (default {DEFAULT_OUT}/<run id>)")
@@ -137,6 +138,10 @@ def run_objective(args: argparse.Namespace) -> int:
     sheets = _sheets(args)
     host = settings.get("OLLAMA_HOST")
     client = ollama.Client(host=host, timeout=args.timeout)
+    if args.mode == "template":
+        raise UsageError("--mode template: no model writes in template mode, so there is "
+                         "nothing to evaluate; use natural (production's writer), guided or "
+                         "free")
     try:  # building a writer sends nothing: an unknown mode is a usage error
         make_writer(args.mode, client, LLMSettings(model=models[0], host=host))
     except ValueError as exc:

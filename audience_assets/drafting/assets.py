@@ -4,7 +4,7 @@ awaiting review."""
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import dagster as dg
@@ -20,6 +20,7 @@ from audience_assets.drafting.checks import (
 from audience_assets.drafting.store import (
     load_staged,
     publish_staged,
+    recent_post_texts,
     reviewed_keys,
     stage_drafts,
 )
@@ -27,6 +28,7 @@ from audience_assets.drafting.validation import validate
 from audience_assets.drafting.writing import Draft, TemplateWriter, make_writer, variety
 from audience_assets.drafting.writing.llm import LLMError, LLMSettings, ModelMissing
 from audience_assets.drafting.writing.loop import BUDGET_SPENT, DEFAULT_CANDIDATES, draft_post
+from audience_assets.drafting.writing.natural import NaturalWriter
 from audience_assets.drafting.writing.writers import WRITER_NAMES
 from audience_assets.partitions import broadcast_days
 from audience_assets.records import FactSheet
@@ -54,6 +56,7 @@ class DraftingConfig(dg.Config):
 def write_drafts(
     sheets: list[FactSheet], config: DraftingConfig, llm: OllamaResource,
     log: Any = None, clock: Callable[[], float] = time.monotonic, spent_s: float = 0.0,
+    recent_posts: Sequence[str] = (),
 ) -> list[Draft]:
     """One draft per fact sheet, each within the sheet's budget and all within the run's
     (the `llm` resource's sheet_budget_s / run_budget_s), of which `spent_s` seconds are
@@ -63,6 +66,8 @@ def write_drafts(
                          allow_retries=False)
     settings = LLMSettings(**llm.llm_settings())
     writer = make_writer(config.mode, llm.client(), settings)
+    if isinstance(writer, NaturalWriter):
+        writer.recent_posts = tuple(recent_posts)  # no copying of last week's posts
     fallback = TemplateWriter() if config.fallback else None
     run_deadline = clock() + max(0.0, llm.run_budget_s - spent_s)
     candidates = config.candidates if config.mode != "template" else 1
@@ -183,7 +188,8 @@ def post_drafts(
                          "(the drafts follow the day's plan).", allow_retries=False)
     reviewed = reviewed_keys(engine, date, network)
     sheets = [s for s in plan.for_network(network) if (s.key, network) not in reviewed]
-    drafts = write_drafts(sheets, config, llm, context.log, spent_s=run_seconds_so_far(context))
+    drafts = write_drafts(sheets, config, llm, context.log, spent_s=run_seconds_so_far(context),
+                          recent_posts=recent_post_texts(engine, date))
     stage_drafts(engine, run_id, date, network, drafts)
     check = drafts_validity_check_result(load_staged(engine, run_id),
                                          asset_key=context.asset_key)

@@ -143,3 +143,17 @@ def load_drafts(engine: sa.Engine, date: str) -> list[dict[str, Any]]:
              .order_by(post_drafts.c.id))
     with engine.connect() as conn:
         return [_decoded(dict(r._mapping)) for r in conn.execute(query)]
+
+
+def recent_post_texts(engine: sa.Engine, date: str, days: int = 7) -> list[str]:
+    """The texts of the drafts of the `days` broadcast dates before `date` (every network
+    and status but `invalid`): a new candidate may not copy their wording (issue 21)."""
+    import datetime as dt
+
+    day = dt.date.fromisoformat(date)
+    first = (day - dt.timedelta(days=days)).isoformat()
+    query = (sa.select(post_drafts.c.text)
+             .where(post_drafts.c.broadcast_date >= first, post_drafts.c.broadcast_date < date,
+                    post_drafts.c.status != REVIEW_INVALID))
+    with engine.connect() as conn:
+        return [str(r[0]) for r in conn.execute(query) if r[0]]

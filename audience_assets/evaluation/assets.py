@@ -33,7 +33,8 @@ class ModelEvaluationConfig(dg.Config):
     sheets_file: str = Field(
         default="", description="Fact sheets as JSON lines; empty: the study's five "
         "(data/evaluation/study_fact_sheets.jsonl).")
-    mode: str = Field(default="guided", description="Writer: free, guided, or any drafting mode.")
+    mode: str = Field(default="natural", description="Writer: natural (production's, "
+                      "default), guided or free; template is refused (no model writes).")
     network: str = Field(default="x", description="x | bluesky | threads")
     max_attempts: int = Field(default=10, ge=1, description="Attempts per fact sheet (study: 10).")
 
@@ -54,6 +55,10 @@ def model_evaluation(
 ) -> dg.MaterializeResult:
     """Runs every configured model on the same fact sheets; writes the run folder under
     the outputs and shows the table here."""
+    if config.mode == "template":
+        raise dg.Failure("mode template: no model writes in template mode, so there is "
+                         "nothing to evaluate; use natural (production's writer), guided or "
+                         "free", allow_retries=False)
     try:
         sheets = read_sheets(config.sheets_file) if config.sheets_file else study_sheets()
     except EvaluationInputError as exc:

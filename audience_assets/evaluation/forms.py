@@ -314,6 +314,9 @@ def write_html(form: Form, path: Path) -> Path:
                        "criteria": list(CRITERION_IDS)})
     parts += [
         "<p><button type='submit'>Guardar respuestas</button> <span id='msg'></span></p>",
+        f"<p>Al terminar, pulse «Guardar respuestas»: se descarga el archivo "
+        f"<code>evaluacion_{e(form.reviewer)}.json</code>. Devuelva ese archivo JSON (no esta "
+        "página) a quien le envió el formulario.</p>",
         "</form><script>",
         f"const META={meta};",
         "document.getElementById('f').addEventListener('submit',ev=>{ev.preventDefault();",

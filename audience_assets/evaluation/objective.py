@@ -307,16 +307,23 @@ def chart_png(rows: Sequence[ModelSummary], title: str = "", dpi: int = 90) -> b
     from audience_assets.analysis.charts import figure_png
 
     names = [r.model for r in rows]
-    panels = [
+    panels: list[tuple[str, list[float | None]]] = [
         ("intentos medios", [r.mean_attempts for r in rows]),
-        ("s por post válido (∞ = 0)", [r.seconds_per_valid or 0.0 for r in rows]),
+        ("s por post válido", [r.seconds_per_valid for r in rows]),
         ("tokens/s", [r.tokens_per_s for r in rows]),
         ("memoria MB (total; oscuro: VRAM)", [r.memory_bytes / 2**20 for r in rows]),
     ]
     fig, axes = plt.subplots(2, 2, figsize=(10, 6.5), dpi=dpi)
     try:
         for ax, (label, values) in zip(axes.flat, panels, strict=True):
-            ax.bar(range(len(names)), values, color="tab:blue")
+            # A model never valid has no seconds per valid post: no bar (a 0 would read
+            # as the fastest), its name marked instead.
+            heights = [0.0 if v is None else v for v in values]
+            ax.bar(range(len(names)), heights, color="tab:blue")
+            for i, v in enumerate(values):
+                if v is None:
+                    ax.annotate("nunca válido", (i, 0), ha="center", va="bottom",
+                                fontsize=7, color="tab:red")
             if label.startswith("memoria"):
                 ax.bar(range(len(names)), [r.vram_bytes / 2**20 for r in rows],
                        color="tab:purple")

@@ -402,9 +402,13 @@ def write_report(report: ScoreReport, out: Path) -> dict[str, Path]:
         "groups": out / "por_grupo.csv", "alpha": out / "acuerdo.csv",
         "chart": out / "puntuaciones.png",
     }
+    # CSV holds plain numbers (means, standard deviations, counts, shares as fractions)
+    # for a spreadsheet; the formatted tables ("4.20 ± 0.30", "50% (2/4)") are printed.
     report.long.to_csv(paths["scores"], index=False)
-    study_table(report).to_csv(paths["models"], index=False)
-    group_table(report).to_csv(paths["groups"], index=False)
-    alpha_table(report).to_csv(paths["alpha"], index=False)
+    report.per_model.reset_index().to_csv(paths["models"], index=False)
+    report.per_group.reset_index().to_csv(paths["groups"], index=False)
+    pd.DataFrame([{"criterion": cid, "krippendorff_alpha": value,
+                   "level_of_measurement": report.alpha_level}
+                  for cid, value in report.alpha.items()]).to_csv(paths["alpha"], index=False)
     paths["chart"].write_bytes(chart_png(report))
     return paths

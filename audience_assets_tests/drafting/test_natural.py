@@ -198,7 +198,7 @@ def _reply(text: str) -> str:
 
 A = ("{programa} reunió en {cadena} a {espectadores} espectadores únicos, con una audiencia "
      "media de {audiencia} y un {cuota} de cuota.")
-B = ("Datos de {programa} en {cadena}: lo vieron {espectadores} espectadores únicos; promedió "
+B = ("Datos de {programa} en {cadena}: lo vieron {espectadores} espectadores únicos; sumó "
      "{audiencia} de audiencia media y un {cuota} de cuota.")
 
 
@@ -209,7 +209,7 @@ def test_the_loop_keeps_the_valid_candidate_least_like_the_days_posts() -> None:
     draft = draft_post(sheet, NaturalWriter(client, SETTINGS), validate, candidates=3,
                        chosen_today=chosen)
     assert len(client.calls) == 3 and draft.valid_candidates == 3
-    assert draft.text.startswith("Datos de Polonia en @tv3cat")
+    assert draft.text.startswith("Datos de Polònia en @tv3cat")  # names.yaml
     # After a valid candidate the next one is a fresh sample: no feedback messages.
     assert [len(c["messages"]) for c in client.calls] == [2, 2, 2]
 
@@ -350,3 +350,27 @@ def test_an_unknown_network_is_named_with_the_ones_there_are() -> None:
     writer = NaturalWriter(FakeOllamaClient([_reply(A)]), SETTINGS)
     with pytest.raises(PromptError, match="unknown network 'mastodon'; expected one of x"):
         writer.write(SHEETS[3], network="mastodon", attempt=1, feedback=None)
+
+
+def test_word_runs_break_at_placeholders_figures_handles_and_punctuation() -> None:
+    from audience_assets.drafting.writing.natural import shared_run, word_runs
+    assert word_runs("{programa} reunió en {cadena} a 3.000 espectadores únicos, con una") == \
+        [["reunió", "en"], ["a"], ["espectadores", "únicos"], ["con", "una"]]
+    assert shared_run("Lo vieron en {cadena} y firmó una audiencia media de {audiencia}.",
+                      ["{programa} y firmó una audiencia media de {audiencia}."]) == \
+        "y firmó una audiencia media de"
+    assert shared_run("y firmó una audiencia media", ["y firmó una audiencia media"]) is None
+
+
+def test_a_candidate_copying_a_recent_post_is_rejected_and_redrawn() -> None:
+    sheet = SHEETS[3]
+    copy = ("{programa} cerró la noche del domingo en {cadena} con {espectadores} espectadores "
+            "únicos, {audiencia} de audiencia media y un {cuota} de cuota.")
+    client = FakeOllamaClient([_reply(copy), _reply(A)])
+    writer = NaturalWriter(client, SETTINGS)
+    writer.recent_posts = ("@x cerró la noche del domingo en @y con 1.000 espectadores únicos.",)
+    draft = draft_post(sheet, writer, validate, candidates=1)
+    first, second = draft.attempts[0], draft.attempts[1]
+    assert not first.valid and any("cerró la noche del domingo en" in v.get("message", "")
+                                   for v in first.violations)
+    assert second.valid and draft.text.startswith("Polònia reunió")

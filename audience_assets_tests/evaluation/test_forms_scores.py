@@ -107,6 +107,13 @@ def test_filled_forms_give_the_expected_means_best_two_and_groups(built, tmp_pat
     assert "alfa de Krippendorff" in report_text(report)
     paths = write_report(report, tmp_path / "out")
     assert paths["chart"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    import pandas as pd
+    for name in ("models", "groups", "alpha"):  # plain numbers, not "5.00 ± 0.00"
+        frame = pd.read_csv(paths[name])
+        numeric = frame.select_dtypes("number").columns
+        assert len(numeric) >= 1 and not frame.astype(str).apply(
+            lambda c: c.str.contains("±|%")).any().any(), name
+    assert pd.read_csv(paths["models"])["global_mean"].iloc[0] == 5.0
 
 
 def test_krippendorff_alpha_matches_a_hand_computation(tmp_path) -> None:
@@ -129,6 +136,8 @@ def test_krippendorff_alpha_matches_a_hand_computation(tmp_path) -> None:
 
 def test_the_html_forms_answers_are_read_like_the_xlsx(built) -> None:
     folder, key = built
+    page = (folder / F.FORMS_DIR / "evaluacion_R03.html").read_text(encoding="utf-8")
+    assert "Devuelva ese archivo JSON" in page and "evaluacion_R03.json" in page
     paths = filled(folder, key)[:2]
     codes = [c for c, e in key["codes"].items() if e["reviewer"] == "R03"]
     answers = {"format": F.ANSWERS_FORMAT, "reviewer": "R03", "run_id": key["run_id"],

@@ -75,6 +75,9 @@ def test_a_model_never_valid_has_no_seconds_per_valid_post(tmp_path: Path) -> No
     run.run_id = "r1"
     paths = write_outputs(run, tmp_path)
     assert json.loads(paths["json"].read_text())["models"][0]["seconds_per_valid_post"] is None
+    import csv
+    row = next(csv.DictReader(paths["csv"].open(encoding="utf-8")))
+    assert row["seconds_per_valid_post"] == "" and float(row["never_valid"]) == 1.0
     assert paths["chart"].read_bytes()[:4] == b"\x89PNG"
     assert "| m " in table_text([summary])
     again = load_run(tmp_path)
@@ -113,6 +116,7 @@ def test_bad_sheet_files_say_where(tmp_path: Path) -> None:
     (["--models", " , "], "--models names no model"),
     (["--models", "a:1b,a:1b"], "--models names a model twice"),
     (["--models", "a:1b", "--mode", "poetic"], "--mode: unknown writer 'poetic'"),
+    (["--models", "a:1b", "--mode", "template"], "--mode template: no model writes"),
     (["--models", "a:1b", "--attempts", "0"], "--attempts must be at least 1"),
     (["--models", "a:1b", "--date", "2026-13-01"], "is not a date"),
 ])
@@ -137,3 +141,10 @@ def test_date_reads_the_days_fact_sheets_from_the_database(tmp_path, monkeypatch
                                                                "@laruletasuerte"]
     assert main(["evaluate", "objective", "--models", "a:1b", "--date", "2026-11-17"]) == 2
     assert "no fact sheets dated 2026-11-17" in capsys.readouterr().err
+
+
+def test_the_objective_defaults_to_the_production_writer() -> None:
+    from audience_assets.cli import build_parser
+
+    args = build_parser().parse_args(["evaluate", "objective", "--models", "a:1b"])
+    assert args.mode == "natural"

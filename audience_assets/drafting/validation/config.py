@@ -6,6 +6,7 @@ phrase stops with a message that names the file and the entry.
 
 from __future__ import annotations
 
+import functools
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -95,6 +96,22 @@ class Words(_Strict):
     share_labels: list[str]
     # style.spelling: words the spelling check accepts as written.
     spelling_allowed: list[str] = []
+    # fluency.pleonasm: regular expressions on the folded post ({n}: any figure).
+    pleonasms: list[str] = []
+    # data.scope: what says the figures are national, and the notes the writers add.
+    scope_national_phrases: list[str] = ["conjunto de España", "total nacional"]
+    scope_national_note: str = "Cifras del conjunto de España."
+    scope_region_note: str = "Cifras de {region}."
+
+    @field_validator("pleonasms")
+    @classmethod
+    def _compiles(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                re.compile(value.replace("{n}", "x"))
+            except re.error as exc:
+                raise ValueError(f"pleonasm {value!r}: {exc}") from None
+        return values
 
     _check = field_validator(
         "banned", "promotional", "comparison", "context", "time_reference", "present_tense",
@@ -225,6 +242,10 @@ class ValidatorConfig(_Strict):
     emojis: Emojis
     names: Names
     tone: Tone
+
+    @functools.cached_property
+    def fluency_patterns(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p.replace("{n}", r"\{n\}")) for p in self.words.pleonasms)
 
 
 _FILES: dict[str, type[_Strict]] = {

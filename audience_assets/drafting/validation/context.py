@@ -43,6 +43,8 @@ class Facts:
     hashtag_hint: str = ""
     target: str = ""
     region: str = ""
+    # The story's own hashtags (plan: the client's configured ones): never "misspelled".
+    hashtags: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, sheet: Any) -> Facts:
@@ -74,6 +76,8 @@ class Facts:
                 hashtag_hint=str(data.get("hashtag_hint") or ""),
                 target=str(data.get("target") or ""),
                 region=str(data.get("region") or ""),
+                hashtags=tuple(str(h) for h in (data.get("hashtags") or ())
+                               if isinstance(h, str)),
             )
         except (TypeError, ValueError) as exc:
             raise ValueError(f"fact sheet has a malformed figure: {exc}") from None

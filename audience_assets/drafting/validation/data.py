@@ -33,7 +33,7 @@ class Figure:
     label: str | None
 
 
-def _to_value(num: str, mult: str | None) -> tuple[float, bool]:
+def to_value(num: str, mult: str | None) -> tuple[float, bool]:
     mult = (mult or "").strip().rstrip(".")
     if re.fullmatch(r"\d{1,3}(?:[.\u00a0\u202f]\d{3})+", num):
         value, decimal = float(re.sub(r"\D", "", num)), False
@@ -48,13 +48,13 @@ def _to_value(num: str, mult: str | None) -> tuple[float, bool]:
     return value, decimal
 
 
-def _labels(post: Post) -> dict[str, list[str]]:
+def metric_labels(post: Post) -> dict[str, list[str]]:
     words = post.config.words
     return {UV: words.unique_viewers_labels, AM: words.avg_audience_labels,
             SHARE: words.share_labels}
 
 
-def _label_in(segment: str, labels: dict[str, list[str]], *, last: bool) -> str | None:
+def label_in(segment: str, labels: dict[str, list[str]], *, last: bool) -> str | None:
     hits = []
     for metric, phrases in labels.items():
         for _phrase, (start, end) in find_phrases(segment, phrases):
@@ -68,7 +68,7 @@ def figures(post: Post) -> list[Figure]:
     """Every number of the post, with the metric its words attach it to (if any)."""
     folded = fold(post.number_text)
     matches = [m for m in NUMBER_RE.finditer(folded)]
-    labels = _labels(post)
+    labels = metric_labels(post)
     out = []
     for i, m in enumerate(matches):
         start, end = m.span()
@@ -81,8 +81,8 @@ def figures(post: Post) -> list[Figure]:
         before = folded[prev:start]
         cuts = list(NUMBER_BOUNDARY_RE.finditer(before))
         before = before[cuts[-1].end():] if cuts else before
-        label = _label_in(after, labels, last=False) or _label_in(before, labels, last=True)
-        value, decimal = _to_value(m.group("num"), m.group("mult"))
+        label = label_in(after, labels, last=False) or label_in(before, labels, last=True)
+        value, decimal = to_value(m.group("num"), m.group("mult"))
         percent = bool(m.group("pct"))
         # The figure's span includes its multiplier and % sign.
         out.append(Figure(value, (start, end), percent, decimal, SHARE if percent else label))

@@ -21,9 +21,10 @@ def check(post: Post) -> list[Violation]:
             "hashtags.count",
             f"Hacen falta al menos {minimum} hashtags distintos; hay {len(distinct)}.", None))
     names = post.name_candidates
+    own = {fold_word(h.lstrip("#")) for h in post.facts.hashtags}
     for tag in post.hashtags:
         forms = {fold_word(tag.body), without_stopwords(split_hashtag(tag.body))}
-        if forms & names:
+        if forms & names or fold_word(tag.body) in own:
             continue  # the programme's or channel's own name, whatever its language
         meant = _misspelled(forms, names, post.config.settings.name_similarity)
         if meant:

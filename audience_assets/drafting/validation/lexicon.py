@@ -8,16 +8,32 @@
 
 Nothing is downloaded at run time. Every lookup is cached: a post repeats words and
 the desk checks the same post after each edit.
+
+simplemma's Spanish dictionary ships lzma-compressed: decompressing it into a dict took
+1.5 s of every process's start (most of the validator's load). It is read instead as a
+marisa-trie (simplemma's own `TrieDictionaryFactory`, the `marisa-trie` extra): built
+once per machine and simplemma version into the per-user cache (platformdirs:
+`~/.cache/audience-assets/simplemma/<version>/es.dic`), written to a temporary
+file and renamed, so concurrent first runs never read half a file) and memory-mapped
+by every later process. Without marisa-trie the shipped dictionary is used as before.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import tempfile
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import simplemma
+import simplemma.strategies
+from simplemma.utils import normalize_token
 from wordfreq import zipf_frequency
+
+log = logging.getLogger(__name__)
 
 _ACCENTED = {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "ú", "n": "ñ"}
 
@@ -28,14 +44,60 @@ def zipf(word: str, lang: str) -> float:
     return float(zipf_frequency(word, lang))
 
 
+# The benchmark's "before" turns the trie off (benchmarks/validator_speed.py).
+USE_TRIE = True
+
+
+def trie_cache_dir() -> Path:
+    # platformdirs (simplemma's own choice for its cache) honours XDG_CACHE_HOME.
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("audience-assets")) / "simplemma" / simplemma.__version__
+
+
+@lru_cache(maxsize=1)
+def _simplemma() -> tuple[Any, Any]:
+    """(lemmatizer, dictionary lookup) for Spanish, on the cached trie when possible."""
+    if not USE_TRIE:
+        return None, None
+    try:
+        import marisa_trie  # noqa: F401  (the factory needs it; absent: the shipped dict)
+        from simplemma.strategies.dictionaries.trie_dictionary_factory import (
+            TrieDictionaryFactory,
+        )
+    except ImportError:
+        return None, None
+    folder = trie_cache_dir()
+    try:
+        if not (folder / "es.dic").exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(dir=folder) as tmp:
+                TrieDictionaryFactory(disk_cache_dir=tmp).get_dictionary("es")
+                os.replace(Path(tmp) / "es.dic", folder / "es.dic")
+        factory = TrieDictionaryFactory(disk_cache_dir=str(folder))
+        factory.get_dictionary("es")
+    except OSError as exc:  # a read-only home: the shipped dictionary, as before
+        log.warning("simplemma trie cache unavailable (%s); using the shipped dictionary", exc)
+        return None, None
+    strategy = simplemma.strategies.DefaultStrategy(dictionary_factory=factory)
+    return (simplemma.Lemmatizer(lemmatization_strategy=strategy),
+            simplemma.strategies.DictionaryLookupStrategy(factory))
+
+
 @lru_cache(maxsize=65536)
 def lemma(word: str) -> str:
-    return str(simplemma.lemmatize(word, lang="es"))
+    lemmatizer, _ = _simplemma()
+    if lemmatizer is None:
+        return str(simplemma.lemmatize(word, lang="es"))
+    return str(lemmatizer.lemmatize(word, lang="es"))
 
 
 @lru_cache(maxsize=65536)
 def is_known_lemma(word: str) -> bool:
-    return bool(simplemma.is_known(word, lang="es"))
+    _, lookup = _simplemma()
+    if lookup is None:
+        return bool(simplemma.is_known(word, lang="es"))
+    return lookup.get_lemma(normalize_token(word), "es") is not None
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,7 @@ RULE_IDS: tuple[str, ...] = (
     "data.missing",
     "data.mismatch",
     "data.order",
+    "data.scope",
     "event.missing",
     "event.invented",
     "style.tense",
@@ -29,6 +30,11 @@ RULE_IDS: tuple[str, ...] = (
     "length.limit",
     "words.banned",
     "style.spelling",
+    "fluency.unlabelled",
+    "fluency.repeated_metric",
+    "fluency.pleonasm",
+    "fluency.slot",
+    "fluency.event_label",
 )
 
 Span = tuple[int, int]

@@ -5,13 +5,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import data, emojis, event, hashtags, length, spelling, style, tense, tone, words
+from . import (
+    data,
+    emojis,
+    event,
+    fluency,
+    hashtags,
+    length,
+    scope,
+    spelling,
+    style,
+    tense,
+    tone,
+    words,
+)
 from .config import NETWORKS, ValidatorConfig, load_config
 from .context import Facts, Post
 from .model import ValidationResult, Violation
 
 RULE_FAMILIES: tuple[Callable[[Post], list[Violation]], ...] = (
     data.check,
+    scope.check,
     event.check,
     style.check,
     tense.check,
@@ -21,6 +35,7 @@ RULE_FAMILIES: tuple[Callable[[Post], list[Violation]], ...] = (
     emojis.check,
     length.check,
     words.check,
+    fluency.check,
 )
 
 

@@ -190,6 +190,30 @@ def wording_problems(wording: str) -> list[str]:
     return problems
 
 
+# A candidate may not share this many consecutive words with a few-shot example or a
+# post of the last days (issue 21, item 4): both bundled models once wrote the
+# Supercopa example word for word. Placeholders, figures, handles, hashtags, emojis and
+# punctuation break a run: "con una audiencia media de {audiencia}" is five words.
+COPY_WORDS = 6
+_RUN_BREAK_RE = re.compile(r"\{[^}]*\}|[@#]\w+|\d[\d.,%]*|[^\w\s]")
+
+
+def word_runs(text: str) -> list[list[str]]:
+    """The text's runs of plain words, lower case, between the things that break them."""
+    return [run.lower().split() for run in _RUN_BREAK_RE.split(text) if run.split()]
+
+
+def shared_run(text: str, sources: Sequence[str], n: int = COPY_WORDS) -> str | None:
+    """The first run of `n` consecutive words `text` shares with one of `sources`."""
+    grams = {tuple(run[i:i + n]) for source in sources for run in word_runs(source)
+             for i in range(len(run) - n + 1)}
+    for run in word_runs(text):
+        for i in range(len(run) - n + 1):
+            if tuple(run[i:i + n]) in grams:
+                return " ".join(run[i:i + n])
+    return None
+
+
 _EVENT_NOUN_RE = re.compile(r"\b(?:(?:el|un|del|al|en el)\s+)?evento\s*:?\s*(?=\{evento\})",
                             re.IGNORECASE)
 
@@ -278,20 +302,10 @@ def wording_block(sheet: FactSheet) -> str:
 
 
 def fill_wording(text: str, sheet: FactSheet) -> str:
-    """Fill the placeholders; the event phrase starts in lower case inside a sentence
-    ("…, lo más visto del día.") and the post starts with a capital."""
-    values = templates.placeholder_values(sheet)
-
-    def value(match: re.Match[str]) -> str:
-        name = match.group(1)
-        filled = values.get(name, match.group(0))
-        if name == "evento" and filled:
-            before = text[: match.start()].rstrip()
-            if before and not before.endswith((".", "?")):
-                filled = filled[:1].lower() + filled[1:]
-        return filled
-
-    out = re.sub(r"\s{2,}", " ", templates.PLACEHOLDER_RE.sub(value, text)).strip()
+    """Fill the placeholders (`templates.fill`: a name or event starts a sentence with
+    a capital, inside one in lower case, "de el" contracted) and start the post with a
+    capital."""
+    out = re.sub(r"\s{2,}", " ", templates.fill(text, sheet)).strip()
     return out[:1].upper() + out[1:] if out[:1].islower() else out
 
 
@@ -333,6 +347,11 @@ class NaturalWriter(ModelWriter):
     feedback_prompt: Prompt | None = field(
         default_factory=lambda: load_prompt("drafting/natural_retry.v1"))
     name: str = "natural"
+    # Posts of the last days (post_drafts, set by the asset): a candidate sharing
+    # COPY_WORDS consecutive words with one of them, or with an example it was shown,
+    # is rejected and a new draw opens.
+    recent_posts: Sequence[str] = ()
+    copy_words: int = COPY_WORDS
     # The examples shown so far (a writer drafts one day) and each draw, so the
     # candidates of a draw get the very same prompt.
     _shown: Counter[Example] = field(default_factory=Counter, init=False, repr=False)
@@ -416,6 +435,12 @@ class NaturalWriter(ModelWriter):
                                 problems=(f"la respuesta no es el JSON pedido ({exc})",))
         problems = templates.placeholder_problems(wording, has_event=bool(sheet.event))
         problems += wording_problems(wording)
+        copied = shared_run(wording, [e.text for e in self.examples(sheet, draw)],
+                            self.copy_words) or shared_run(
+            wording, self.recent_posts, self.copy_words)
+        if copied:
+            problems.append(f"no copies frases de los ejemplos ni de posts recientes: "
+                            f"«{copied}»; escríbelo con tus palabras")
         text = templates.assemble(fill_wording(wording, sheet), emojis, post_hashtags(sheet))
         return WriterOutput(text=text, reply=reply, raw=reply.text, problems=tuple(problems),
                             wording=wording)

@@ -20,7 +20,13 @@ from typing import Any
 import yaml
 
 from audience_assets import settings
+from audience_assets.analysis import names
+from audience_assets.drafting.validation import scope
+from audience_assets.drafting.validation.config import load_config
+from audience_assets.drafting.validation.context import Facts
 from audience_assets.drafting.validation.figures import format_share, format_viewers
+from audience_assets.drafting.validation.text import fold
+from audience_assets.drafting.writing import events
 from audience_assets.paths import config_dir
 from audience_assets.records import FactSheet
 
@@ -42,7 +48,9 @@ class TemplateConfigError(ValueError):
 
 def placeholder_values(sheet: FactSheet) -> dict[str, str]:
     return {
-        "programa": sheet.title,
+        # The plan already wrote the name (names.programme_name); a sheet that did not
+        # go through the plan (the CLI, the benchmark) gets it here. Idempotent.
+        "programa": names.display_name(sheet.title, sheet.description, sheet.genre),
         "cadena": sheet.channel,
         "espectadores": format_viewers(sheet.unique_viewers),
         "audiencia": format_viewers(sheet.avg_audience),
@@ -77,8 +85,42 @@ def placeholder_problems(sentence: str, has_event: bool) -> list[str]:
 
 
 def fill(sentence: str, sheet: FactSheet) -> str:
+    """The placeholders filled as a sentence carries them: a name or an event that
+    starts a sentence with a capital ("La final de …"), inside one in lower case when
+    it is a phrase ("…, lo más visto del día", "… reunió el Real Madrid-…"), and
+    "de el"/"a el" contracted ("del Real Madrid-FC Barcelona")."""
     values = placeholder_values(sheet)
-    return PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), sentence)
+    # "{evento}. En {cadena}, …": the event opening the post as a sentence of its own is
+    # a heading; written "Lo más visto del día: en @cuatro, …", not as a verbless
+    # sentence nor as a clause without its subject.
+    sentence = re.sub(r"^\s*\{evento\}\.\s*(\w?)",
+                      lambda m: "{evento}: " + m.group(1).lower(), sentence)
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        filled = values.get(name, match.group(0))
+        if name not in ("programa", "evento") or not filled:
+            return filled
+        before = sentence[: match.start()]
+        after = sentence[match.end():]
+        starts = bool(re.search(r"(?:^|[.?])\s*$", before))
+        if name == "evento" and ((starts and re.match(r"\s*\.", after))
+                                 or re.search(r"\b(?:[yY]|que)\s*$", before)):
+            # A verb phrase is wanted: the event alone as a sentence ("… de cuota.
+            # Lo más visto del día." reads as a caption) or after "y"/"que".
+            filled = events.event_clause(filled)
+        if starts:
+            return filled[:1].upper() + filled[1:]
+        if name == "evento" or filled.split(" ", 1)[0] in names.ARTICLES:
+            return filled[:1].lower() + filled[1:]
+        return filled
+
+    filled_text = names.contract(PLACEHOLDER_RE.sub(value, sentence))
+    # Whose figures they are, when the event speaks of another universe (data.scope).
+    note = scope.required_note(Facts.of(sheet), load_config())
+    if note and fold(note) not in fold(filled_text):
+        filled_text = f"{filled_text.rstrip()} {note}"
+    return filled_text
 
 
 def stable_index(key: str, salt: str, n: int) -> int:

@@ -18,6 +18,10 @@ from statistics import mean
 import regex
 from rapidfuzz import fuzz
 
+from audience_assets.analysis import names
+from audience_assets.drafting.validation import scope
+from audience_assets.drafting.validation.config import load_config
+from audience_assets.drafting.validation.context import Facts
 from audience_assets.drafting.validation.figures import format_share, format_viewers
 from audience_assets.records import FactSheet
 
@@ -31,7 +35,11 @@ def skeleton(text: str, sheet: FactSheet | None = None, *, lower: bool = True) -
     """The wording without the data: '{programa} reunió a {n} espectadores…'."""
     out = text
     if sheet is not None:
-        replacements = [(sheet.event, "{evento}"), (sheet.title, "{programa}"),
+        display = names.display_name(sheet.title, sheet.description, sheet.genre)
+        # The code's note on whose figures they are (data.scope) is not the wording.
+        note = scope.required_note(Facts.of(sheet), load_config())
+        replacements = [(note, ""), (sheet.event, "{evento}"), (sheet.title, "{programa}"),
+                        (display, "{programa}"),
                         (sheet.channel, "{cadena}"),
                         (format_viewers(sheet.unique_viewers), "{n}"),
                         (format_viewers(sheet.avg_audience), "{n}"),

@@ -13,6 +13,11 @@ from pathlib import Path
 from typing import Any
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
+# Rules added after these corpora were labelled, not scored on them: data.scope (issue
+# 21) flags the study's `debate` sheet (national figures, an Andalucía event) in every
+# post that does not say the figures are national, which the corpora's authors did
+# not ask for. benchmarks/validator_eval.py leaves them out as well.
+NEWER_RULES = frozenset({"data.scope"})
 
 
 @dataclass(frozen=True)

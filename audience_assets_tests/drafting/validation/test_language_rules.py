@@ -6,7 +6,7 @@ import pytest
 
 from audience_assets.drafting.validation import RULE_IDS, validate
 from audience_assets.drafting.validation.lexicon import present_of
-from audience_assets_tests.drafting.validation.corpus_data import fact_sheets, load
+from audience_assets_tests.drafting.validation.corpus_data import NEWER_RULES, fact_sheets, load
 
 SHEETS = fact_sheets()
 RULETA = ("{verb} 2.620.000 espectadores únicos, máximo histórico del programa, con 1.206.000 de "
@@ -14,7 +14,7 @@ RULETA = ("{verb} 2.620.000 espectadores únicos, máximo histórico del program
 
 
 def rules(text: str, sheet: str) -> set[str]:
-    return set(validate(text, SHEETS[sheet]).rules)
+    return set(validate(text, SHEETS[sheet]).rules) - NEWER_RULES
 
 
 @pytest.mark.parametrize("text,sheet,rule", [
@@ -101,7 +101,8 @@ def test_frozen_corpus_is_big_enough_and_labelled():
 def test_frozen_post_gets_its_labelled_rules(sample):
     result = validate(sample.text, sample.sheet, sample.network)
     want = KNOWN_DIFFERENCES.get(sample.id, sample.expected)
-    assert result.rules == want, [(v.rule, v.message) for v in result.violations]
+    assert result.rules - NEWER_RULES == want, [(v.rule, v.message)
+                                                for v in result.violations]
 
 
 def test_a_bad_tone_pattern_stops_loading_with_the_file_named(tmp_path):

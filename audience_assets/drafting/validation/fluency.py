@@ -1,0 +1,244 @@
+"""The fluency gate (issue 21, item 3): Spanish an editor would not publish although
+every datum is right.
+
+- fluency.unlabelled: a figure of the fact sheet with no metric word in its clause
+  ("… y un 11.9%.", "2.620.000, 1.206.000 y un 15.7% de cuota").
+- fluency.repeated_metric: a metric's name written twice ("espectadores únicos" for
+  the reach and again for the average; "La audiencia media de X … una audiencia media
+  de …"); the event phrase, which may name a metric, is data and not counted.
+- fluency.pleonasm: the client's list (words.yaml `pleonasms`, regular expressions on
+  the folded text, `{n}` a figure): "promedió 794.000 de audiencia media".
+- fluency.slot: a name where Spanish has no room for it: "entre" followed by one name
+  or figure and no pair ("Los datos llegaron entre @x, a …"), a programme or channel
+  alone after the last colon ("… de cuota: @basuraotesoro.").
+- fluency.event_label: the event label as the subject of a result ("Lo más visto del
+  día por jóvenes logró sumar …"; "fue" is fine: "Lo más visto del día fue X") or as a
+  sentence without a verb ("… de cuota. Lo más visto del día.").
+- style.promotional (invitations by form, beside tone.yaml's lists): a negative
+  second-person command with its clitics ("no te la pierdas", "no os lo perdáis", "no
+  te quedes sin …") and an imperative with an enclitic pronoun, recognised by
+  morphology: an accented word ending in lo/la/los/las/le/les/te/nos/me whose stem,
+  unaccented, is a third-person present that lexicon.present_of() knows as a verb
+  (descúbrelo, míralo, revívela, únete); "película", "título" are not.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import data
+from .context import NUMBER_BOUNDARY_RE, Post
+from .lexicon import has_accent, present_of
+from .model import Violation
+from .text import fold, mask_spans
+
+_SENTENCE_RE = re.compile(r"[^.!?\n]+")
+# A preterite (sumó, reunió, congregó, alcanzaron) or an irregular one; "fue" is the
+# copula of a well-formed "Lo más visto del día fue X".
+_IRREGULAR_PRETERITES = frozenset({"obtuvo", "tuvo", "hizo", "dijo", "estuvo", "anduvo", "pudo",
+                                   "puso", "supo", "vino", "trajo", "condujo", "atrajo"})
+# Verbs whose subject may be the label ("Lo más visto del día fue / correspondió a X").
+_LINKING = frozenset({"fue", "correspondio", "recayo", "quedo", "paso", "estuvo", "llego",
+                      "vino"})
+_NEGATIVE_COMMAND_RE = re.compile(
+    r"\bno (?:te|os)(?: (?:la|lo|las|los|le|les))? (\w+?(?:as|es|ais|eis))\b")
+_ENCLITIC_RE = re.compile(r"\b(\w+?)(los|las|lo|la|les|le|te|nos|me|os)\b", re.IGNORECASE)
+_METRICS = (("espectadores únicos", ("espectadores unicos",)),
+            ("audiencia media", ("audiencia media",)),
+            ("cuota", ("cuota",)))
+
+
+def _is_preterite(word: str) -> bool:
+    folded = fold(word)
+    return (word.endswith("ó") or folded.endswith(("aron", "ieron"))
+            or folded in _IRREGULAR_PRETERITES)
+
+
+def _unmasked_event_text(post: Post) -> str:
+    """The post with data masked but the event kept: an event may name the metric a
+    figure then gives ("Máximo de temporada de cuota: un 16.4%")."""
+    return mask_spans(post.text, [*post.fact_spans, *(
+        t.span for t in (*post.handles, *post.hashtags, *post.urls, *post.emojis))])
+
+
+def _unlabelled(post: Post) -> list[Violation]:
+    folded = fold(_unmasked_event_text(post))
+    matches = list(data.NUMBER_RE.finditer(folded))
+    labels = data.metric_labels(post)
+    counts = {data.UV: post.facts.unique_viewers, data.AM: post.facts.avg_audience}
+    found = []
+    for i, m in enumerate(matches):
+        value, _ = data.to_value(m.group("num"), m.group("mult"))
+        if m.group("pct") and round(value, 1) == round(post.facts.share, 1):
+            metric = data.SHARE
+        else:
+            metric = next((k for k, v in counts.items() if v == value), "")
+        if not metric:
+            continue  # not one of the sheet's figures (a time, "3.0")
+        start, end = m.span()
+        nxt = matches[i + 1].start() if i + 1 < len(matches) else len(folded)
+        after = folded[end:nxt]
+        cut = NUMBER_BOUNDARY_RE.search(after)
+        after = after[: cut.start()] if cut else after
+        prev = matches[i - 1].end() if i else 0
+        before = folded[prev:start]
+        cuts = list(NUMBER_BOUNDARY_RE.finditer(before))
+        clause = before[cuts[-1].end():] if cuts else before
+        if data.label_in(after + " " + clause, labels, last=False) is not None:
+            continue
+        # Named earlier with no other figure between: "su cuota, del 7.4%", "Máximo
+        # histórico de espectadores únicos para X, que reunió a 2.620.000".
+        if data.label_in(before, labels, last=True) == metric:
+            continue
+        text = post.text[start:end]
+        found.append(Violation(
+            "fluency.unlabelled",
+            f"«{text}» sin el nombre de su métrica al lado: escribe «{text} de cuota», "
+            f"«{text} espectadores únicos» o «{text} de audiencia media».", (start, end)))
+    return found
+
+
+# A metric named inside a mention of the record itself ("su máximo histórico de
+# espectadores únicos", "su máximo de la temporada en cuota") refers to the event, not
+# to a figure: not a repeat.
+_EVENT_WORDS_RE = re.compile(r"\b(?:maximo|minimo|record|historic[oa]|temporada|mejor|peor)\b")
+
+
+def _repeated(post: Post) -> list[Violation]:
+    text = post.style_folded
+    found = []
+    for name, phrases in _METRICS:
+        count = 0
+        for phrase in phrases:
+            for m in re.finditer(rf"\b{re.escape(phrase)}\b", text):
+                lead = " ".join(text[: m.start()].split()[-5:])
+                count += not _EVENT_WORDS_RE.search(lead)
+        if count > 1:
+            found.append(Violation(
+                "fluency.repeated_metric",
+                f"«{name}» aparece {count} veces: nombra cada métrica una sola vez, junto a "
+                "su cifra.", None))
+    return found
+
+
+def _pleonasms(post: Post) -> list[Violation]:
+    text = re.sub(r"\d+(?:[.,]\d+)*(?:\s?%)?", "{n}", fold(post.text))
+    found = []
+    for pattern in post.config.fluency_patterns:
+        m = pattern.search(text)
+        if m:
+            found.append(Violation(
+                "fluency.pleonasm",
+                f"«{m.group(0)}»: redundante (la métrica ya dice lo que el verbo repite).",
+                None))
+    return found
+
+
+def _names(post: Post) -> list[str]:
+    from audience_assets.analysis import names
+
+    facts = post.facts
+    out = {facts.title, facts.channel, *facts.title_handles}
+    if facts.title:
+        out.add(names.display_name(facts.title, facts.description, facts.genre))
+    return [fold(n).strip(" .") for n in out if n and n.strip()]
+
+
+def _slots(post: Post) -> list[Violation]:
+    found = []
+    text = post.text
+    names_folded = _names(post)
+    for m in re.finditer(r"\bentre\s+", text, re.IGNORECASE):
+        clause = re.split(r"[,.;:\n]", text[m.end():], maxsplit=1)[0]
+        head = clause.strip()
+        if re.search(r"\s(?:y|e)\s", f" {clause} "):
+            continue
+        starts_with_name = head.startswith("@") or re.match(r"\d", head) is not None or any(
+            fold(head).startswith(n) for n in names_folded if len(n) >= 3)
+        if starts_with_name:
+            found.append(Violation(
+                "fluency.slot", f"«entre {head}»: «entre» pide dos términos (entre X y Y).",
+                (m.start(), m.end() + len(clause))))
+    event = post.facts.event.strip().rstrip(".")
+    if event:
+        # A label after a preposition it cannot follow: "… una cuota del 16.1% en líder
+        # del prime time …" (seen from the natural writer on the sample week).
+        for span in post.event_spans:
+            before = text[: span[0]].rstrip()
+            # Right after a figure or a metric: "se convirtió en lo más visto" and "la
+            # lista de lo más visto" are Spanish.
+            prep = re.search(r"(?:\d%?|\bcuota|\bmedia|\búnicos|\bunicos)\s+(en|a|por)$",
+                             before, re.IGNORECASE)
+            if prep:
+                found.append(Violation(
+                    "fluency.slot",
+                    f"«{prep.group(1)} {text[span[0]:span[1]]}»: el evento no puede ir tras "
+                    f"«{prep.group(1)}»; escríbelo como frase («… y fue …») o como título "
+                    "(«Lo más visto del día: …»).", (prep.start(1), span[1])))
+    body = text.split("\n", 1)[0]
+    body = re.sub(r"[#@]?\w*[\U0001F000-\U0001FFFF\u2600-\u27BF\uFE0F\u200d].*$", "", body)
+    if ":" in body:
+        tail = fold(body.rsplit(":", 1)[1]).strip(" .")
+        if tail and any(tail == n for n in names_folded):
+            found.append(Violation(
+                "fluency.slot",
+                f"«: {body.rsplit(':', 1)[1].strip(' .')}»: el nombre suelto tras los dos "
+                "puntos finales no forma frase; nómbralo como sujeto.", None))
+    return found
+
+
+def _event_label(post: Post) -> list[Violation]:
+    event = post.facts.event.strip().rstrip(".")
+    if not event:
+        return []
+    label = fold(event)
+    base = fold(event.split(",")[0])
+    found = []
+    for m in _SENTENCE_RE.finditer(post.text):
+        sentence = m.group(0).strip()
+        folded = fold(sentence)
+        for phrase in dict.fromkeys((label, base)):
+            if not folded.startswith(phrase):
+                continue
+            rest = sentence[len(phrase):].strip()
+            words = re.findall(r"[^\W\d_]+", rest)
+            if not rest or (not words and not re.search(r"[@\d]", rest)):
+                found.append(Violation(
+                    "fluency.event_label",
+                    f"«{sentence}»: el evento suelto como frase sin verbo; intégralo («… y "
+                    "fue lo más visto del día», «Lo más visto del día: …»).", None))
+            elif words and _is_preterite(words[0]) and fold(words[0]) not in _LINKING:
+                found.append(Violation(
+                    "fluency.event_label",
+                    f"«{sentence[:len(phrase) + len(words[0]) + 1].strip()}»: el evento no "
+                    "puede ser el sujeto de la cifra; escribe «Lo más visto del día: X "
+                    f"{words[0]}…» o «X {words[0]}… y fue lo más visto del día».", None))
+            break
+    return found
+
+
+def _imperatives(post: Post) -> list[Violation]:
+    found = []
+    for m in _NEGATIVE_COMMAND_RE.finditer(post.style_folded):
+        found.append(Violation(
+            "style.promotional",
+            f"«{post.text[m.start():m.end()]}»: invitación a ver el programa (orden en "
+            "segunda persona); el texto debe ser neutro e informativo.", m.span()))
+    style = post.style_text
+    for m in _ENCLITIC_RE.finditer(style):
+        word, stem = m.group(0), m.group(1)
+        if not has_accent(stem) or len(stem) < 2:
+            continue
+        plain = fold(stem)
+        if present_of(plain) is None:
+            continue
+        found.append(Violation(
+            "style.promotional",
+            f"«{word}»: invitación a ver el programa (imperativo con pronombre); el texto "
+            "debe ser neutro e informativo.", m.span()))
+    return found
+
+
+def check(post: Post) -> list[Violation]:
+    return [*_unlabelled(post), *_repeated(post), *_pleonasms(post), *_slots(post),
+            *_event_label(post), *_imperatives(post)]

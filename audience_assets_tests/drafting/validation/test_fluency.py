@@ -1,0 +1,81 @@
+"""The fluency gate (issue 21, item 3) on its frozen corpora and on single cases."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from audience_assets.drafting.validation import validate
+from benchmarks.fluency_eval import evaluate
+
+pytestmark = pytest.mark.timeout(300)
+
+NAVE = {"title": "@navedelmisterio", "channel": "@cuatro", "unique_viewers": 4624000,
+        "avg_audience": 794000, "share": 7.4, "event": "Lo más visto del día"}
+BODY = ("@navedelmisterio fue lo más visto del día: 4.624.000 espectadores únicos en @cuatro, "
+        "794.000 de audiencia media y un 7.4% de cuota.")
+TAIL = " 👀📺 #LaNaveDelMisterio #Cuatro"
+
+
+def rules(text: str, sheet: dict = NAVE) -> set[str]:
+    return set(validate(text, sheet).rules)
+
+
+@pytest.mark.parametrize("corpus", ["main", "holdout"])
+def test_the_gate_meets_its_goal_on_the_frozen_corpora(corpus: str) -> None:
+    figures = evaluate(corpus)
+    assert figures["recall"] >= 0.9 and figures["false_rejects"] <= 0.05
+
+
+def test_a_fluent_post_passes() -> None:
+    assert rules(BODY + TAIL) == set()
+
+
+@pytest.mark.parametrize("invitation", ["No te la pierdas.", "No os lo perdáis.",
+                                        "No te quedes sin verla.", "Descúbrelo en @cuatro.",
+                                        "Revívela en @cuatro.", "Únete."])
+def test_invitations_are_recognised_by_form(invitation: str) -> None:
+    assert "style.promotional" in rules(f"{BODY} {invitation}{TAIL}")
+
+
+def test_an_accented_noun_ending_like_a_clitic_is_not_an_imperative() -> None:
+    text = BODY.replace("fue lo más visto del día", "fue lo más visto del día, con la película")
+    assert "style.promotional" not in rules(text + TAIL)
+
+
+@pytest.mark.parametrize("text, rule", [
+    ("@navedelmisterio reunió en @cuatro a 4.624.000 espectadores únicos, 794.000 de audiencia "
+     "media y un 7.4%. Fue lo más visto del día.", "fluency.unlabelled"),
+    ("Lo más visto del día sumó 4.624.000 espectadores únicos con @navedelmisterio en @cuatro, "
+     "794.000 de audiencia media y un 7.4% de cuota.", "fluency.event_label"),
+    ("@navedelmisterio reunió en @cuatro a 4.624.000 espectadores únicos, 794.000 de audiencia "
+     "media y un 7.4% de cuota. Lo más visto del día.", "fluency.event_label"),
+    ("Lo más visto del día fue entre @navedelmisterio, con 4.624.000 espectadores únicos en "
+     "@cuatro, 794.000 de audiencia media y un 7.4% de cuota.", "fluency.slot"),
+    ("Lo más visto del día en @cuatro: 4.624.000 espectadores únicos, 794.000 de audiencia "
+     "media y un 7.4% de cuota: @navedelmisterio.", "fluency.slot"),
+    ("@navedelmisterio reunió en @cuatro a 4.624.000 espectadores únicos y 794.000 de "
+     "audiencia media, con una cuota del 7.4% en lo más visto del día.", "fluency.slot"),
+    ("@navedelmisterio fue lo más visto del día: sumó 4.624.000 espectadores únicos en @cuatro "
+     "y promedió 794.000 de audiencia media, con un 7.4% de cuota.", "fluency.pleonasm"),
+    ("@navedelmisterio fue lo más visto del día: 4.624.000 espectadores únicos en @cuatro, "
+     "794.000 espectadores únicos de audiencia media y un 7.4% de cuota.",
+     "fluency.repeated_metric"),
+])
+def test_each_defect_is_named(text: str, rule: str) -> None:
+    assert rule in rules(text + TAIL)
+
+
+def test_a_target_after_entre_is_not_a_missing_pair() -> None:
+    sheet = {**NAVE, "event": "Lo más visto del día entre los jóvenes"}
+    text = BODY.replace("lo más visto del día", "lo más visto del día entre los jóvenes")
+    assert "fluency.slot" not in rules(text + TAIL, sheet)
+
+
+def test_the_corpora_stay_frozen() -> None:
+    from benchmarks.fluency_eval import load
+    main, holdout = load("main"), load("holdout")
+    assert (len(main), len(holdout)) == (102, 35)
+    assert sum(1 for i in main if i["expected"]) == 61
+    assert json.dumps([i["expected"] for i in holdout]).count("fluency") == 17
