@@ -32,8 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from audience_assets.images.candidates import find_candidates, make_fetcher
     from audience_assets.images.posts import post_from_sheet
-    from audience_assets.images.rank import choose_ranker
     from audience_assets.images.sources import SourcesError, load_sources
+    from audience_assets.images.vision import choose_ranker
 
     broadcast_date(args.date)
     try:

@@ -19,10 +19,11 @@ from audience_assets.images.checks import SPECS, check_results
 from audience_assets.images.crawl import CrawlSettings
 from audience_assets.images.fetch import Fetcher, FetchSettings
 from audience_assets.images.posts import post_from_sheet
-from audience_assets.images.rank import Ranked, choose_ranker
+from audience_assets.images.rank import Ranked
 from audience_assets.images.search import index_candidates
 from audience_assets.images.sources import SourcesError, load_sources
 from audience_assets.images.store import contact_sheet, for_network, replace_candidates, rows_for
+from audience_assets.images.vision import choose_ranker
 from audience_assets.partitions import broadcast_days
 from audience_assets.resources.analysis import AnalysisResource
 from audience_assets.resources.database import DatabaseResource

@@ -261,15 +261,3 @@ class NewestRanker:
         def day(c: Candidate) -> float:
             return float(dt.date.fromisoformat(c.published).toordinal()) if c.published else 0.0
         return [(day(c), [f"published {c.published or 'unknown'}"]) for c in candidates]
-
-
-def choose_ranker(vision_model: str = "", ollama_host: str = "") -> tuple[Ranker, str]:
-    """The vision ranker when `vision_model` is set and served, else the offline one; the
-    second value says which and why (shown in metadata and logs)."""
-    if vision_model:
-        from audience_assets.images.vision import VisionUnavailable, ollama_vision_ranker
-        try:
-            return ollama_vision_ranker(vision_model, ollama_host), f"vision ({vision_model})"
-        except VisionUnavailable as exc:
-            return OfflineRanker(), f"offline (vision model unavailable: {exc})"
-    return OfflineRanker(), "offline"

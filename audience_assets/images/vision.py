@@ -19,7 +19,7 @@ from typing import Any
 import requests
 
 from audience_assets.images.crawl import Candidate, Post
-from audience_assets.images.rank import VISION_EVIDENCE
+from audience_assets.images.rank import VISION_EVIDENCE, OfflineRanker, Ranker
 
 PROMPT_PATH = Path(__file__).resolve().parents[2] / "prompts" / "images" / "vision.v1.md"
 DEFAULT_HOST = "http://127.0.0.1:11434"
@@ -97,3 +97,14 @@ def ollama_vision_ranker(model: str, host: str = "", timeout_s: float = 120.0) -
     if capabilities is not None and "vision" not in capabilities:
         raise VisionUnavailable(f"{model} cannot see images (capabilities: {capabilities})")
     return VisionRanker(model, host, timeout_s)
+
+
+def choose_ranker(vision_model: str = "", ollama_host: str = "") -> tuple[Ranker, str]:
+    """The vision ranker when `vision_model` is set and served, else the offline one; the
+    second value says which and why (shown in metadata and logs)."""
+    if vision_model:
+        try:
+            return ollama_vision_ranker(vision_model, ollama_host), f"vision ({vision_model})"
+        except VisionUnavailable as exc:
+            return OfflineRanker(), f"offline (vision model unavailable: {exc})"
+    return OfflineRanker(), "offline"

@@ -221,6 +221,9 @@ class _Lost(Exception):
     """Another attempt claimed the same row first: read again."""
 
 
+CLAIM_PATIENCE_S = 30.0  # how long one attempt keeps retrying lost races
+
+
 def claim_attempt(engine: sa.Engine, name: str, address: str,
                   now: float | None = None) -> None:
     """Count one sign-in attempt for `name` and `address` before its password is
@@ -230,7 +233,13 @@ def claim_attempt(engine: sa.Engine, name: str, address: str,
                 ("address", address[:256], ADDRESS_MAX_DELAY_S))
     table, c = review_signin_failures, review_signin_failures.c
     busy = 0
-    for attempt in range(200):
+    # Bounded by time, not by a count of lost races: on a loaded host a dozen parallel
+    # guesses can each lose many rounds, and a guess that gives up must not be reported
+    # as throttled without having been counted.
+    deadline = time.monotonic() + CLAIM_PATIENCE_S
+    attempt = 0
+    while time.monotonic() < deadline:
+        attempt += 1
         at = time.time() if now is None else now
         try:
             with engine.begin() as conn:

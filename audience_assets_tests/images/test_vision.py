@@ -10,10 +10,11 @@ import json
 import pytest
 
 from audience_assets.images.crawl import Post
-from audience_assets.images.rank import OfflineRanker, choose_ranker
+from audience_assets.images.rank import OfflineRanker
 from audience_assets.images.vision import (
     VisionUnavailable,
     build_request,
+    choose_ranker,
     ollama_vision_ranker,
     parse_answer,
 )
