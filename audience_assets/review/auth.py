@@ -224,52 +224,61 @@ class _Lost(Exception):
 CLAIM_PATIENCE_S = 30.0  # how long one attempt keeps retrying lost races
 
 
+def _ensure_rows(engine: sa.Engine, subjects: tuple[tuple[str, str, float], ...]) -> None:
+    """Each counter's row, created at zero if absent, each in its own transaction: the
+    counting below then only updates (compare-and-set), with no insert whose savepoint
+    SQLite's driver could commit apart from the rest of the attempt."""
+    table, c = review_signin_failures, review_signin_failures.c
+    for scope, subject, _cap in subjects:
+        with engine.connect() as conn:
+            exists = conn.execute(sa.select(c.failures).where(
+                c.scope == scope, c.subject == subject)).first()
+        if exists is None:
+            try:
+                with engine.begin() as conn:
+                    conn.execute(table.insert().values(
+                        scope=scope, subject=subject, failures=0, next_at=0.0, last_at=0.0))
+            except sa.exc.IntegrityError:
+                pass  # a parallel attempt created it
+
+
 def claim_attempt(engine: sa.Engine, name: str, address: str,
                   now: float | None = None) -> None:
     """Count one sign-in attempt for `name` and `address` before its password is
     checked; raises SigninThrottled while either must wait. Compare-and-set on each
-    row's `failures`, retried when a parallel attempt got there first."""
+    row's `failures` in one transaction, retried when a parallel attempt got there
+    first; a counter idle for RESET_AFTER_S and not waiting starts again at one."""
     subjects = (("name", name[:256], NAME_MAX_DELAY_S),
                 ("address", address[:256], ADDRESS_MAX_DELAY_S))
     table, c = review_signin_failures, review_signin_failures.c
-    busy = 0
     # Bounded by time, not by a count of lost races: on a loaded host a dozen parallel
     # guesses can each lose many rounds, and a guess that gives up must not be reported
     # as throttled without having been counted.
     deadline = time.monotonic() + CLAIM_PATIENCE_S
-    attempt = 0
+    busy = attempt = 0
     while time.monotonic() < deadline:
         attempt += 1
         at = time.time() if now is None else now
         try:
+            _ensure_rows(engine, subjects)
             with engine.begin() as conn:
-                rows = {}
-                for scope, subject, _ in subjects:
-                    row = conn.execute(sa.select(table).where(
-                        c.scope == scope, c.subject == subject)).first()
-                    if row is not None and row.last_at < at - RESET_AFTER_S:
-                        row = None if row.next_at <= at else row
-                        if row is None:
-                            conn.execute(table.delete().where(c.scope == scope,
-                                                              c.subject == subject))
-                    rows[scope] = row
-                wait = max((r.next_at - at for r in rows.values() if r is not None),
+                rows = {scope: conn.execute(sa.select(table).where(
+                    c.scope == scope, c.subject == subject)).one()
+                    for scope, subject, _cap in subjects}
+                fresh = {scope: r.last_at < at - RESET_AFTER_S and r.next_at <= at
+                         for scope, r in rows.items()}
+                wait = max((r.next_at - at for scope, r in rows.items() if not fresh[scope]),
                            default=0.0)
                 if wait > 0:
                     raise SigninThrottled(wait)
                 for scope, subject, cap in subjects:
                     row = rows[scope]
-                    if row is None:
-                        with conn.begin_nested():
-                            conn.execute(table.insert().values(
-                                scope=scope, subject=subject, failures=1,
-                                next_at=at + signin_delay(1, cap), last_at=at))
-                        continue
+                    counted = 1 if fresh[scope] else row.failures + 1
                     done = conn.execute(table.update().where(
                         c.scope == scope, c.subject == subject,
-                        c.failures == row.failures).values(
-                        failures=row.failures + 1,
-                        next_at=at + signin_delay(row.failures + 1, cap), last_at=at))
+                        c.failures == row.failures, c.last_at == row.last_at).values(
+                        failures=counted, next_at=at + signin_delay(counted, cap),
+                        last_at=at))
                     if done.rowcount != 1:
                         raise _Lost
             return
@@ -277,7 +286,7 @@ def claim_attempt(engine: sa.Engine, name: str, address: str,
             busy += 1  # SQLite's writer lock past its busy timeout
             if busy > 3:
                 raise
-        except (_Lost, sa.exc.IntegrityError):
+        except (_Lost, sa.exc.NoResultFound):
             time.sleep(0.002 * (1 + attempt % 10))
     raise SigninThrottled(1.0)
 
