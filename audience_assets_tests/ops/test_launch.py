@@ -35,6 +35,7 @@ def test_a_launched_run_carries_job_partition_and_code_location(
         "AUDIENCE_OUTPUT_DIR": str(tmp_path / "out"),
         "AUDIENCE_DB_URL": f"sqlite:///{tmp_path / 'audience.db'}",
         "SOLR_URL": "http://127.0.0.1:9/solr", "SOLR_CONNECT_TIMEOUT": "0.5",
+        "AUDIENCE_SETTLE_SECONDS": "0",  # the file was copied just now
         "PYTHONPATH": str(REPO),
     }.items():
         monkeypatch.setenv(name, value)
