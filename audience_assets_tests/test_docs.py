@@ -138,3 +138,10 @@ def test_the_run_monitor_the_drafting_docs_rely_on_is_enabled(instance_file: str
 
     assert yaml.safe_load(text(REPO / instance_file))["run_monitoring"]["enabled"] is True
     assert "run_monitoring" in text(REPO / "audience_assets" / "drafting" / "README.md")
+
+
+def test_the_readmes_first_code_block_is_the_demo_then_the_suite() -> None:
+    body = text(REPO / "README.md")
+    first = body.split("```bash\n", 1)[1].split("```", 1)[0]
+    assert first.split("\n")[:-1] == ["scripts/demo", "scripts/test"]
+    assert "scripts/test" in text(REPO / ".ci" / "run")
