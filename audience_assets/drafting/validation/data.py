@@ -64,6 +64,22 @@ def label_in(segment: str, labels: dict[str, list[str]], *, last: bool) -> str |
     return (max(hits) if last else min(hits))[2]
 
 
+def figure_words(folded: str, matches: list[re.Match[str]], i: int
+                 ) -> tuple[str, str, str]:
+    """The words a figure owns in `folded` (the i-th of `matches`): after it up to the
+    next clause boundary or figure, before it back to the previous clause boundary, and
+    everything since the previous figure."""
+    start, end = matches[i].span()
+    nxt = matches[i + 1].start() if i + 1 < len(matches) else len(folded)
+    after = folded[end:nxt]
+    cut = NUMBER_BOUNDARY_RE.search(after)
+    after = after[: cut.start()] if cut else after
+    since_previous = folded[matches[i - 1].end() if i else 0:start]
+    cuts = list(NUMBER_BOUNDARY_RE.finditer(since_previous))
+    before = since_previous[cuts[-1].end():] if cuts else since_previous
+    return after, before, since_previous
+
+
 def figures(post: Post) -> list[Figure]:
     """Every number of the post, with the metric its words attach it to (if any)."""
     folded = fold(post.number_text)
@@ -72,15 +88,7 @@ def figures(post: Post) -> list[Figure]:
     out = []
     for i, m in enumerate(matches):
         start, end = m.span()
-        # The words a figure owns: up to the next clause boundary or figure.
-        nxt = matches[i + 1].start() if i + 1 < len(matches) else len(folded)
-        after = folded[end:nxt]
-        cut = NUMBER_BOUNDARY_RE.search(after)
-        after = after[: cut.start()] if cut else after
-        prev = matches[i - 1].end() if i else 0
-        before = folded[prev:start]
-        cuts = list(NUMBER_BOUNDARY_RE.finditer(before))
-        before = before[cuts[-1].end():] if cuts else before
+        after, before, _ = figure_words(folded, matches, i)
         label = label_in(after, labels, last=False) or label_in(before, labels, last=True)
         value, decimal = to_value(m.group("num"), m.group("mult"))
         percent = bool(m.group("pct"))

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 
 from . import data
-from .context import NUMBER_BOUNDARY_RE, Post
+from .context import Post
 from .lexicon import has_accent, present_of
 from .model import Violation
 from .text import fold, mask_spans
@@ -76,14 +76,7 @@ def _unlabelled(post: Post) -> list[Violation]:
         if not metric:
             continue  # not one of the sheet's figures (a time, "3.0")
         start, end = m.span()
-        nxt = matches[i + 1].start() if i + 1 < len(matches) else len(folded)
-        after = folded[end:nxt]
-        cut = NUMBER_BOUNDARY_RE.search(after)
-        after = after[: cut.start()] if cut else after
-        prev = matches[i - 1].end() if i else 0
-        before = folded[prev:start]
-        cuts = list(NUMBER_BOUNDARY_RE.finditer(before))
-        clause = before[cuts[-1].end():] if cuts else before
+        after, clause, before = data.figure_words(folded, matches, i)
         if data.label_in(after + " " + clause, labels, last=False) is not None:
             continue
         # Named earlier with no other figure between: "su cuota, del 7.4%", "Máximo
