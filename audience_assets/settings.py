@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -46,8 +47,10 @@ class Settings(BaseSettings):
     """Field `audience_db_url` is the environment variable AUDIENCE_DB_URL, and so on."""
 
     # An empty variable counts as unset, as it did when each module read its own.
+    # Frozen: `current()` hands the same instance to every caller of one environment.
     model_config = SettingsConfigDict(case_sensitive=False, extra="ignore",
-                                      validate_default=True, env_ignore_empty=True)
+                                      validate_default=True, env_ignore_empty=True,
+                                      frozen=True)
 
     # --- SQL store -------------------------------------------------------------------
     audience_db_url: str = setting(
@@ -201,7 +204,17 @@ def field_name(variable: str) -> str:
 
 
 def current() -> Settings:
-    """The settings from the environment now, validated; one line per refused value."""
+    """The settings from the environment now, validated; one line per refused value.
+
+    Built once per distinct environment (of the declared variables): the validator asks
+    for its folder on every post, and building the settings costs milliseconds."""
+    return _settings_for(tuple(sorted(
+        (name.lower(), value) for name, value in os.environ.items()
+        if name.lower() in Settings.model_fields)))
+
+
+@lru_cache(maxsize=32)
+def _settings_for(environment: tuple[tuple[str, str], ...]) -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
