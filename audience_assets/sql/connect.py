@@ -5,6 +5,8 @@ and the engine do not import each other."""
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,11 +27,32 @@ def sqlite_pragmas(busy_timeout_s: float) -> Any:
         # Up to 4 runs share one file: WAL lets readers work while one run writes, and
         # the busy timeout makes a second writer wait instead of failing at once.
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        use_wal(cursor, busy_timeout_s)
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
     return on_connect
+
+
+def use_wal(cursor: Any, busy_timeout_s: float) -> None:
+    """Switch the file to WAL, waiting up to `busy_timeout_s` for other connections.
+
+    SQLite answers `PRAGMA journal_mode = WAL` with "database is locked" at once, without
+    calling the busy handler, while another process holds the file (two start-ups on a
+    new database failed 5 times in 30 that way): the switch is retried here instead."""
+    deadline = time.monotonic() + busy_timeout_s
+    pause = 0.01
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
 
 def open_engine(url: str, *, busy_timeout_s: float | None = None) -> sa.Engine:
