@@ -1,7 +1,10 @@
 """Shared fixtures and the suite's two speeds.
 
 Real servers (Solr, Ollama, PostgreSQL) are started once per test session by the
-plugin modules below, with fresh data folders; Chromium by `browser.chromium()`.
+plugin modules below, with fresh data folders, all at once in the background from the
+session's start (fixtures.common); Chromium by `browser.chromium()`. The modules that
+ask for no such server run first (each module's tests stay together and in their
+order), so the servers start while they run.
 
 `pytest --fast` (what `scripts/test --fast` runs) leaves out the tests marked
 integration, browser or slow, and fails any remaining test that asks for a server:
@@ -51,6 +54,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             if budgets:
                 item.add_marker(pytest.mark.timeout(max(budgets)))
     if not config.getoption("fast"):
+        first_servers_last(items)
         return
     kept, left_out = [], []
     for item in items:
@@ -59,3 +63,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
+
+
+def first_servers_last(items: list[pytest.Item]) -> None:
+    """Modules whose tests need no session server first, then the others; a stable sort,
+    so each module's tests stay together and in their order."""
+    # imported here: the plugin is registered (and its asserts rewritten) by then
+    from audience_assets_tests.fixtures.common import wanted_servers
+
+    needs = {}
+    for item in items:
+        if wanted_servers([item]):
+            needs[item.module] = True  # type: ignore[attr-defined]
+    items.sort(key=lambda item: needs.get(getattr(item, "module", None), False))

@@ -125,3 +125,15 @@ def import_circles(package: str) -> list[list[str]]:
 def test_no_import_circles() -> None:
     assert import_circles("audience_assets") == []
     assert import_circles("audience_lab") == []
+
+
+# Modules are split by concern at about 450 lines; this is the hard stop that keeps one
+# from growing back into several concerns unnoticed.
+MAX_MODULE_LINES = 500
+
+
+def test_no_module_is_over_the_line_limit() -> None:
+    long = {str(path.relative_to(REPO)): n for root in ROOTS
+            for path in sorted((REPO / root).rglob("*.py"))
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert long == {}, "split these modules by concern"

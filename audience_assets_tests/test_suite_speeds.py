@@ -70,3 +70,72 @@ def test_every_collected_test_has_a_timeout(request: pytest.FixtureRequest) -> N
         marker = item.get_closest_marker("timeout")
         if any(item.get_closest_marker(m) for m in ("integration", "slow", "browser")):
             assert marker is not None, item.nodeid
+
+
+SERVER_PROBE = '''
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from audience_assets_tests.fixtures.common import starter
+
+LOG = Path(os.environ["PROBE_LOG"])
+
+
+@starter("probe_server")
+def start_probe(tmp_path_factory):
+    with LOG.open("a") as log:
+        log.write("start\\n")
+    return "probe", lambda: LOG.open("a").write("stop\\n")
+
+
+@pytest.fixture(scope="session")
+def probe_server(servers):
+    return servers.get("probe_server")
+
+
+@pytest.fixture
+def through_another(probe_server):
+    return probe_server
+'''
+UNIT = '''
+import os
+import time
+from pathlib import Path
+
+def test_unit_runs_while_the_server_starts():
+    log = Path(os.environ["PROBE_LOG"])
+    deadline = time.monotonic() + 10
+    while not (log.exists() and "start" in log.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert log.read_text() == "start\\n"
+'''
+USES = '''
+def test_uses_the_server(through_another):
+    assert through_another == "probe"
+'''
+
+
+@pytest.mark.timeout(120)
+def test_servers_start_in_the_background_and_their_modules_run_last(tmp_path: Path) -> None:
+    """A server the collected tests ask for (here through another fixture) starts when the
+    session starts, before any test asks for it; the modules that need no server run
+    first; the server is stopped at the end, once."""
+    (tmp_path / "conftest.py").write_text(SERVER_PROBE)
+    (tmp_path / "test_a_uses.py").write_text(USES)
+    (tmp_path / "test_b_unit.py").write_text(UNIT)
+    (tmp_path / "pytest.ini").write_text("[pytest]\ntimeout = 30\n")
+    log = tmp_path / "server.log"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PROBE_LOG": str(log)}
+    env.pop("AUDIENCE_TESTS_FAST", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "audience_assets_tests.conftest",
+         "-p", "no:cacheprovider", "-v", "--rootdir", str(tmp_path),
+         "-c", str(tmp_path / "pytest.ini"), str(tmp_path)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=90, check=False)
+    out = done.stdout
+    assert done.returncode == 0, out + done.stderr
+    assert out.index("test_b_unit.py::") < out.index("test_a_uses.py::"), out
+    assert log.read_text() == "start\nstop\n"

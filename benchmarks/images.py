@@ -1,6 +1,6 @@
 """Image ranking on the local sample site: the offline ranker against two baselines.
 
-Cases: the 24 labelled fact sheets of audience_lab/sample_site.py ("old", labels frozen in
+Cases: the 24 labelled fact sheets of audience_lab/press_cases.py ("old", labels frozen in
 benchmarks/images_labels.json before the ranker first ran on them): each has 4-8
 candidates after the crawler's filters and one picture a reviewer would pick; and 8
 cases ("new", FOREIGN_CASES, labels frozen before the ranker's evidence rule) whose only
@@ -33,7 +33,8 @@ from audience_assets.images.posts import post_from_sheet
 from audience_assets.images.rank import FirstImageRanker, NewestRanker, OfflineRanker, rank
 from audience_assets.images.sources import load_sources
 from audience_assets.resources.analysis import AnalysisResource
-from audience_lab.sample_site import CASES, FOREIGN_CASES, build_site, serve, write_sources
+from audience_lab.press_cases import CASES, FOREIGN_CASES
+from audience_lab.sample_site import build_site, serve, write_sources
 
 LABELS = Path(__file__).with_name("images_labels.json")
 

@@ -14,9 +14,10 @@ import pandas as pd
 
 from audience_assets.analysis.config import load_analysis_config
 from audience_assets.partitions import broadcast_days
-from audience_assets.reports.daily import DailyReport, gather_report
+from audience_assets.reports.daily import gather_report
 from audience_assets.reports.deliver import Delivered, add_pdfs, report_folder, write_documents
 from audience_assets.reports.names import display_names
+from audience_assets.reports.parts import DailyReport
 from audience_assets.reports.profiles import load_profiles, profile_names
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.storage import StorageResource

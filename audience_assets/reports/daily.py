@@ -4,6 +4,8 @@ the PDF (no Dagster, plain lists in, a DailyReport out).
     build_report(date, profile, names, records, sheets, points, anomalies) -> DailyReport
     gather_report(engine, date, profile, config) -> DailyReport   (the CLI: from SQL)
 
+The report's parts are in parts.py, its minute curves in curves.py.
+
 `records` may hold earlier dates too: the comparisons (day before, same weekday last
 week, mean of the profile's `history_days`) are computed from them. Rankings follow the
 client: by unique viewers, filler and continuity slots left out by the profile's rules.
@@ -17,30 +19,35 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 import sqlalchemy as sa
 
-from audience_assets.analysis.anomalies import BroadcastMinute, DayAnomalies
+from audience_assets.analysis.anomalies import DayAnomalies
 from audience_assets.analysis.evidence import evidence_lines
 from audience_assets.analysis.store import load_fact_sheets
 from audience_assets.ingestion.minutes import MinutePoint, tv_clock
 from audience_assets.ingestion.store import load_records
 from audience_assets.records import DEFAULT_TARGET, NATIONAL_REGION, AudienceRecord, FactSheet
 
+from .curves import channel_minutes
 from .names import Names
+from .parts import (
+    BroadcastRow,
+    ChannelShare,
+    Comparison,
+    DailyReport,
+    Excluded,
+    Figure,
+    GroupShare,
+    Headline,
+    Notable,
+)
 from .profiles import Profile
-from .sources import analyse_minutes, load_day_minutes
-
-__all__ = ["DailyReport", "analyse_minutes", "build_report", "gather_report"]
+from .sources import load_day_minutes
 
 WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
           "septiembre", "octubre", "noviembre", "diciembre")
-TV_DAY_START = dt.time(2, 30)  # a TV day runs 02:30 to 26:29 (the files' clock)
-TV_DAY_MINUTES = 1440
-CLIENT_GROUP = "__client__"
 
 
 def long_date(date: str) -> str:
@@ -61,172 +68,6 @@ def shift(date: str, days: int) -> str:
 def duration_minutes(r: AudienceRecord) -> int:
     span = dt.datetime.fromisoformat(r.end) - dt.datetime.fromisoformat(r.start)
     return max(1, int(span.total_seconds() // 60))
-
-
-# ---- the report's parts -----------------------------------------------------------------
-
-@dataclass(frozen=True)
-class BroadcastRow:
-    name: str          # display name
-    channel: str       # display name
-    title: str         # as delivered (SQL)
-    channel_code: str  # as delivered (SQL)
-    start: str         # TV-day clock, e.g. 25:10 after midnight
-    genre: str
-    unique_viewers: int
-    avg_audience: int
-    share: float
-    target: str = DEFAULT_TARGET
-    region: str = NATIONAL_REGION
-    client: bool = False
-
-
-@dataclass(frozen=True)
-class Comparison:
-    label: str            # "Día anterior", "Mismo día semana pasada", "Media 28 días"
-    reference: str        # "domingo 15 de noviembre", "6 días con datos de 28"
-    value: float | None   # None: no data to compare with (said, never compared with 0)
-    change: float | None  # relative change, % of the reference
-    points: float | None  # difference in the figure's unit (p.p. for shares)
-
-    @property
-    def arrow(self) -> str:
-        if self.change is None:
-            return ""
-        return "▲" if self.change > 0.05 else "▼" if self.change < -0.05 else "="
-
-
-@dataclass(frozen=True)
-class Figure:
-    value: float
-    comparisons: tuple[Comparison, ...]
-
-
-@dataclass(frozen=True)
-class Headline:
-    subject: str          # display name of a channel or group
-    code: str             # channel code, or group name
-    kind: str             # "channel" | "group"
-    share: Figure         # day share, %
-    avg_audience: Figure  # day average audience, persons
-    client: bool
-
-
-@dataclass(frozen=True)
-class ChannelShare:
-    name: str
-    channel: str   # code
-    share: float   # the channel's broadcasts' shares weighted by their minutes
-    minutes: int
-    avg_audience: int
-    group: str = ""
-    client: bool = False
-
-
-@dataclass(frozen=True)
-class GroupShare:
-    name: str
-    share: float   # sum of its channels' shares (same universe, so shares add up)
-    channels: tuple[str, ...]
-    client: bool = False
-
-
-@dataclass(frozen=True)
-class Notable:
-    name: str
-    channel: str
-    event: str
-    target: str
-    region: str
-    unique_viewers: int
-    avg_audience: int
-    share: float
-    evidence: tuple[str, ...]  # Spanish sentences
-    sheet_title: str           # as stored (SQL)
-    client: bool = False
-
-
-@dataclass(frozen=True)
-class MinuteMark:
-    kind: str  # golden_minute | peak | drop
-    clock: str
-    name: str
-    avg_audience: int
-    share: float
-    relative: float
-
-
-@dataclass(frozen=True)
-class Gap:
-    start: str     # TV clock of the first missing/zero minute
-    end: str       # TV clock of the last one
-    minutes: int
-    missing: bool  # True: minutes absent from the file; False: delivered as 0
-
-
-@dataclass
-class ChannelMinutes:
-    name: str
-    channel: str
-    # (TV clock, average audience or None inside a gap, share or None)
-    curve: list[tuple[str, int | None, float | None]]
-    golden: MinuteMark | None
-    marks: list[MinuteMark] = field(default_factory=list)
-    gaps: list[Gap] = field(default_factory=list)
-    dropped_drops: int = 0  # drops the analysis found inside or at the edge of a gap
-    # competitors' curves on the same clock: (display name, values or None)
-    rivals: list[tuple[str, list[int | None]]] = field(default_factory=list)
-    client: bool = False
-
-
-@dataclass(frozen=True)
-class Excluded:
-    name: str
-    channel: str
-    why: str
-    broadcasts: int
-
-
-@dataclass
-class DailyReport:
-    date: str
-    profile: Profile
-    long_date: str
-    headline: list[Headline]
-    groups: list[GroupShare]
-    top_overall: list[BroadcastRow]
-    per_channel: list[BroadcastRow]
-    per_target_region: list[BroadcastRow]
-    channel_shares: list[ChannelShare]
-    notable: list[Notable]
-    minutes: list[ChannelMinutes]
-    records: int                  # broadcasts delivered for the day, every target and region
-    ranked: int                   # broadcasts compared in the main ranking
-    ranked_channels: int
-    excluded: list[Excluded]      # left out of rankings, one line per title and channel
-    notices: list[str]            # missing deliveries, channels without data, gaps
-
-    @property
-    def universe(self) -> str:
-        return f"{DEFAULT_TARGET}, {NATIONAL_REGION}"
-
-    @property
-    def excluded_broadcasts(self) -> int:
-        return sum(e.broadcasts for e in self.excluded)
-
-    def counts_line(self) -> str:
-        """What the ranking compared, said with what it counts."""
-        left = (f"; {self.excluded_broadcasts} franjas de continuidad o relleno excluidas"
-                if self.excluded else "")
-        return (f"{self.ranked} emisiones de {self.ranked_channels} cadenas comparadas "
-                f"({self.universe}){left}. El fichero del día trae {self.records} filas "
-                f"contando todos los públicos y regiones.")
-
-    def summary_rows(self) -> list[dict[str, Any]]:
-        """The top table as plain dicts (asset metadata preview)."""
-        return [{"programa": r.name, "cadena": r.channel, "inicio": r.start,
-                 "espectadores únicos": r.unique_viewers, "audiencia media": r.avg_audience,
-                 "cuota": r.share} for r in self.top_overall]
 
 
 # ---- figures --------------------------------------------------------------------------
@@ -339,7 +180,7 @@ def build_report(date: str, profile: Profile, names: Names,
         if own is not None and own is not ranked_rows[0]:
             per_target_region.append(row(own))
     notices.extend(_missing_deliveries(date, profile, records))
-    minutes = _channel_minutes(date, profile, names, points, anomalies, order)
+    minutes = channel_minutes(date, profile, names, points, anomalies, order)
     if not any(p.broadcast_date == date for p in points):
         notices.append("Falta la entrega minuto a minuto del día: el informe no trae curvas.")
     for m in minutes:
@@ -470,94 +311,6 @@ def _notable(profile: Profile, names: Names, sheets: Sequence[FactSheet],
                                  channel=names.channel)),
             s.title, profile.is_client(code)))
     out.sort(key=lambda n: not n.client)
-    return out
-
-
-# ---- minutes ----------------------------------------------------------------------------
-
-def tv_day_minutes(date: str) -> list[str]:
-    """The TV day's minutes as the files write them (ISO, 02:30 to 26:29)."""
-    first = dt.datetime.combine(dt.date.fromisoformat(date), TV_DAY_START)
-    return [(first + dt.timedelta(minutes=i)).isoformat() for i in range(TV_DAY_MINUTES)]
-
-
-def find_gaps(date: str, series: dict[str, MinutePoint], min_minutes: int) -> list[Gap]:
-    """Runs of at least `min_minutes` minutes that are missing or delivered as 0."""
-    gaps: list[Gap] = []
-    run: list[tuple[str, bool]] = []
-    for minute in [*tv_day_minutes(date), ""]:
-        p = series.get(minute) if minute else None
-        hole = bool(minute) and (p is None or p.avg_audience == 0)
-        if hole:
-            run.append((minute, p is None))
-            continue
-        if len(run) >= min_minutes:
-            gaps.append(Gap(tv_clock(run[0][0], date), tv_clock(run[-1][0], date), len(run),
-                            all(missing for _, missing in run)))
-        run = []
-    return gaps
-
-
-def _mark(m: BroadcastMinute, names: Names) -> MinuteMark:
-    return MinuteMark(m.kind, tv_clock(m.minute, m.broadcast_date), names.programme(m.title),
-                      m.avg_audience, m.share, m.relative)
-
-
-def _in_gap(clock: str, gaps: Sequence[Gap], margin: int = 2) -> bool:
-    def minutes(c: str) -> int:
-        h, m = c.split(":")
-        return int(h) * 60 + int(m)
-
-    t = minutes(clock)
-    return any(minutes(g.start) - margin <= t <= minutes(g.end) + margin for g in gaps)
-
-
-def _channel_minutes(date: str, profile: Profile, names: Names,
-                     points: Sequence[MinutePoint], anomalies: dict[str, DayAnomalies],
-                     order: list[str]) -> list[ChannelMinutes]:
-    """The national, default-target curve of each client channel (every channel for a
-    market profile) with its marks, its gaps and the competitors' curves."""
-    by_channel: dict[str, dict[str, MinutePoint]] = defaultdict(dict)
-    for p in points:
-        if p.broadcast_date == date and (p.target, p.region) == (DEFAULT_TARGET,
-                                                                 NATIONAL_REGION):
-            by_channel[p.channel][p.minute] = p
-    day = anomalies.get(f"{DEFAULT_TARGET}|{NATIONAL_REGION}")
-    clock = tv_day_minutes(date)
-    channels = sorted(by_channel, key=lambda c: (order.index(c) if c in order else 99, c))
-    shown = [c for c in channels if profile.is_client(c)] if profile.channels else channels
-    gaps_of = {c: find_gaps(date, by_channel[c], profile.gaps.min_minutes) for c in channels}
-
-    def values(c: str) -> list[int | None]:
-        series, gaps = by_channel[c], gaps_of[c]
-        return [None if (p := series.get(m)) is None or _in_gap(tv_clock(m, date), gaps, 0)
-                else p.avg_audience for m in clock]
-
-    out = []
-    for c in shown:
-        series, gaps = by_channel[c], gaps_of[c]
-        curve_values = values(c)
-        curve = [(tv_clock(m, date), v, series[m].share if v is not None else None)
-                 for m, v in zip(clock, curve_values, strict=True)]
-        measured = [series[m] for m, v in zip(clock, curve_values, strict=True)
-                    if v is not None]
-        golden = None
-        if measured:
-            best = min(measured, key=lambda p: (-p.avg_audience, p.minute))
-            found = next((g for g in (day.broadcast_golden_minutes if day else [])
-                          if g.channel == c and g.minute == best.minute), None)
-            golden = _mark(found, names) if found else MinuteMark(
-                "golden_minute", tv_clock(best.minute, date), "", best.avg_audience,
-                best.share, 0.0)
-        events = [e for e in (day.events if day else []) if e.channel == c]
-        kept = [e for e in events
-                if not _in_gap(tv_clock(e.minute, e.broadcast_date), gaps)]
-        rivals = [] if not profile.channels else [
-            (names.channel(r), values(r)) for r in channels if not profile.is_client(r)]
-        out.append(ChannelMinutes(
-            names.channel(c), c, curve, golden,
-            sorted((_mark(e, names) for e in kept), key=lambda m: m.clock), gaps,
-            len(events) - len(kept), rivals, profile.is_client(c)))
     return out
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .daily import DailyReport
 from .html import write_html
+from .parts import DailyReport
 from .pdf import ChromiumMissing, print_pdfs
 from .workbook import write_workbook
 

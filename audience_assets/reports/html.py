@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jinja2
 
-from .daily import ChannelMinutes, Comparison, DailyReport
+from .parts import ChannelMinutes, Comparison, DailyReport
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 WIDTH, HEIGHT, PAD = 900, 280, 44

@@ -66,7 +66,3 @@ def print_pdfs(pages: list[tuple[Path, Path]]) -> list[Path]:
         finally:
             page.close()
     return written
-
-
-def print_pdf(html: Path, pdf: Path) -> Path:
-    return print_pdfs([(html, pdf)])[0]

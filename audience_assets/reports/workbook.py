@@ -21,8 +21,8 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from .daily import BroadcastRow, Comparison, DailyReport
 from .html import KIND_LABELS
+from .parts import BroadcastRow, Comparison, DailyReport
 
 SUMMARY = "Resumen"
 BROADCAST_COLUMNS = ("Programa", "Cadena", "Inicio", "Género", "Espectadores únicos",

@@ -27,12 +27,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from audience_assets import settings
 from audience_assets.analysis.evidence import evidence_lines
-from audience_assets.drafting.validation import format_share, format_viewers
+from audience_assets.drafting.validation import format_share, format_viewers, measure
 from audience_assets.ingestion.minutes import tv_clock
 from audience_assets.networks import NETWORK_KEYS as NETWORKS
 from audience_assets.networks import network as network_facts
 from audience_assets.paths import resolve_stored
-from audience_assets.review import auth, exports, state
+from audience_assets.review import auth, decisions, exports, state, views
 from audience_assets.sql.engine import make_engine
 
 PACKAGE = Path(__file__).resolve().parent
@@ -90,15 +90,15 @@ def _templates() -> jinja2.Environment:
         tv_clock(sheet["start"], sheet["broadcast_date"])
         if sheet.get("start") and sheet.get("broadcast_date") else sheet.get("start", ""))
     env.filters["evidence_lines"] = evidence_lines
-    env.filters["decision"] = state.decision_of
+    env.filters["decision"] = decisions.decision_of
     # Only http(s) links reach an href: a javascript: URL in the data would run on click.
     env.filters["web_url"] = lambda v: str(v).lower().startswith(("http://", "https://"))
     return env
 
 
 STATUS_LABELS = {"pending_review": "pendiente", "invalid": "no válido (generado)",
-                 state.IN_REVIEW: "editado", state.APPROVED: "aprobado",
-                 state.REJECTED: "rechazado"}
+                 decisions.IN_REVIEW: "editado", decisions.APPROVED: "aprobado",
+                 decisions.REJECTED: "rechazado"}
 
 
 class BodyLimit:
@@ -238,7 +238,7 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
         session = session_of(request)
         if session is None:
             return RedirectResponse("/login", status_code=303)
-        return render("index.html", session=session, days=state.review_days(engine()),
+        return render("index.html", session=session, days=views.review_days(engine()),
                       networks=NETWORKS, today=dt.date.today().isoformat(),
                       notices=state.take_notices(engine(), session.reviewer))
 
@@ -257,12 +257,12 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
         if iso is None or network not in NETWORKS:
             return render("error.html", 404, session=session,
                           message="Fecha o red desconocida.")
-        items = state.load_day(engine(), iso, network)
+        items = views.load_day(engine(), iso, network)
         limit = _limit(network)
-        approved = sum(1 for i in items if i.status == state.APPROVED)
+        approved = sum(1 for i in items if i.status == decisions.APPROVED)
         return render("day.html", session=session, date=iso, network=network, items=items,
                       networks=NETWORKS, limit=limit, unit=network_facts(network).unit,
-                      approved=approved, dates=state.review_dates(engine()),
+                      approved=approved, dates=views.review_dates(engine()),
                       notices=state.take_notices(engine(), session.reviewer))
 
     def api_session(request: Request) -> auth.Session | JSONResponse:
@@ -285,25 +285,25 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
             return {}
         return body if isinstance(body, dict) else {}
 
-    def _key(body: dict[str, Any]) -> state.DraftKey | None:
+    def _key(body: dict[str, Any]) -> decisions.DraftKey | None:
         date = _date(str(body.get("date", "")))
         network = str(body.get("network", ""))
         sheet_key = body.get("sheet_key")
         if date is None or network not in NETWORKS or not isinstance(sheet_key, str) \
                 or not sheet_key:
             return None
-        state.check_input(sheet_key, "La clave del post", 1024)
-        return state.DraftKey(date, sheet_key, network)
+        decisions.check_input(sheet_key, "La clave del post", 1024)
+        return decisions.DraftKey(date, sheet_key, network)
 
     def _refusal(exc: Exception) -> JSONResponse | None:
-        if isinstance(exc, state.TextTooLong):
+        if isinstance(exc, decisions.TextTooLong):
             return JSONResponse({"error": str(exc)}, status_code=413)
-        if isinstance(exc, state.ReviewConflict):
+        if isinstance(exc, decisions.ReviewConflict):
             return JSONResponse(exc.to_dict(), status_code=409)
-        if isinstance(exc, state.OverrideRequired):
+        if isinstance(exc, decisions.OverrideRequired):
             return JSONResponse({"error": str(exc), "override_required": True,
                                  "violations": exc.violations}, status_code=422)
-        if isinstance(exc, state.ReviewError):
+        if isinstance(exc, decisions.ReviewError):
             return JSONResponse({"error": str(exc)}, status_code=400)
         return None
 
@@ -316,16 +316,16 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
             text = body.get("text")
             if key is None or not isinstance(text, str):
                 return JSONResponse({"error": "Petición incompleta."}, status_code=400)
-            state.check_input(text, "El texto", state.MAX_TEXT)
+            decisions.check_input(text, "El texto", decisions.MAX_TEXT)
             with engine().connect() as conn:
-                draft = state.draft_row(conn, key)
-        except state.ReviewError as exc:
+                draft = views.draft_row(conn, key)
+        except decisions.ReviewError as exc:
             refused = _refusal(exc)
             assert refused is not None
             if "ya no existe" in str(exc):
                 refused.status_code = 404
             return refused
-        return JSONResponse(state.check_text(text, draft["fact_sheet"], key.network))
+        return JSONResponse(views.check_text(text, draft["fact_sheet"], key.network))
 
     @app.post("/api/check")
     async def check(request: Request) -> JSONResponse:
@@ -366,17 +366,17 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
                                             version, who, confirm)
             else:
                 return JSONResponse({"error": "Acción desconocida."}, status_code=400)
-        except (state.ReviewError, state.ReviewConflict, state.OverrideRequired) as exc:
+        except (decisions.ReviewError, decisions.ReviewConflict, decisions.OverrideRequired) as exc:
             refused = _refusal(exc)
             assert refused is not None
             return refused
         return JSONResponse(_shown(result, key, who))
 
-    def _shown(result: dict[str, Any], key: state.DraftKey, who: str) -> dict[str, Any]:
+    def _shown(result: dict[str, Any], key: decisions.DraftKey, who: str) -> dict[str, Any]:
         violations = result["violations"]
         return {
             "version": result["version"], "status": result["status"],
-            "decision": result.get("decision") or state.decision_of(result["status"]),
+            "decision": result.get("decision") or decisions.decision_of(result["status"]),
             "status_label": STATUS_LABELS.get(result["status"], result["status"]),
             "text": result["text"] if "text" in result else result["final_text"],
             "reviewer": result["reviewer"], "updated_at": result.get("updated_at"),
@@ -384,7 +384,7 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
             "override_reason": result["override_reason"], "valid": bool(result["valid"]),
             "violations": json.loads(violations) if isinstance(violations, str)
             else violations,
-            "length": state.measure(str(result.get("text", result.get("final_text", ""))),
+            "length": measure(str(result.get("text", result.get("final_text", ""))),
                                     key.network),
             "unchanged": bool(result.get("unchanged")),
             "notices": state.take_notices(engine(), who),
@@ -405,7 +405,7 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
             return Response(status_code=404)
         # Only files the image stage recorded for this post, and only under the output
         # folder: a row naming any other file (planted, or an old absolute path) is a 404.
-        for candidate in state.image_candidates(engine(), state.DraftKey(iso, sheet_key,
+        for candidate in views.image_candidates(engine(), decisions.DraftKey(iso, sheet_key,
                                                                          network)):
             if candidate.sha256 != sha256 or not candidate.path:
                 continue

@@ -28,7 +28,7 @@ import sqlalchemy as sa
 import xlsxwriter
 
 from audience_assets.paths import resolve_stored
-from audience_assets.review.state import ReviewItem, approved_fingerprint, approved_posts
+from audience_assets.review.views import ReviewItem, approved_fingerprint, approved_posts
 
 # Spanish column names: the client opens these files.
 COLUMNS = ("fecha", "red", "orden", "programa", "cadena", "evento", "espectadores_unicos",

@@ -5,7 +5,7 @@ import dagster as dg
 from audience_assets.partitions import broadcast_days
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.review.assets import post_exports
-from audience_assets.review.state import approved_fingerprint, changed_dates
+from audience_assets.review.views import approved_fingerprint, changed_dates
 
 exports_job = dg.define_asset_job("post_exports_job", selection=[post_exports])
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from audience_assets.analysis import names
+from audience_assets.analysis import casing, name_lexicon, names
 from audience_assets.drafting.writing import templates
 from audience_assets.ingestion import kantar
 from audience_assets.records import FactSheet
@@ -25,7 +25,7 @@ def test_the_frozen_title_shapes(case: dict[str, str]) -> None:
     name = names.programme_name(case["title"], case.get("description", ""),
                                 case.get("genre", ""))
     assert (name.display, name.article) == (case["display"], case["article"])
-    assert name.gender == names.GENDER_OF_ARTICLE.get(name.article, name.gender)
+    assert name.gender == name_lexicon.GENDER_OF_ARTICLE.get(name.article, name.gender)
 
 
 def _sample_week_titles() -> dict[str, tuple[str, str]]:
@@ -44,11 +44,11 @@ def test_every_title_of_the_sample_week_is_in_the_frozen_shapes_and_reads_as_spa
     for title, (description, genre) in titles.items():
         display = names.programme_name(title, description, genre).display
         # No word of three letters or more left in capitals unless the lexicon says so.
-        lex = names.load_lexicon()
+        lex = name_lexicon.load_lexicon()
         for word in display.replace(":", " ").split():
             core = word.strip(",.¿?")
             if len(core) >= 3 and core.isupper() and not any(c.isdigit() for c in core):
-                assert names.fold(core) in lex.acronyms, (title, display)
+                assert name_lexicon.fold(core) in lex.acronyms, (title, display)
 
 
 def test_normalising_twice_changes_nothing() -> None:
@@ -61,16 +61,16 @@ def test_normalising_twice_changes_nothing() -> None:
 
 
 def test_accents_come_back_only_where_usage_says_so() -> None:
-    assert names.restore_accent("aqui") == "aquí"
-    assert names.restore_accent("conexion") == "conexión"
-    assert names.restore_accent("como") == "como"  # "cómo" is the rarer word
-    assert names.restore_accent("el") == "el"
+    assert casing.restore_accent("aqui") == "aquí"
+    assert casing.restore_accent("conexion") == "conexión"
+    assert casing.restore_accent("como") == "como"  # "cómo" is the rarer word
+    assert casing.restore_accent("el") == "el"
 
 
 def test_y_becomes_e_before_an_i_sound() -> None:
     assert names.fixture_name("ESPAÑA VS ITALIA", "", "DEPORTES",
-                              names.load_lexicon()).display == "el España-Italia"
-    final = names.fixture_name("FINAL: ESPAÑA VS HIERRO", "", "", names.load_lexicon())
+                              name_lexicon.load_lexicon()).display == "el España-Italia"
+    final = names.fixture_name("FINAL: ESPAÑA VS HIERRO", "", "", name_lexicon.load_lexicon())
     assert final is not None and final.display == "la final entre España y Hierro"
 
 
@@ -103,12 +103,12 @@ def test_the_writer_contracts_and_capitalises_the_name() -> None:
     ({"version": 1, "acronyms": [""]}, "acronyms"),
 ])
 def test_a_bad_lexicon_is_refused_with_its_entry_named(data: object, message: str) -> None:
-    with pytest.raises(names.NamesError, match=message):
-        names.parse_lexicon(data, Path("names.yaml"))
+    with pytest.raises(name_lexicon.NamesError, match=message):
+        name_lexicon.parse_lexicon(data, Path("names.yaml"))
 
 
 def test_the_shipped_lexicon_loads_and_a_missing_one_is_named(tmp_path: Path) -> None:
-    lex = names.load_lexicon()
-    assert lex.programmes[names.fold("POLONIA")].name == "Polònia"
-    with pytest.raises(names.NamesError, match="not found"):
-        names.load_lexicon(tmp_path / "none.yaml")
+    lex = name_lexicon.load_lexicon()
+    assert lex.programmes[name_lexicon.fold("POLONIA")].name == "Polònia"
+    with pytest.raises(name_lexicon.NamesError, match="not found"):
+        name_lexicon.load_lexicon(tmp_path / "none.yaml")

@@ -13,7 +13,7 @@ from audience_assets.analysis.store import (
     replace_minute_points,
 )
 from audience_assets.ingestion.store import load_records
-from audience_assets.reports.daily import analyse_minutes
+from audience_assets.reports.sources import analyse_minutes
 from audience_assets.sql.engine import make_engine
 from audience_assets_tests.review.helpers import DAY, minutes_of, seed_day
 

@@ -212,11 +212,11 @@ def test_a_spent_budget_without_fallback_fails_with_a_clear_message(
 
 
 def test_a_rerun_keeps_posts_handled_on_the_review_desk(tmp_path: Path) -> None:
-    from audience_assets.review import state
+    from audience_assets.review import state, views
 
     database = _db(tmp_path)
     run(database, STUDY_SHEETS)
-    items = state.load_day(database.engine(), "2025-01-14", "x")
+    items = views.load_day(database.engine(), "2025-01-14", "x")
     approved, edited, rejected = items[:3]
     engine = database.engine()
     state.approve(engine, approved.key, approved.text, 0, "ana")
@@ -225,7 +225,7 @@ def test_a_rerun_keeps_posts_handled_on_the_review_desk(tmp_path: Path) -> None:
     output, _ = run(database, STUDY_SHEETS)
     assert output.metadata["kept_reviewed"].value == 3
     assert output.metadata["dagster/row_count"].value == 2
-    after = {i.key: i for i in state.load_day(engine, "2025-01-14", "x")}
+    after = {i.key: i for i in views.load_day(engine, "2025-01-14", "x")}
     assert after[approved.key].status == "approved"
     assert after[edited.key].text == edited.text + " 📊"
     assert after[rejected.key].status == "rejected"

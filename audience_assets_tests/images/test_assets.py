@@ -22,7 +22,8 @@ from audience_assets.resources.storage import StorageResource
 from audience_assets_tests.drafting.plans import store_plan
 from audience_assets_tests.drafting.test_templates import STUDY_SHEETS
 from audience_assets_tests.results import with_typed_metadata
-from audience_lab.sample_site import CASES, SHOWS, SiteServer, write_sources
+from audience_lab.press_cases import CASES, SHOWS
+from audience_lab.sample_site import SiteServer, write_sources
 
 DATE = CASES[0].date  # La ruleta's broadcast with pictures on the sample site
 

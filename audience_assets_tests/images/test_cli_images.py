@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from audience_assets.cli import main
-from audience_lab.sample_site import CASES, SiteServer, write_sources
+from audience_lab.press_cases import CASES
+from audience_lab.sample_site import SiteServer, write_sources
 
 KEYS = ["rank", "image_url", "page_url", "score", "published", "width", "height", "sha256",
         "default", "reasons"]

@@ -11,7 +11,8 @@ import pytest
 from audience_assets.images.crawl import CrawlResult, Post, crawl
 from audience_assets.images.fetch import Fetcher, FetchError, FetchSettings
 from audience_assets.images.sources import ImageSources, load_sources
-from audience_lab.sample_site import CASES, SiteServer, write_sources
+from audience_lab.press_cases import CASES
+from audience_lab.sample_site import SiteServer, write_sources
 
 CASE = CASES[0]
 FAST = FetchSettings(delay_s=0.0, timeout_s=1.0, max_bytes=5_000_000,

@@ -20,7 +20,8 @@ from audience_assets.images.rank import (
     shows_programme,
 )
 from audience_assets.images.sources import load_sources
-from audience_lab.sample_site import CASES, SiteServer, write_sources
+from audience_lab.press_cases import CASES
+from audience_lab.sample_site import SiteServer, write_sources
 
 FAST = FetchSettings(delay_s=0.0, timeout_s=5.0, allow_private_addresses=True)
 

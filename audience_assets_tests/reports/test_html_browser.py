@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from contextlib import closing
 
 import pytest
 
 from audience_assets.reports.html import write_html
-from audience_assets.reports.pdf import print_pdf
+from audience_assets.reports.pdf import print_pdfs
 from audience_assets_tests.browser import ARTIFACTS, chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
@@ -33,14 +34,31 @@ def pages(day_data, tmp_path_factory):
             for name, report in day_data["reports"].items()}
 
 
+@pytest.fixture(scope="module")
+def pdfs(pages):
+    """Both profiles' PDFs, printed by the production code with one browser, as
+    deliver.py prints them."""
+    return dict(zip(pages, print_pdfs([(p, p.with_suffix(".pdf")) for p in pages.values()]),
+                    strict=True))
+
+
+@pytest.fixture(scope="module")
+def browser(pdfs):
+    """One Chromium for the module's checks; each test opens its page in a context of its
+    own (Browser.new_page) and closes it. Started after the PDFs are printed: Playwright's
+    sync API drives one browser session at a time in a thread."""
+    with chromium() as launched:
+        yield launched
+
+
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("name", ["mercado", "atresmedia"])
-def test_the_page_fits_the_width_and_asks_for_nothing_outside(day_data, pages, name, width):
+def test_the_page_fits_the_width_and_asks_for_nothing_outside(day_data, pages, browser, name,
+                                                               width):
     report = day_data["reports"][name]
     path = pages[name]
     OUT.mkdir(parents=True, exist_ok=True)
-    with chromium() as browser:
-        page = browser.new_page(viewport={"width": width, "height": 900})
+    with closing(browser.new_page(viewport={"width": width, "height": 900})) as page:
         requests: list[str] = []
         page.on("request", lambda r: requests.append(r.url))
         page.goto(path.as_uri())
@@ -63,9 +81,8 @@ def test_the_page_fits_the_width_and_asks_for_nothing_outside(day_data, pages, n
     assert requests == [path.as_uri()]
 
 
-def test_on_a_phone_a_row_reads_as_labelled_cells(day_data, pages):
-    with chromium() as browser:
-        page = browser.new_page(viewport={"width": 390, "height": 900})
+def test_on_a_phone_a_row_reads_as_labelled_cells(day_data, pages, browser):
+    with closing(browser.new_page(viewport={"width": 390, "height": 900})) as page:
         page.goto(pages["atresmedia"].as_uri())
         row = page.locator("#top + p + table tbody tr").first
         label = row.locator("td").nth(4).evaluate(
@@ -89,15 +106,15 @@ def _pdf_pages(pdf):
 @pytest.mark.skipif(shutil.which("pdftotext") is None,
                     reason="poppler-utils missing (scripts/bootstrap installs it)")
 @pytest.mark.parametrize("name", ["mercado", "atresmedia"])
-def test_the_pdf_is_a4_and_no_table_is_cut_by_a_page_break(day_data, pages, name):
-    pdf = print_pdf(pages[name], pages[name].with_suffix(".pdf"))
+def test_the_pdf_is_a4_and_no_table_is_cut_by_a_page_break(day_data, pages, pdfs, browser,
+                                                           name):
+    pdf = pdfs[name]
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True,
                           timeout=60).stdout
     assert re.search(r"Page size:\s+59[45]\.\d+ x 841\.\d+ pts \(A4\)", info), info
     texts = _pdf_pages(pdf)
     assert len(texts) >= 2
-    with chromium() as browser:
-        page = browser.new_page()
+    with closing(browser.new_page()) as page:
         page.goto(pages[name].as_uri())
         page.emulate_media(media="print")
         tables = page.evaluate("""() => Array.from(document.querySelectorAll('table'))

@@ -12,7 +12,8 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from audience_assets.review import auth, state
+from audience_assets.drafting.validation import measure
+from audience_assets.review import auth, decisions, views
 from audience_assets.review.app import DeskSettings, create_app
 from audience_assets.sql.engine import make_engine
 from audience_assets.sql.schema import post_drafts, review_sessions
@@ -66,7 +67,7 @@ def sign_in(settings: DeskSettings, user: str = "ana") -> tuple[TestClient, str]
 
 
 def first_key(settings: DeskSettings) -> dict[str, str]:
-    item = state.load_day(settings.get_engine(), DAY, "x")[0]
+    item = views.load_day(settings.get_engine(), DAY, "x")[0]
     return {"date": DAY, "network": "x", "sheet_key": item.key.sheet_key}
 
 
@@ -100,7 +101,7 @@ def test_every_change_needs_the_csrf_token(desk):
     assert client.post("/api/action", json=body).status_code == 403
     assert client.post("/api/action", json=body,
                        headers={"X-CSRF-Token": "forged"}).status_code == 403
-    assert state.history(desk.get_engine(), state.DraftKey(**{
+    assert views.history(desk.get_engine(), decisions.DraftKey(**{
         "date": DAY, "sheet_key": body["sheet_key"], "network": "x"})) == []
 
 
@@ -131,10 +132,10 @@ def test_hostile_title_is_escaped_and_pages_forbid_foreign_scripts(desk):
 def test_check_recomputes_the_verdict_on_the_server(desk):
     client, csrf = sign_in(desk)
     key = first_key(desk)
-    item = state.load_day(desk.get_engine(), DAY, "x")[0]
+    item = views.load_day(desk.get_engine(), DAY, "x")[0]
     good = client.post("/api/check", json={**key, "text": item.generated_text},
                        headers={"X-CSRF-Token": csrf}).json()
-    assert good["valid"] and good["length"] == state.measure(item.generated_text, "x")
+    assert good["valid"] and good["length"] == measure(item.generated_text, "x")
     bad = client.post("/api/check", json={**key, "text": item.generated_text + " ¡Genial!"},
                       headers={"X-CSRF-Token": csrf}).json()
     assert not bad["valid"]
@@ -144,7 +145,7 @@ def test_check_recomputes_the_verdict_on_the_server(desk):
 def test_actions_override_and_conflict_over_http(desk):
     ana, ana_csrf = sign_in(desk, "ana")
     luis, luis_csrf = sign_in(desk, "luis")
-    key = state.load_day(desk.get_engine(), DAY, "x")[1]
+    key = views.load_day(desk.get_engine(), DAY, "x")[1]
     body = {"date": DAY, "network": "x", "sheet_key": key.key.sheet_key}
     version = key.version
     broken = key.text + " ¡Genial!"
@@ -315,7 +316,7 @@ def test_long_text_is_413_and_bad_characters_400_with_nothing_written(desk):
     h = {"X-CSRF-Token": csrf}
     key = first_key(desk)
     engine = desk.get_engine()
-    before = state.history(engine, state.DraftKey(DAY, key["sheet_key"], "x"))
+    before = views.history(engine, decisions.DraftKey(DAY, key["sheet_key"], "x"))
     long = client.post("/api/action", json={**key, "action": "save", "text": "a" * 5001,
                                             "version": 0}, headers=h)
     assert long.status_code == 413 and "5000" in long.json()["error"]
@@ -335,13 +336,13 @@ def test_long_text_is_413_and_bad_characters_400_with_nothing_written(desk):
         {**key, "sheet_key": "\udfff", "text": "x"}), headers={**h, "Content-Type":
                                                                 "application/json"})
     assert bad_key.status_code == 400
-    assert state.history(engine, state.DraftKey(DAY, key["sheet_key"], "x")) == before
+    assert views.history(engine, decisions.DraftKey(DAY, key["sheet_key"], "x")) == before
 
 
 def test_a_stale_overwrite_of_an_approval_over_http_names_it_and_tells_the_approver(desk):
     ana, ana_csrf = sign_in(desk, "ana")
     luis, luis_csrf = sign_in(desk, "luis")
-    item = state.load_day(desk.get_engine(), DAY, "x")[2]
+    item = views.load_day(desk.get_engine(), DAY, "x")[2]
     body = {"date": DAY, "network": "x", "sheet_key": item.key.sheet_key}
     v = item.version
     assert ana.post("/api/action", json={**body, "action": "approve", "text": item.text,
@@ -375,7 +376,7 @@ def test_images_are_served_only_from_under_the_output_folder(desk, caplog):
     out = Path(desk.output_dir)
     (out / "images").mkdir(parents=True, exist_ok=True)
     (out / "images" / "ok.png").write_bytes(b"\x89PNG\r\n\x1a\nfake")
-    item = state.load_day(desk.get_engine(), DAY, "x")[0]
+    item = views.load_day(desk.get_engine(), DAY, "x")[0]
     common = dict(broadcast_date=DAY, sheet_key=item.key.sheet_key, network="x", rank=1,
                   score=1.0, reasons="[]", image_url="https://tv.example/a", page_url="",
                   published=DAY, width=1, height=1, phash="0", credit="", default=False,
@@ -401,7 +402,7 @@ def test_index_lists_dates_newest_first_with_counts_per_network(desk):
     row = re.search(rf'<tr class="[^"]*" data-date="{DAY}">(.*?)</tr>', page, re.S).group(1)
     counts = re.search(r'data-network="x">(.*?)</span></span>', row, re.S).group(1)
     numbers = [int(n) for n in re.findall(r">(\d+) ", counts)]
-    days = state.review_days(desk.get_engine())
+    days = views.review_days(desk.get_engine())
     x = days[0].counts["x"]
     assert numbers == [x["pending"] + x["edited"], x["approved"], x["rejected"]]
-    assert sum(x.values()) == len(state.load_day(desk.get_engine(), DAY, "x"))
+    assert sum(x.values()) == len(views.load_day(desk.get_engine(), DAY, "x"))

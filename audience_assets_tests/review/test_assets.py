@@ -10,7 +10,7 @@ import pytest
 
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.storage import StorageResource
-from audience_assets.review import state
+from audience_assets.review import state, views
 from audience_assets.review.assets import post_exports
 from audience_assets.review.sensors import approvals_sensor
 
@@ -39,8 +39,8 @@ def export(database, tmp_path) -> dg.MaterializeResult:
 
 def test_export_holds_exactly_the_approved_posts_in_three_formats(database, tmp_path):
     engine = database.engine()
-    x = state.load_day(engine, DAY, "x")
-    bluesky = state.load_day(engine, DAY, "bluesky")
+    x = views.load_day(engine, DAY, "x")
+    bluesky = views.load_day(engine, DAY, "bluesky")
     state.approve(engine, x[0].key, x[0].text + " ¡Genial!", 0, "ana", "formato del cliente")
     state.approve(engine, bluesky[1].key, bluesky[1].text, 0, "luis")
     state.reject(engine, x[1].key, x[1].text, 0, "ana")
@@ -74,7 +74,7 @@ def sensor_run(database, cursor=None):
 def test_sensor_requests_an_export_when_the_approved_set_changes(database):
     engine = database.engine()
     assert isinstance(sensor_run(database), dg.SkipReason)
-    items = state.load_day(engine, DAY, "x")
+    items = views.load_day(engine, DAY, "x")
     state.save_text(engine, items[0].key, items[0].text + " 📊", 0, "ana")
     nothing = sensor_run(database)
     assert nothing.run_requests == []  # an edit before any approval exports nothing

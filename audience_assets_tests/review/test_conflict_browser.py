@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import pytest
 import sqlalchemy as sa
 
-from audience_assets.review import auth, state
+from audience_assets.review import auth, decisions, state, views
 from audience_assets.sql.engine import make_engine
 from audience_assets.sql.schema import image_candidates, review_notices
 from audience_assets_tests.browser import ARTIFACTS, chromium
@@ -38,14 +38,14 @@ ROUNDS = {"stale": DAY, "fresh": "2026-11-17"}
 NETWORKS = ("x", "bluesky")
 TAGS = {"ana": "#AudienciaTV", "luis": "#AudienciasHoy", "carla": "#AudienciasYa"}
 IMAGES = {"ana": "2" * 64, "luis": "1" * 64}
-LABELS = state.DECISION_LABELS
+LABELS = decisions.DECISION_LABELS
 
 
 @dataclass
 class Case:
     first: str
     second: str
-    key: state.DraftKey
+    key: decisions.DraftKey
     page_index: int  # 0: x page, 1: bluesky page
     dom_id: str
     # (who, action, status, answer's JSON)
@@ -69,7 +69,7 @@ def conflict_desk(tmp_path_factory):
     rows = []
     for date in ROUNDS.values():
         for network in NETWORKS:
-            for item in state.load_day(engine, date, network):
+            for item in views.load_day(engine, date, network):
                 for n in ("1", "2"):
                     rows.append(dict(
                         broadcast_date=date, sheet_key=item.key.sheet_key, network=network,
@@ -132,11 +132,11 @@ class Held:
     reviewer: str
 
 
-def sql_state(engine, key: state.DraftKey) -> Held:
+def sql_state(engine, key: decisions.DraftKey) -> Held:
     """What SQL holds for one post (one row read, not the whole day)."""
     with engine.connect() as conn:
-        draft = state.draft_row(conn, key)
-    public = state.public_state(engine, key, draft)
+        draft = views.draft_row(conn, key)
+    public = views.public_state(engine, key, draft)
     return Held(public["status"], public["version"], public["text"], public["chosen_image"],
                 public["reviewer"])
 
@@ -187,7 +187,7 @@ def shows_sql(page, case: Case, engine, who: str) -> None:
     item = sql_state(engine, case.key)
     post = page.locator(f"#{case.dom_id}")
     chip = post.locator('[data-role="status"]').inner_text()
-    if chip != LABELS[state.decision_of(item.status)]:
+    if chip != LABELS[decisions.decision_of(item.status)]:
         case.problems.append(f"{who} sees '{chip}', SQL holds {item.status}")
     if int(post.get_attribute("data-version")) != item.version:
         case.problems.append(f"{who}'s page has version {post.get_attribute('data-version')},"
@@ -202,7 +202,7 @@ def run_round(desk, name: str) -> list[Case]:
     engine = desk["engine"]
     date = ROUNDS[name]
     posts = [(n, i) for n, network in enumerate(NETWORKS)
-             for i in state.load_day(engine, date, network)]
+             for i in views.load_day(engine, date, network)]
     assert len(posts) >= len(PAIRS)
     cases = []
     for (first, second), (page_index, item) in zip(PAIRS, posts, strict=False):
@@ -267,7 +267,7 @@ def run_round(desk, name: str) -> list[Case]:
 def audit(engine, case: Case) -> None:
     """Every acknowledged change is in the history with its author; the final state is
     the last acknowledged one; every refused one left a 'conflict' line."""
-    history = state.history(engine, case.key)
+    history = views.history(engine, case.key)
     applied = {h["version"]: h for h in history if h["action"] != "conflict"}
     acked = [(who, body) for who, _, status, body in case.answers
              if status == 200 and not body.get("unchanged")]
@@ -298,7 +298,7 @@ def test_every_pair_of_actions_stale_and_fresh_loses_nothing(conflict_desk):
                                for who, action, status, _ in case.answers)
             final = sql_state(conflict_desk["engine"], case.key)
             lines.append(f"{name:5s} {case.first:9s} then {case.second:9s} -> "
-                         f"{state.decision_of(final.status):8s} v{final.version:<2d} "
+                         f"{decisions.decision_of(final.status):8s} v{final.version:<2d} "
                          f"by {final.reviewer:5s} | {answers}")
             statuses.update(status for _, _, status, _ in case.answers)
             problems += [f"{name} {case.first}/{case.second}: {p}" for p in case.problems]

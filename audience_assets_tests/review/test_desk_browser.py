@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from audience_assets.review import auth, state
+from audience_assets.drafting.validation import measure
+from audience_assets.review import auth, decisions, views
 from audience_assets.sql.engine import make_engine
 from audience_assets.sql.schema import post_drafts
 from audience_assets_tests.browser import ARTIFACTS, chromium
@@ -51,7 +52,7 @@ def desk(tmp_path_factory):
         sheet["title"] = HOSTILE
         conn.execute(post_drafts.update().where(post_drafts.c.id == row.id).values(
             fact_sheet=json.dumps(sheet)))
-    first = state.load_day(engine, DAY, "x")[0]
+    first = views.load_day(engine, DAY, "x")[0]
     images = add_image_candidates(engine, folder / "out", first.key)
     users = folder / "reviewers.yaml"
     for name in ("ana", "luis"):
@@ -73,7 +74,7 @@ def desk(tmp_path_factory):
         server.wait(timeout=20)
 
 
-def add_image_candidates(engine: sa.Engine, out: Path, key: state.DraftKey) -> list[str]:
+def add_image_candidates(engine: sa.Engine, out: Path, key: decisions.DraftKey) -> list[str]:
     """Rows of the image stage's table, with real picture files under the output folder
     (stored relative to it, as the image stage stores them)."""
     from PIL import Image
@@ -149,7 +150,7 @@ def test_review_ten_posts_edit_break_fix_approve_and_export(desk):
     text.fill(fixed)
     first.locator('[data-role="ok"]').wait_for(state="visible")
     assert first.locator('[data-role="violations"] li').count() == 0
-    assert int(first.locator('[data-role="length"]').inner_text()) == state.measure(fixed, "x")
+    assert int(first.locator('[data-role="length"]').inner_text()) == measure(fixed, "x")
     # the candidate pictures: thumbnails served by the desk; a javascript: link is dropped
     thumbs = first.locator(".thumb img")
     assert thumbs.count() == 2
@@ -180,7 +181,7 @@ def test_review_ten_posts_edit_break_fix_approve_and_export(desk):
     assert rows[0]["texto"] == fixed and rows[0]["revisor"] == "ana"
     assert rows[0]["imagen"].startswith("images/01-x-")
     assert (desk["out"] / "exports" / DAY / rows[0]["imagen"]).read_bytes() == (
-        desk["out"] / state.image_candidates(desk["engine"], state.load_day(
+        desk["out"] / views.image_candidates(desk["engine"], views.load_day(
             desk["engine"], DAY, "x")[0].key)[1].path).read_bytes()
     assert rows[0]["credito_imagen"] == "Foto: Agencia 2"
     context.close()
@@ -213,13 +214,13 @@ def test_two_reviewers_on_one_post_see_the_conflict_and_lose_nothing(desk):
     assert box.input_value() == mine  # the loser's text is still in the box
     post(luis, n).scroll_into_view_if_needed()
     shot(luis, "09-conflict")
-    key = state.load_day(desk["engine"], DAY, "x")[n - 1].key
-    assert [(h["action"], h["text"]) for h in state.history(desk["engine"], key)] == [
+    key = views.load_day(desk["engine"], DAY, "x")[n - 1].key
+    assert [(h["action"], h["text"]) for h in views.history(desk["engine"], key)] == [
         ("edit", theirs), ("conflict", mine)]
     post(luis, n).locator('button[data-action="keep-mine"]').click()
     post(luis, n).locator('[data-role="message"]', has_text="Guardado").wait_for()
     shot(luis, "10-conflict-resolved")
-    assert state.load_day(desk["engine"], DAY, "x")[n - 1].text == mine
+    assert views.load_day(desk["engine"], DAY, "x")[n - 1].text == mine
     ana_context.close()
     luis_context.close()
 
@@ -253,10 +254,10 @@ def test_an_invalid_text_is_approved_only_with_a_typed_reason(desk):
     page.keyboard.press("Enter")
     target.locator('[data-role="status"]', has_text="aprobado").wait_for()
     shot(page, "12-approved-with-reason")
-    item = state.load_day(desk["engine"], DAY, "x")[POSTS - 1]
+    item = views.load_day(desk["engine"], DAY, "x")[POSTS - 1]
     assert (item.status, item.text) == ("approved", broken)
     assert item.override_reason == "El cliente pide la exclamación en este post"
-    assert state.history(desk["engine"], item.key)[-1]["override_reason"] == (
+    assert views.history(desk["engine"], item.key)[-1]["override_reason"] == (
         item.override_reason)
     context.close()
 
@@ -295,11 +296,11 @@ def test_unsaved_text_survives_a_session_expiry_and_leaving_the_page(desk):
     assert target.locator('textarea[data-role="text"]').input_value() == typed
     target.locator('[data-role="message"]', has_text="recuperado").wait_for()
     shot(page, "13-unsaved-text-recovered")
-    key = state.load_day(desk["engine"], DAY, "x")[2].key
-    assert state.public_state(desk["engine"], key)["text"] != typed  # not saved yet
+    key = views.load_day(desk["engine"], DAY, "x")[2].key
+    assert views.public_state(desk["engine"], key)["text"] != typed  # not saved yet
     target.locator('button[data-action="save"]').click()
     target.locator('[data-role="message"]', has_text="Guardado").wait_for()
-    assert state.public_state(desk["engine"], key)["text"] == typed
+    assert views.public_state(desk["engine"], key)["text"] == typed
     page.reload()
     assert post(page, 3).locator('[data-role="message"]').inner_text() == ""
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('desk:'))") == []

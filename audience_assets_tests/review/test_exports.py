@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from audience_assets.review import exports, state
+from audience_assets.review import exports, state, views
 from audience_assets.sql.engine import make_engine
 from audience_assets.sql.schema import image_candidates
 
@@ -26,7 +26,7 @@ def exported(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     engine = make_engine("sqlite://")
     seed_day(engine, limit=len(ATTACKS) + 1)
-    items = state.load_day(engine, DAY, "x")
+    items = views.load_day(engine, DAY, "x")
     (out / "images").mkdir()
     from PIL import Image
 
@@ -109,7 +109,7 @@ def test_photo_credit_is_beside_the_chosen_image_in_every_export(exported):
 def test_a_stored_path_outside_the_output_folder_is_not_copied(tmp_path):
     engine = make_engine("sqlite://")
     seed_day(engine, limit=1)
-    item = state.load_day(engine, DAY, "x")[0]
+    item = views.load_day(engine, DAY, "x")[0]
     with engine.begin() as conn:
         conn.execute(image_candidates.insert().values(
             broadcast_date=DAY, sheet_key=item.key.sheet_key, network="x", rank=1,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from audience_assets.review import state
+from audience_assets.review import decisions, state, views
 from audience_assets.review.exports import write_exports
 from audience_assets.sql.engine import make_engine
 from audience_assets.sql.schema import (
@@ -23,7 +23,7 @@ from audience_assets.sql.schema import (
 
 from .helpers import DAY, seed_day
 
-README = Path(state.__file__).with_name("README.md")
+README = Path(decisions.__file__).with_name("README.md")
 pytestmark = pytest.mark.timeout(60)
 
 
@@ -42,7 +42,7 @@ def engine(seeded):
             rows = [dict(r._mapping) for r in src.execute(sa.select(table))]
             if rows:
                 dst.execute(table.insert(), rows)
-    item = state.load_day(copy, DAY, "x")[0]
+    item = views.load_day(copy, DAY, "x")[0]
     with copy.begin() as conn:  # two image candidates for the first post
         conn.execute(image_candidates.insert(), [dict(
             broadcast_date=DAY, sheet_key=item.key.sheet_key, network="x", rank=rank,
@@ -53,8 +53,8 @@ def engine(seeded):
     return copy
 
 
-def first(engine) -> state.ReviewItem:
-    return state.load_day(engine, DAY, "x")[0]
+def first(engine) -> views.ReviewItem:
+    return views.load_day(engine, DAY, "x")[0]
 
 
 def readme_rows() -> list[tuple[str, str, str]]:
@@ -70,18 +70,18 @@ def readme_table() -> dict[tuple[str, str], str]:
 def test_readme_transitions_table_is_the_codes():
     rows = readme_rows()
     # every pair is listed, once
-    assert len(set(rows)) == len(rows) == len(state.DECISIONS) * len(state.EVENTS)
-    assert readme_table() == state.TRANSITIONS
+    assert len(set(rows)) == len(rows) == len(decisions.DECISIONS) * len(decisions.EVENTS)
+    assert readme_table() == decisions.TRANSITIONS
 
 
 def _reach(engine, decision: str) -> int:
     """Put the first post in `decision` (by ana); returns its version."""
     item = first(engine)
-    if decision == state.PENDING:
+    if decision == decisions.PENDING:
         return 0
-    if decision == state.EDITED:
+    if decision == decisions.EDITED:
         return state.save_text(engine, item.key, item.text + " 📊", 0, "ana")["version"]
-    if decision == state.APPROVED:
+    if decision == decisions.APPROVED:
         return state.approve(engine, item.key, item.text, 0, "ana")["version"]
     return state.reject(engine, item.key, item.text, 0, "ana")["version"]
 
@@ -104,21 +104,21 @@ def _do(engine, event: str, version: int, who: str = "ana") -> dict:
     return state.choose_image(engine, key, "2" * 64, version, who)
 
 
-@pytest.mark.parametrize("decision", state.DECISIONS)
-@pytest.mark.parametrize("event", state.EVENTS)
+@pytest.mark.parametrize("decision", decisions.DECISIONS)
+@pytest.mark.parametrize("event", decisions.EVENTS)
 def test_each_event_moves_as_the_table_says_and_records_who_and_when(engine, decision, event):
     version = _reach(engine, decision)
-    before = len(state.history(engine, first(engine).key))
-    target = state.TRANSITIONS.get((decision, event))
+    before = len(views.history(engine, first(engine).key))
+    target = decisions.TRANSITIONS.get((decision, event))
     if target is None:
-        with pytest.raises(state.ReviewError, match="No se puede"):
+        with pytest.raises(decisions.ReviewError, match="No se puede"):
             _do(engine, event, version)
         assert first(engine).version == version
         return
     result = _do(engine, event, version)
     after = first(engine)
-    assert state.decision_of(after.status) == target == result["decision"]
-    entries = state.history(engine, after.key)
+    assert decisions.decision_of(after.status) == target == result["decision"]
+    entries = views.history(engine, after.key)
     if result.get("unchanged"):
         assert after.version == version and len(entries) == before
     else:
@@ -144,7 +144,7 @@ def test_bug_1b_a_stale_overwrite_never_silently_replaces_an_approval(engine):
     state.approve(engine, item.key, item.text, 0, "ana")
     mine = item.text.replace("#Audiencias", "#TV")
     # luis's page was loaded before ana approved: his save is stale
-    with pytest.raises(state.ReviewConflict) as stale:
+    with pytest.raises(decisions.ReviewConflict) as stale:
         state.save_text(engine, item.key, mine, 0, "luis")
     message = str(stale.value)
     assert re.search(r"ana aprobó a las \d\d:\d\d", message), message
@@ -152,7 +152,7 @@ def test_bug_1b_a_stale_overwrite_never_silently_replaces_an_approval(engine):
     assert shown["conflict"]["status"] == "approved" and shown["approval"]["reviewer"] == "ana"
     assert ["-", "#Audiencias"] in shown["diff"] and ["+", "#TV"] in shown["diff"]
     # "keep mine" on the fresh version still needs the approval named
-    with pytest.raises(state.ReviewConflict, match="aprobado por ana"):
+    with pytest.raises(decisions.ReviewConflict, match="aprobado por ana"):
         state.save_text(engine, item.key, mine, 1, "luis")
     assert first(engine).status == "approved"
     assert state.take_notices(engine, "ana") == []
@@ -163,7 +163,7 @@ def test_bug_1b_a_stale_overwrite_never_silently_replaces_an_approval(engine):
     notices = state.take_notices(engine, "ana")
     assert len(notices) == 1 and "luis sustituyó tu aprobación" in notices[0]["message"]
     assert state.take_notices(engine, "ana") == []
-    actions = [(h["action"], h["reviewer"]) for h in state.history(engine, item.key)]
+    actions = [(h["action"], h["reviewer"]) for h in views.history(engine, item.key)]
     assert actions == [("approve", "ana"), ("conflict", "luis"), ("conflict", "luis"),
                        ("edit", "luis")]
 
@@ -171,7 +171,7 @@ def test_bug_1b_a_stale_overwrite_never_silently_replaces_an_approval(engine):
 def test_bug_1b_a_stale_image_pick_conflicts_and_reports_sqls_choice(engine):
     item = first(engine)
     state.choose_image(engine, item.key, "1" * 64, 0, "ana")
-    with pytest.raises(state.ReviewConflict) as stale:
+    with pytest.raises(decisions.ReviewConflict) as stale:
         state.choose_image(engine, item.key, "2" * 64, 0, "luis")
     assert stale.value.current["chosen_image"] == "1" * 64
     assert "ana cambió la imagen" in str(stale.value)
@@ -187,7 +187,7 @@ def test_the_approver_changing_their_own_approval_needs_no_confirmation(engine):
 def test_another_reviewers_image_change_on_an_approval_needs_confirmation(engine):
     item = first(engine)
     state.approve(engine, item.key, item.text, 0, "ana")
-    with pytest.raises(state.ReviewConflict):
+    with pytest.raises(decisions.ReviewConflict):
         state.choose_image(engine, item.key, "2" * 64, 1, "luis")
     done = state.choose_image(engine, item.key, "2" * 64, 1, "luis", overwrite_approval=1)
     assert done["status"] == "approved" and done["chosen_image"] == "2" * 64
@@ -218,18 +218,18 @@ def test_reject_keeps_its_reason(engine):
 def test_invalid_unicode_and_control_characters_are_refused_and_nothing_written(
         engine, text, message):
     item = first(engine)
-    with pytest.raises(state.ReviewError, match=message):
+    with pytest.raises(decisions.ReviewError, match=message):
         state.save_text(engine, item.key, text, 0, "ana")
-    assert state.history(engine, item.key) == [] and first(engine).version == 0
+    assert views.history(engine, item.key) == [] and first(engine).version == 0
 
 
 def test_over_long_text_is_too_long(engine):
-    with pytest.raises(state.TextTooLong):
+    with pytest.raises(decisions.TextTooLong):
         state.save_text(engine, first(engine).key, "a" * 5001, 0, "ana")
 
 
 def test_text_diff_marks_words_only_in_each_text():
-    assert state.text_diff("hola gran mundo", "hola mundo") == [
+    assert decisions.text_diff("hola gran mundo", "hola mundo") == [
         ["=", "hola "], ["+", "gran "], ["=", "mundo"]]
 
 
@@ -237,6 +237,6 @@ def test_a_stale_action_that_no_longer_fits_is_a_conflict_naming_the_change(engi
     item = first(engine)
     state.approve(engine, item.key, item.text, 0, "ana")
     state.unapprove(engine, item.key, 1, "ana")  # now edited: luis's page still says approved
-    with pytest.raises(state.ReviewConflict, match="ana retiró la aprobación a las"):
+    with pytest.raises(decisions.ReviewConflict, match="ana retiró la aprobación a las"):
         state.unapprove(engine, item.key, 1, "luis")
-    assert state.history(engine, item.key)[-1]["action"] == "conflict"
+    assert views.history(engine, item.key)[-1]["action"] == "conflict"

@@ -25,7 +25,7 @@ from audience_assets.resources.handoff import SqlHandoffIOManager
 from audience_assets.resources.llm import OllamaResource
 from audience_assets.resources.solr import SolrResource
 from audience_assets.resources.storage import StorageResource
-from audience_assets.review import state
+from audience_assets.review import views
 from audience_assets_tests.review.helpers import SAMPLES
 
 FIRST_DAY = "2026-11-16"
@@ -60,7 +60,7 @@ def test_the_desk_lists_a_sample_days_posts_in_the_stored_plans_order(tmp_path: 
         ranks = [e.rank for e in plan_entries(engine, FIRST_DAY, network) if e.chosen]
         assert ranks == list(range(1, min(budget, len(plan.stories)) + 1))
     planned = [e.sheet_key for e in plan_entries(engine, FIRST_DAY, "x") if e.chosen]
-    desk = state.load_day(engine, FIRST_DAY, "x")  # the run drafted network x
+    desk = views.load_day(engine, FIRST_DAY, "x")  # the run drafted network x
     assert [i.key.sheet_key for i in desk] == planned
     assert [i.rank for i in desk] == list(range(1, len(desk) + 1))
     # The day's best story (most news value) leads the desk, whatever its title's case

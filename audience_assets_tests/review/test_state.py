@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from audience_assets.analysis.store import plan_entries, replace_plan
 from audience_assets.drafting.store import load_drafts, replace_drafts, reviewed_keys
-from audience_assets.review import state
-from audience_assets.review.state import DraftKey
+from audience_assets.review import decisions, state, views
+from audience_assets.review.decisions import DraftKey
 from audience_assets.sql.engine import make_engine
 from audience_assets.sql.schema import (
     day_plans,
@@ -44,12 +44,12 @@ def engine(seeded):
     return copy
 
 
-def first(engine) -> state.ReviewItem:
-    return state.load_day(engine, DAY, "x")[0]
+def first(engine) -> views.ReviewItem:
+    return views.load_day(engine, DAY, "x")[0]
 
 
 def test_day_lists_drafts_in_the_stored_plans_order(engine, seeded):
-    items = state.load_day(engine, DAY, "x")
+    items = views.load_day(engine, DAY, "x")
     planned = [e.sheet_key for e in plan_entries(engine, DAY, "x") if e.chosen]
     assert [i.key.sheet_key for i in items] == planned == [s.key for s in seeded[1]]
     assert [i.rank for i in items] == list(range(1, len(items) + 1))
@@ -57,9 +57,9 @@ def test_day_lists_drafts_in_the_stored_plans_order(engine, seeded):
 
 
 def test_a_new_plan_reorders_the_day(engine, seeded):
-    items = state.load_day(engine, DAY, "x")
+    items = views.load_day(engine, DAY, "x")
     replace_plan(engine, DAY, plan_of(list(reversed(seeded[1])), date=DAY))
-    reordered = state.load_day(engine, DAY, "x")
+    reordered = views.load_day(engine, DAY, "x")
     assert [i.key for i in reordered] == [i.key for i in reversed(items)]
     assert [i.rank for i in reordered] == list(range(1, len(items) + 1))
 
@@ -68,14 +68,14 @@ def test_edit_then_approve_records_reviewer_text_and_history(engine):
     item = first(engine)
     edited = item.text.replace("#Audiencias", "#AudienciaTV")
     saved = state.save_text(engine, item.key, edited, 0, "ana")
-    assert (saved["status"], saved["version"]) == (state.IN_REVIEW, 1)
+    assert (saved["status"], saved["version"]) == (decisions.IN_REVIEW, 1)
     approved = state.approve(engine, item.key, edited, 1, "luis")
     assert (approved["status"], approved["version"], approved["reviewer"]) == (
         "approved", 2, "luis")
     after = first(engine)
     assert (after.text, after.status, after.reviewer) == (edited, "approved", "luis")
     assert after.decided_at is not None
-    assert [(h["action"], h["reviewer"], h["version"]) for h in state.history(
+    assert [(h["action"], h["reviewer"], h["version"]) for h in views.history(
         engine, item.key)] == [("edit", "ana", 1), ("approve", "luis", 2)]
     # the decision is mirrored where the pipeline looks
     assert {d["status"] for d in load_drafts(engine, DAY) if d["sheet_key"] == item.key.sheet_key
@@ -85,13 +85,13 @@ def test_edit_then_approve_records_reviewer_text_and_history(engine):
 def test_invalid_text_needs_an_override_reason_which_is_recorded(engine):
     item = first(engine)
     broken = item.text + " ¡Impresionante!"
-    with pytest.raises(state.OverrideRequired) as refused:
+    with pytest.raises(decisions.OverrideRequired) as refused:
         state.approve(engine, item.key, broken, 0, "ana")
     assert {"style.exclamation"} <= {v["rule"] for v in refused.value.violations}
-    assert state.history(engine, item.key) == []  # nothing changed
+    assert views.history(engine, item.key) == []  # nothing changed
     done = state.approve(engine, item.key, broken, 0, "ana", "El cliente lo pidió así")
     assert done["valid"] is False and done["override_reason"] == "El cliente lo pidió así"
-    assert state.history(engine, item.key)[-1]["override_reason"] == "El cliente lo pidió así"
+    assert views.history(engine, item.key)[-1]["override_reason"] == "El cliente lo pidió así"
 
 
 def test_a_valid_approval_drops_a_stale_override_reason(engine):
@@ -105,13 +105,13 @@ def test_stale_version_conflicts_shows_the_others_text_and_keeps_mine(engine):
     theirs = item.text.replace("#Audiencias", "#Audiencia")
     mine = item.text.replace("#Audiencias", "#TVAudiencia")
     state.save_text(engine, item.key, theirs, 0, "ana")
-    with pytest.raises(state.ReviewConflict) as conflict:
+    with pytest.raises(decisions.ReviewConflict) as conflict:
         state.save_text(engine, item.key, mine, 0, "luis")
     assert conflict.value.current["text"] == theirs
     assert conflict.value.current["reviewer"] == "ana"
     assert conflict.value.current["version"] == 1
     assert "ana" in str(conflict.value)
-    entries = state.history(engine, item.key)
+    entries = views.history(engine, item.key)
     assert [(e["action"], e["text"]) for e in entries] == [("edit", theirs), ("conflict", mine)]
     assert first(engine).text == theirs
     # retrying on top of the other's version wins
@@ -130,7 +130,7 @@ def test_reject_and_restore_round_trip(engine):
 
 
 def test_unknown_draft_is_a_clear_error(engine):
-    with pytest.raises(state.ReviewError, match="ya no existe"):
+    with pytest.raises(decisions.ReviewError, match="ya no existe"):
         state.save_text(engine, DraftKey(DAY, "nope", "x"), "t", 0, "ana")
 
 
@@ -145,7 +145,7 @@ def test_history_is_append_only_in_order(engine):
 
 
 def test_rerun_never_overwrites_reviewed_posts(engine, seeded):
-    items = state.load_day(engine, DAY, "x")
+    items = views.load_day(engine, DAY, "x")
     approved, edited, rejected, untouched = items[0], items[1], items[2], items[3]
     state.approve(engine, approved.key, approved.text, 0, "ana")
     state.save_text(engine, edited.key, edited.text + " 📊", 0, "ana")
@@ -156,7 +156,7 @@ def test_rerun_never_overwrites_reviewed_posts(engine, seeded):
     fresh = template_drafts(seeded[1], "x")
     written = replace_drafts(engine, DAY, fresh)
     assert written == len(items) - 3
-    after = {i.key.sheet_key: i for i in state.load_day(engine, DAY, "x")}
+    after = {i.key.sheet_key: i for i in views.load_day(engine, DAY, "x")}
     assert after[approved.key.sheet_key].status == "approved"
     assert after[edited.key.sheet_key].text == edited.text + " 📊"
     assert after[rejected.key.sheet_key].status == "rejected"
@@ -165,14 +165,14 @@ def test_rerun_never_overwrites_reviewed_posts(engine, seeded):
 
 def test_approved_fingerprint_changes_only_with_the_approved_set(engine):
     item = first(engine)
-    empty = state.approved_fingerprint(engine, DAY)
+    empty = views.approved_fingerprint(engine, DAY)
     assert empty[0] == 0 and empty[2] is False
     state.approve(engine, item.key, item.text, 0, "ana")
-    one = state.approved_fingerprint(engine, DAY)
+    one = views.approved_fingerprint(engine, DAY)
     assert one[0] == 1 and one[1] != empty[1] and one[2]
-    other = state.load_day(engine, DAY, "x")[1]
+    other = views.load_day(engine, DAY, "x")[1]
     state.save_text(engine, other.key, other.text + " 📊", 0, "ana")
-    assert state.approved_fingerprint(engine, DAY) == one
+    assert views.approved_fingerprint(engine, DAY) == one
 
 
 def test_drafts_outside_the_plan_come_after_it_saying_why_and_ranks_have_no_gap(
@@ -182,20 +182,20 @@ def test_drafts_outside_the_plan_come_after_it_saying_why_and_ranks_have_no_gap(
     # dropped by the budget); the drafts of every sheet are still stored
     order = [sheets[3], sheets[2], sheets[5], sheets[4], sheets[1]]
     replace_plan(engine, DAY, plan_of(order, budgets={"x": 4}, date=DAY))
-    items = state.load_day(engine, DAY, "x")
+    items = views.load_day(engine, DAY, "x")
     keys = [i.key.sheet_key for i in items]
     assert keys[:4] == [s.key for s in order[:4]]
     assert [i.rank for i in items] == list(range(1, len(items) + 1))
     assert all(i.plan_note == "" and i.plan_rank is not None for i in items[:4])
     outside = {i.key.sheet_key: i.plan_note for i in items[4:]}
     assert outside[sheets[1].key].startswith("Fuera del plan: fuera del cupo de 4")
-    assert outside[sheets[0].key] == state.NOT_IN_PLAN
+    assert outside[sheets[0].key] == views.NOT_IN_PLAN
 
 
 def test_a_chosen_story_without_a_draft_leaves_no_gap(engine, seeded):
     sheets = seeded[1]
     with engine.begin() as conn:  # the draft of the plan's second post is missing
         conn.execute(post_drafts.delete().where(post_drafts.c.sheet_key == sheets[1].key))
-    items = state.load_day(engine, DAY, "x")
+    items = views.load_day(engine, DAY, "x")
     assert [i.rank for i in items] == list(range(1, len(sheets)))
     assert [i.plan_rank for i in items][:2] == [1, 3]

@@ -8,7 +8,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from audience_assets.review import state
+from audience_assets.review import decisions, state, views
 from audience_assets.sql.engine import make_engine
 
 from .helpers import DAY, seed_day
@@ -29,7 +29,7 @@ def engine(postgres_url):
     engine.dispose()
 
 
-def race(engine, key: state.DraftKey, texts: dict[str, str]) -> dict[str, str]:
+def race(engine, key: decisions.DraftKey, texts: dict[str, str]) -> dict[str, str]:
     """Both reviewers save version 0 at the same moment; returns who won or saw what."""
     barrier = threading.Barrier(len(texts))
     outcomes: dict[str, str] = {}
@@ -39,7 +39,7 @@ def race(engine, key: state.DraftKey, texts: dict[str, str]) -> dict[str, str]:
         try:
             state.save_text(engine, key, texts[who], 0, who)
             outcomes[who] = "won"
-        except state.ReviewConflict as exc:
+        except decisions.ReviewConflict as exc:
             outcomes[who] = "conflict:" + exc.current["text"]
 
     threads = [threading.Thread(target=save, args=(who,)) for who in texts]
@@ -51,13 +51,13 @@ def race(engine, key: state.DraftKey, texts: dict[str, str]) -> dict[str, str]:
 
 
 def test_racing_first_saves_one_wins_one_conflicts_nothing_lost(engine):
-    for item in state.load_day(engine, DAY, "x")[:3]:
+    for item in views.load_day(engine, DAY, "x")[:3]:
         texts = {"ana": item.text + " 📊", "luis": item.text + " 📈"}
         outcomes = race(engine, item.key, texts)
         winner = next(w for w, o in outcomes.items() if o == "won")
         loser = next(w for w in texts if w != winner)
         assert outcomes[loser] == "conflict:" + texts[winner]
-        history = state.history(engine, item.key)
+        history = views.history(engine, item.key)
         assert sorted((h["action"], h["text"]) for h in history) == sorted(
             [("edit", texts[winner]), ("conflict", texts[loser])])
-        assert state.load_day(engine, DAY, "x")[item.rank - 1].version == 1
+        assert views.load_day(engine, DAY, "x")[item.rank - 1].version == 1
