@@ -34,6 +34,7 @@ from audience_assets.partitions import broadcast_days
 from audience_assets.records import FactSheet
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.llm import OllamaResource
+from audience_assets.timing import timed
 
 PREVIEW_CHARS = 140
 
@@ -170,6 +171,7 @@ def variety_metadata(drafts: list[Draft]) -> dict[str, Any]:
     retry_policy=dg.RetryPolicy(max_retries=2, delay=20, backoff=dg.Backoff.EXPONENTIAL),
     code_version="2",
 )
+@timed
 def post_drafts(
     context: dg.AssetExecutionContext,
     config: DraftingConfig,
