@@ -7,8 +7,9 @@ facts they show asserted (a picture that lost its fact fails the script):
 2. `check-partitions.png`: `relevant_broadcasts`' check results, each under its date;
 3. `materialize-all.png`: the daily job's graph and its "Materialize all" dialog, which
    offers the job's assets only (never `model_evaluation`, another code location);
-4. `sensor-day.png`: the sensor-triggered day's `daily_pipeline` run, ended green, with
-   at most one warning, which names what to do (no image sources: defaults used).
+4. `sensor-day.png`: the sensor-triggered day's `daily_pipeline` run, ended green, and
+   `sensor-day-warning.png` its one warning as the image check shows it, naming what to
+   do and for which date (no image sources: defaults used).
 
 Headless Debian chromium through Playwright's executable_path, as the browser tests.
 Solr and Ollama are the caller's (scripts/solr start, scripts/ollama start; the Solr core
@@ -191,9 +192,9 @@ def take(url: str, out: Path, cli_runs: list[Any], sensor_runs: list[Any]) -> No
                     f"{run.job_name} {run.tags.get('dagster/partition')}: no code location"
 
             # 2. Check results under their partitions.
-            page.goto(f"{url}/assets/relevant_broadcasts?view=checks")
+            page.goto(f"{url}/assets/relevant_broadcasts?view=checks"
+                      "&checkDetail=figures_equal_records")
             settle(page, "figures_equal_records")
-            page.get_by_text("figures_equal_records").first.click()
             page.get_by_text("Execution history").first.click()
             settle(page, SECOND)
             text = page.inner_text("body")
@@ -215,10 +216,18 @@ def take(url: str, out: Path, cli_runs: list[Any], sensor_runs: list[Any]) -> No
             daily = next(r for r in sensor_runs if r.job_name == "daily_pipeline")
             page.goto(f"{url}/runs/{daily.run_id}")
             settle(page, "Success")
-            page.get_by_placeholder("Filter").first.fill("image")
-            page.keyboard.press("Enter")
-            page.wait_for_timeout(3000)
             shoot(page, out / "sensor-day.png")
+            # ... and its one warning, as the asset's check shows it: what to do, which date.
+            page.goto(f"{url}/assets/image_candidates?view=checks"
+                      "&checkDetail=every_pending_post_has_a_candidate")
+            settle(page, "Execution history")
+            page.get_by_text("Execution history").first.click()
+            settle(page, SECOND)
+            text = page.inner_text("body")
+            say("   the check's page reads: " + " | ".join(
+                line for line in text.splitlines() if SECOND in line or "materialise" in line))
+            assert "no image sources configured" in text and SECOND in text, "warning unclear"
+            shoot(page, out / "sensor-day-warning.png")
         except AssertionError:
             say(f"failed on {page.url}; the page read:\n{page.inner_text('body')[:3000]}\n"
                 f"links: {links(page)}")
