@@ -89,7 +89,7 @@ def one_pass(label: str, date: str, hot: Path, ollama_pid: int | None) -> float:
             if drafts:
                 print("    post_drafts: {:.0f} model calls for {:.0f} stories, {:.1f} s waiting "
                       "on Ollama; Ollama's own clock: eval {:.1f} s, prompt eval {:.1f} s "
-                      "({:.0f} prompt tokens not cached), {:.0f} fallbacks".format(
+                      "({:.0f} prompt tokens, cached ones included), {:.0f} fallbacks".format(
                           drafts.get("model_calls", 0), drafts.get("dagster/row_count", 0),
                           drafts.get("llm_seconds", 0), drafts.get("ollama_eval_s", 0),
                           drafts.get("ollama_prompt_eval_s", 0),

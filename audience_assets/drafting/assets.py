@@ -143,8 +143,9 @@ def drafts_metadata(drafts: list[Draft], llm: OllamaResource) -> dict[str, Any]:
         "over_budget": sum(1 for d in drafts if over_budget(d)),
         "llm_seconds": round(sum(d.llm_seconds for d in drafts), 2),
         "tokens_per_s": round(eval_count / eval_s, 2) if eval_s else 0.0,
-        # Ollama's own clock: what the model spent reading prompts (what its cache did not
-        # hold) and writing, apart from the wait on a busy host in llm_seconds.
+        # Ollama's own clock: what the model spent reading prompts and writing, apart from
+        # the wait on a busy host in llm_seconds. Its prompt token count includes the tokens
+        # its cache held (a candidate repeating its draw's prompt: ~0.1 s of prompt eval).
         "model_calls": sum(attempts),
         "ollama_eval_s": round(eval_s, 2),
         "ollama_prompt_eval_s": round(sum(d.prompt_eval_duration_ns for d in drafts) / 1e9, 2),
