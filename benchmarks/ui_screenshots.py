@@ -23,6 +23,7 @@ template's, flagged as fallbacks; `--draft-run-budget 3600` for the project defa
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shutil
 import socket
@@ -107,7 +108,8 @@ def runs_of(env: dict[str, str], date: str) -> list[Any]:
     import dagster as dg
 
     with dg.DagsterInstance.get() as instance:
-        return list(instance.get_runs(dg.RunsFilter(tags={"dagster/partition": date})))
+        runs: list[Any] = list(instance.get_runs(dg.RunsFilter(tags={"dagster/partition": date})))
+        return runs
 
 
 def warnings_of(env: dict[str, str], runs: list[Any]) -> list[str]:
@@ -121,10 +123,11 @@ def warnings_of(env: dict[str, str], runs: list[Any]) -> list[str]:
             for record in instance.get_records_for_run(run.run_id).records:
                 entry, event = record.event_log_entry, record.event_log_entry.dagster_event
                 if event is not None and event.event_type_value == "ASSET_CHECK_EVALUATION":
-                    check = event.event_specific_data
+                    check: Any = event.event_specific_data
                     if not check.passed:
                         found.append(f"check {check.check_name}: {check.description}")
-                elif entry.level >= 30:
+                elif (entry.level if isinstance(entry.level, int)
+                      else logging.getLevelName(entry.level)) >= logging.WARNING:
                     found.append(f"{run.job_name} {entry.step_key}: {entry.user_message}")
     return found
 
@@ -140,7 +143,7 @@ def wait_for_day(env: dict[str, str], date: str, timeout_s: float) -> list[Any]:
             runs = instance.get_runs(dg.RunsFilter(tags={"dagster/partition": date}))
             daily = [r for r in runs if r.job_name == "daily_pipeline"]
             if daily and daily[0].is_finished:
-                return runs
+                return list(runs)
             if time.monotonic() > deadline:
                 sys.exit(f"{date}: the day did not finish in {timeout_s:.0f} s: "
                          + ", ".join(f"{r.job_name} {r.status.value}" for r in runs))
