@@ -11,7 +11,8 @@ from pathlib import Path
 import audience_assets
 
 REPO = Path(__file__).resolve().parents[1]
-DAGSTER_LAYER_NAMES = {"assets", "sensors", "checks", "definitions", "partitions", "jobs"}
+DAGSTER_LAYER_NAMES = {"assets", "sensors", "checks", "definitions", "partitions", "jobs",
+                       "timing"}
 
 
 def _contract(name: str) -> configparser.SectionProxy:

@@ -11,12 +11,16 @@ project's Solr and Ollama (bundled model) and the bundled sample press site (ima
 
 Printed per run: wall seconds (launch to finish) and each step's seconds (the event
 log: first start to last success, retries included), with the load average before and
-after each pass, since this machine is shared. Goals (2 quiet cores, warm): the day
-< 90 s.
+after each pass, since this machine is shared; and what a busy host does not inflate as
+much: each step's CPU seconds (its materialisations' `step_cpu_seconds`), the CPU seconds
+of the benchmark's process tree (runs included) and of the Ollama server (with
+`--ollama-state-dir`), and Ollama's own eval and prompt-eval seconds for the drafts
+(post_drafts' metadata). Goals (2 quiet cores, warm): the day < 90 s.
 
     scripts/solr start --port 0 --home /tmp/day-solr    # prints SOLR_URL
-    scripts/ollama start --port 0 --state-dir /tmp/day-ollama   # prints OLLAMA_HOST
-    .venv/bin/python benchmarks/day.py --solr-url URL --ollama-host URL [--date D]
+    scripts/ollama start --port 11500 --state-dir /tmp/day-ollama   # prints OLLAMA_HOST
+    .venv/bin/python benchmarks/day.py --solr-url URL --ollama-host URL \
+        --ollama-state-dir /tmp/day-ollama [--date D]
 """
 
 from __future__ import annotations
@@ -29,17 +33,33 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+
+from audience_lab.machine import load_average, own_cpu_s, process_tree_cpu_s
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
 JOBS = ("ingestion_chain", "analysis_chain", "daily_pipeline")
 
 
-def load_average() -> str:
-    return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+def materialisations(instance: Any, run_id: str) -> dict[str, dict[str, float]]:
+    """Each asset's numeric metadata in the run (step_cpu_seconds, post_drafts' Ollama
+    figures)."""
+    import dagster as dg
+
+    out: dict[str, dict[str, float]] = {}
+    for record in instance.get_records_for_run(
+            run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION).records:
+        event = record.event_log_entry.asset_materialization
+        if event is None:
+            continue
+        out[event.asset_key.to_user_string()] = {
+            k: float(v.value) for k, v in event.metadata.items()
+            if isinstance(v.value, int | float) and not isinstance(v.value, bool)}
+    return out
 
 
-def one_pass(label: str, date: str, hot: Path) -> float:
+def one_pass(label: str, date: str, hot: Path, ollama_pid: int | None) -> float:
     import dagster as dg
 
     from audience_assets.cli.launch import daily_location, launch, wait
@@ -50,6 +70,7 @@ def one_pass(label: str, date: str, hot: Path) -> float:
         shutil.copy(path, hot / path.name)
     print(f"{label}: {load_average()}", flush=True)
     total = 0.0
+    cpu, ollama_cpu = own_cpu_s(), process_tree_cpu_s(ollama_pid) if ollama_pid else 0.0
     with dg.DagsterInstance.get() as instance, daily_location(instance) as workspace:
         for job in JOBS:
             started = time.perf_counter()
@@ -61,9 +82,25 @@ def one_pass(label: str, date: str, hot: Path) -> float:
             print(f"  {job}: {done.status.value} in {seconds:.1f} s (steps "
                   f"{sum(steps.values()):.1f} s): "
                   + ", ".join(f"{k} {v:.1f}" for k, v in steps.items()), flush=True)
+            metadata = materialisations(instance, done.run_id)
+            print("    CPU s per asset: " + ", ".join(
+                f"{k} {m.get('step_cpu_seconds', 0):.1f}" for k, m in metadata.items()))
+            drafts = metadata.get("post_drafts")
+            if drafts:
+                print("    post_drafts: {:.0f} model calls for {:.0f} stories, {:.1f} s waiting "
+                      "on Ollama; Ollama's own clock: eval {:.1f} s, prompt eval {:.1f} s "
+                      "({:.0f} prompt tokens, cached ones included), {:.0f} fallbacks".format(
+                          drafts.get("model_calls", 0), drafts.get("dagster/row_count", 0),
+                          drafts.get("llm_seconds", 0), drafts.get("ollama_eval_s", 0),
+                          drafts.get("ollama_prompt_eval_s", 0),
+                          drafts.get("ollama_prompt_tokens", 0), drafts.get("fallbacks", 0)))
             for step, message in done.failures:
                 print(f"    {step}: {message[:300]}")
-    print(f"{label}: the day in {total:.1f} s ({load_average()})", flush=True)
+    spent = own_cpu_s() - cpu
+    served = (process_tree_cpu_s(ollama_pid) - ollama_cpu) if ollama_pid else 0.0
+    print(f"{label}: the day in {total:.1f} s wall; CPU {spent:.1f} s in the runs' processes"
+          + (f" + {served:.1f} s in Ollama" if ollama_pid else "")
+          + f" ({load_average()})", flush=True)
     return total
 
 
@@ -73,6 +110,8 @@ def main() -> None:
     parser.add_argument("--solr-url", required=True)
     parser.add_argument("--ollama-host", required=True)
     parser.add_argument("--site-port", type=int, default=0, help="sample site port (0: free)")
+    parser.add_argument("--ollama-state-dir", type=Path,
+                        help="scripts/ollama's --state-dir: count the server's CPU seconds")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-day-") as tmp:
         work = Path(tmp)
@@ -103,8 +142,10 @@ def main() -> None:
                 "AUDIENCE_IMAGES_CONFIG": str(sources), "AUDIENCE_IMAGES_DELAY_S": "0.05",
             })
             os.chdir(ROOT)
-            cold = one_pass("cold", args.date, hot)
-            warm = one_pass("warm", args.date, hot)
+            ollama_pid = (int((args.ollama_state_dir / "ollama.pid").read_text())
+                          if args.ollama_state_dir else None)
+            cold = one_pass("cold", args.date, hot, ollama_pid)
+            warm = one_pass("warm", args.date, hot, ollama_pid)
             print(f"\nday {args.date}: cold {cold:.1f} s, warm {warm:.1f} s "
                   f"(goal, 2 quiet cores, warm: < 90 s); {os.cpu_count()} CPUs visible")
         finally:

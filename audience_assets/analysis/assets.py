@@ -1,10 +1,9 @@
 """Analysis: the day's notable broadcasts (fact sheets) and what happened minute by minute."""
 
 # No `from __future__ import annotations`: Dagster reads the context annotation at runtime.
-import json
 import time
 import warnings
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,8 +18,13 @@ from audience_assets.analysis.anomalies import (
     analyse_day,
     golden_minute_candidates,
 )
-from audience_assets.analysis.audits import duplicate_problems, evidence_problems, figure_problems
 from audience_assets.analysis.charts import curve_png, markdown_image
+from audience_assets.analysis.checks import (
+    BLOCKING,
+    fact_sheet_check_specs,
+    merged_checks,
+    sheet_checks,
+)
 from audience_assets.analysis.config import AnalysisConfig, load_analysis_config
 from audience_assets.analysis.plan import DayPlan, plan_day
 from audience_assets.analysis.rules import Candidate
@@ -40,7 +44,7 @@ from audience_assets.indexing.history import AudienceHistory, SolrHistory, SqlHi
 from audience_assets.indexing.index import counts_through
 from audience_assets.ingestion.minutes import KIND, MinutePoint, parse_minutes_file, tv_clock
 from audience_assets.ingestion.store import current_deliveries, load_records
-from audience_assets.partitions import broadcast_days, daily_check_spec
+from audience_assets.partitions import broadcast_days
 from audience_assets.paths import locate_stored
 from audience_assets.records import AudienceRecord, FactSheet
 from audience_assets.resources.analysis import AnalysisResource
@@ -48,15 +52,11 @@ from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.solr import SolrResource, SolrUnavailable
 from audience_assets.resources.storage import StorageResource
 from audience_assets.sql.schema import audience_records as records_table
+from audience_assets.timing import timed
 
 # backfill_policy is beta in Dagster 1.13; the choice is made here, not an operator's issue.
 warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=dg.BetaWarning)
 
-CHECK_FIGURES = "figures_equal_records"
-CHECK_DUPLICATES = "no_duplicate_broadcast"
-CHECK_EVIDENCE = "events_backed_by_evidence"
-CHECK_KNOWN_NAMES = "targets_and_regions_known"
-BLOCKING = (CHECK_FIGURES, CHECK_DUPLICATES, CHECK_EVIDENCE)
 MAX_CHARTS = 6  # charts embedded in the UI per day; all are written to disk
 
 
@@ -97,6 +97,7 @@ def walked(context: dg.AssetExecutionContext, day: Any) -> dg.MaterializeResult:
     backfill_policy=SINGLE_RUN,
     code_version="2",
 )
+@timed
 def minute_audience(
     context: dg.AssetExecutionContext, database: DatabaseResource, storage: StorageResource
 ) -> dg.MaterializeResult:
@@ -131,6 +132,7 @@ def _group_key(point_or_record: MinutePoint | AudienceRecord) -> tuple[str, str]
     backfill_policy=SINGLE_RUN,
     code_version="2",
 )
+@timed
 def audience_anomalies(
     context: dg.AssetExecutionContext,
     database: DatabaseResource,
@@ -272,22 +274,10 @@ def golden_candidates(anomalies: dict[str, DayAnomalies], records: list[Audience
     ],
     kinds={"python", "sql"},
     backfill_policy=SINGLE_RUN,
-    check_specs=[
-        daily_check_spec(CHECK_FIGURES, asset="relevant_broadcasts", blocking=True,
-                          description="Every fact sheet's figures equal its record's exactly. "
-                          "Audited before publishing."),
-        daily_check_spec(CHECK_DUPLICATES, asset="relevant_broadcasts", blocking=True,
-                          description="At most one fact sheet per broadcast, target, region. "
-                          "Audited before publishing."),
-        daily_check_spec(CHECK_EVIDENCE, asset="relevant_broadcasts", blocking=True,
-                          description="Each rule and event is backed by the numbers compared. "
-                          "Audited before publishing."),
-        daily_check_spec(CHECK_KNOWN_NAMES, asset="relevant_broadcasts",
-                          description="Warning naming the records' targets and regions the "
-                          "analysis configuration does not know (left out, never silently)."),
-    ],
+    check_specs=fact_sheet_check_specs(),
     code_version="2",
 )
+@timed
 def relevant_broadcasts(
     context: dg.AssetExecutionContext,
     database: DatabaseResource,
@@ -337,26 +327,6 @@ def relevant_broadcasts(
                                              "history": source})
 
 
-def merged_checks(results_by_date: dict[str, list[dg.AssetCheckResult]]
-                  ) -> list[dg.AssetCheckResult]:
-    """One result per check for a range: passed when it passed on every date; its problems
-    prefixed with their date."""
-    by_name: dict[str, list[tuple[str, dg.AssetCheckResult]]] = defaultdict(list)
-    for date, results in results_by_date.items():
-        for result in results:
-            by_name[result.check_name or ""].append((date, result))
-    merged = []
-    for name, dated in by_name.items():
-        failing = [d for d, r in dated if not r.passed]
-        merged.append(dg.AssetCheckResult(
-            check_name=name, passed=not failing, severity=dated[0][1].severity,
-            metadata={"dates": len(dated), "failing_dates": ", ".join(failing) or "none",
-                      "first": json.dumps([f"{d}: {r.metadata.get('first', '')}" for d, r in dated
-                                           if not r.passed][:5], ensure_ascii=False,
-                                          default=str)}))
-    return merged
-
-
 def _sheet_metadata(sheets: list[FactSheet], source: str, seconds: float
                     ) -> dict[str, Any]:
     table = pd.DataFrame([{
@@ -374,40 +344,6 @@ def _sheet_metadata(sheets: list[FactSheet], source: str, seconds: float
     }
 
 
-def sheet_checks(sheets: list[FactSheet], records: list[AudienceRecord],
-                 config: AnalysisConfig) -> list[dg.AssetCheckResult]:
-    evidence = [f"{s.key}: {p}" for s in sheets for p in evidence_problems(s, config)]
-    results = []
-    for name, problems in ((CHECK_FIGURES, figure_problems(sheets, records)),
-                           (CHECK_DUPLICATES, duplicate_problems(sheets)),
-                           (CHECK_EVIDENCE, evidence)):
-        results.append(dg.AssetCheckResult(
-            check_name=name, passed=not problems,
-            metadata={"problems": len(problems),
-                      "first": json.dumps(problems[:5], ensure_ascii=False)}))
-    results.append(known_names_result(records, config))
-    return results
-
-
-def known_names_result(records: list[AudienceRecord], config: AnalysisConfig
-                       ) -> dg.AssetCheckResult:
-    """WARN naming what the analysis leaves out, with how many records each name has."""
-    pairs = Counter((r.target, r.region) for r in records)
-    unknown = config.unknown_names(pairs)
-    left_out = sum(n for (t, g), n in pairs.items()
-                   if config.resolve_target(t) is None or config.resolve_region(g) is None)
-    return dg.AssetCheckResult(
-        check_name=CHECK_KNOWN_NAMES, passed=not unknown,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={
-            "unknown": ", ".join(unknown) or "none",
-            "records_left_out": left_out,
-            "records": len(records),
-            "hint": "add the name to targets/regions or aliases in the analysis config"
-            if unknown else "every target and region is analysed",
-        })
-
-
 @dg.asset(
     partitions_def=broadcast_days,
     group_name="analysis",
@@ -416,6 +352,7 @@ def known_names_result(records: list[AudienceRecord], config: AnalysisConfig
     backfill_policy=SINGLE_RUN,
     code_version="2",
 )
+@timed
 def post_plan(
     context: dg.AssetExecutionContext,
     database: DatabaseResource,

@@ -8,12 +8,6 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display on servers; must precede pyplot
-import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
-
 from audience_assets.analysis.anomalies import BroadcastMinute
 from audience_assets.ingestion.minutes import MinutePoint
 
@@ -21,9 +15,23 @@ MARKS = {"golden_minute": ("gold", "*", "minuto de oro"), "peak": ("tab:green", 
          "drop": ("tab:red", "v", "caída")}
 
 
+def pyplot() -> tuple[Any, Any]:
+    """(matplotlib.pyplot, matplotlib.dates), imported on the first chart: about 1 s of
+    every Dagster run's start otherwise (each run process loads the definitions), and
+    only the analysis draws."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display on servers; must precede pyplot
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    return plt, mdates
+
+
 def curve_png(points: Sequence[MinutePoint], marks: Sequence[BroadcastMinute], title: str,
               dpi: int = 80) -> bytes:
     """The broadcast's minute audience (thousands) with `marks` drawn on it."""
+    plt, mdates = pyplot()
     times = [mdates.date2num(dt.datetime.fromisoformat(p.minute)) for p in points]
     values = [p.avg_audience / 1000 for p in points]
     fig, ax = plt.subplots(figsize=(7, 2.6), dpi=dpi)

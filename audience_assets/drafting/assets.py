@@ -34,6 +34,7 @@ from audience_assets.partitions import broadcast_days
 from audience_assets.records import FactSheet
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.llm import OllamaResource
+from audience_assets.timing import timed
 
 PREVIEW_CHARS = 140
 
@@ -142,6 +143,13 @@ def drafts_metadata(drafts: list[Draft], llm: OllamaResource) -> dict[str, Any]:
         "over_budget": sum(1 for d in drafts if over_budget(d)),
         "llm_seconds": round(sum(d.llm_seconds for d in drafts), 2),
         "tokens_per_s": round(eval_count / eval_s, 2) if eval_s else 0.0,
+        # Ollama's own clock: what the model spent reading prompts and writing, apart from
+        # the wait on a busy host in llm_seconds. Its prompt token count includes the tokens
+        # its cache held (a candidate repeating its draw's prompt: ~0.1 s of prompt eval).
+        "model_calls": sum(attempts),
+        "ollama_eval_s": round(eval_s, 2),
+        "ollama_prompt_eval_s": round(sum(d.prompt_eval_duration_ns for d in drafts) / 1e9, 2),
+        "ollama_prompt_tokens": sum(d.prompt_eval_count for d in drafts),
         "model": llm.model,
         "ollama_host": llm.host,
         "prompts": ", ".join(prompts) or "none (template)",
@@ -170,6 +178,7 @@ def variety_metadata(drafts: list[Draft]) -> dict[str, Any]:
     retry_policy=dg.RetryPolicy(max_retries=2, delay=20, backoff=dg.Backoff.EXPONENTIAL),
     code_version="2",
 )
+@timed
 def post_drafts(
     context: dg.AssetExecutionContext,
     config: DraftingConfig,

@@ -30,6 +30,7 @@ from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.images import ImagesResource
 from audience_assets.resources.solr import SolrResource
 from audience_assets.resources.storage import StorageResource
+from audience_assets.timing import timed
 
 
 def _words(ranked: list[Ranked]) -> list[str]:
@@ -45,6 +46,7 @@ def _words(ranked: list[Ranked]) -> list[str]:
     check_specs=SPECS,
     code_version="1",
 )
+@timed
 def image_candidates(
     context: dg.AssetExecutionContext,
     images: ImagesResource,

@@ -20,7 +20,9 @@ def post_from_sheet(sheet: Mapping[str, Any], date: str, text: str = "",
         for file_title, programme in config.programmes.items():
             if fold(programme.handle) == fold(title) or normalise_title(file_title) == \
                     normalise_title(title):
-                programme_names += [file_title, programme.handle, programme.hashtag.lstrip("#")]
+                # its short name too: pages say "El Desmarque", not the file's title
+                programme_names += [file_title, programme.handle, programme.hashtag.lstrip("#"),
+                                    programme.name]
         for code, chan in config.channels.items():
             if fold(chan.handle) == fold(channel) or fold(code) == fold(channel):
                 channel_names += [code, chan.handle, chan.name]

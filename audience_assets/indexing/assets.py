@@ -10,6 +10,7 @@ from audience_assets.indexing.index import index_dates, verify_dates
 from audience_assets.partitions import broadcast_days, daily_check_spec
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.solr import SolrResource
+from audience_assets.timing import timed
 
 # BackfillPolicy is marked beta; a single-run backfill is what the issue asks for.
 warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=dg.BetaWarning)
@@ -42,6 +43,7 @@ INDEX_CHECK = "index_matches_store"
     ],
     code_version="2",
 )
+@timed
 def solr_audience_index(
     context: dg.AssetExecutionContext, solr: SolrResource, database: DatabaseResource
 ) -> dg.MaterializeResult:

@@ -23,6 +23,7 @@ from audience_assets.paths import locate_stored
 from audience_assets.records import AudienceRecord
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.storage import StorageResource
+from audience_assets.timing import timed
 
 warnings.filterwarnings("ignore", category=dg.BetaWarning, module=__name__)
 # BackfillPolicy is marked beta; a single-run backfill is what the issue asks for.
@@ -113,6 +114,7 @@ def _missing(dates: Sequence[str], found: Collection[str], what: str, hint: str)
     backfill_policy=SINGLE_RUN,
     code_version="2",
 )
+@timed
 def kantar_raw_file(
     context: dg.AssetExecutionContext, storage: StorageResource, database: DatabaseResource
 ) -> dg.MaterializeResult:
@@ -193,6 +195,7 @@ def preview(records: Sequence[AudienceRecord], n: int = 10) -> str:
     ],
     code_version="2",
 )
+@timed
 def audience_records(context: dg.AssetExecutionContext, database: DatabaseResource,
                      storage: StorageResource):
     """The dates' normalised records: parsed from the current deliveries, audited by the

@@ -125,8 +125,7 @@ def parse_minutes_bytes(data: bytes, name: str) -> MinuteDelivery:
         raise KantarParseError(name, f"a [{info['kind']}] delivery, not [{KIND}]")
     target = info["target"] or DEFAULT_TARGET
     region = info["region"]
-    points = []
-    seen: set[tuple[str, str]] = set()
+    rows_read: list[tuple[int, str, dt.date, int, Decimal, Decimal]] = []
     days: dict[str, dt.date] = {}
     for i, row in enumerate(rows[header_idx + 1:], start=header_idx + 2):
         if all(not cell.strip() for cell in row):
@@ -139,11 +138,19 @@ def parse_minutes_bytes(data: bytes, name: str) -> MinuteDelivery:
             raise KantarParseError(name, "empty value", i, "Cadena")
         date_text = row[columns["date"]]
         day = days.get(date_text) or days.setdefault(date_text, parse_date(date_text, name, i))
-        minute = _minute(day, row[columns["minute"]].strip(), name, i)
+        clock = _clock(row[columns["minute"]].strip(), name, i)
         avg = _number(row[columns["avg_audience"]], name, i, "AM(000)", thousands=True)
         share = _number(row[columns["share"]], name, i, "Cuota", thousands=False)
         if avg < 0 or share < 0 or share > 100:
             raise KantarParseError(name, f"figure out of range: {avg} / {share}", i)
+        rows_read.append((i, channel, day, clock, avg, share))
+    tails = after_midnight_tails({(day, clock) for _, _, day, clock, _, _ in rows_read})
+    points = []
+    seen: set[tuple[str, str]] = set()
+    for i, channel, day, clock, avg, share in rows_read:
+        if day in tails:  # the calendar date after midnight: the TV day before it
+            day, clock = day - dt.timedelta(days=1), clock + TV_DAY_MINUTES
+        minute = _minute(day, clock, name, i)
         key = (channel, minute)
         if key in seen:
             raise KantarParseError(name, f"minute {minute} of {channel} appears twice", i)
@@ -167,16 +174,32 @@ def _number(text: str, name: str, row: int, column: str, thousands: bool) -> Dec
     return parse_number(text, name, row, column, thousands=thousands)
 
 
-def _minute(day: dt.date, text: str, name: str, row: int) -> str:
+def _clock(text: str, name: str, row: int) -> int:
+    """'25:10' -> 1510: minutes after the midnight the row's date starts."""
     match = _MINUTE_RE.match(text)
     if not match or int(match.group(2)) > 59:
         raise KantarParseError(name, f"not a minute: {text!r} (expected hh:mm)", row, "Minuto")
-    minutes = int(match.group(1)) * 60 + int(match.group(2))
+    return int(match.group(1)) * 60 + int(match.group(2))
+
+
+def after_midnight_tails(clocks: set[tuple[dt.date, int]]) -> set[dt.date]:
+    """Dates of a file that only carry the first minutes after midnight (00:00-02:29 written
+    as such) of the TV day before them, which the file also carries: a file of TV day D
+    whose last rows are dated D+1 as a calendar would (00:00-02:29). Those minutes belong
+    to TV day D (DOMAIN.md: the TV day runs 02:30 to 26:29), not to D+1: else every such
+    file would carry two TV days, and delivering or archiving it would change the next
+    day's files (the sensor would run that day again)."""
+    own = {day for day, clock in clocks if clock >= TV_DAY_FIRST_MINUTE}
+    return {day for day, _ in clocks
+            if day not in own and day - dt.timedelta(days=1) in own}
+
+
+def _minute(day: dt.date, minutes: int, name: str, row: int) -> str:
     if minutes < TV_DAY_FIRST_MINUTE:
         minutes += TV_DAY_MINUTES  # 00:00-02:29 written as such still belong to this TV day
     if minutes >= TV_DAY_FIRST_MINUTE + TV_DAY_MINUTES:
-        raise KantarParseError(name, f"minute {text} is past the TV day's end (26:29)", row,
-                               "Minuto")
+        raise KantarParseError(name, f"minute {minutes // 60:02d}:{minutes % 60:02d} is past "
+                               "the TV day's end (26:29)", row, "Minuto")
     moment = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minutes)
     return moment.isoformat()
 

@@ -21,6 +21,7 @@ from audience_assets.reports.parts import DailyReport
 from audience_assets.reports.profiles import load_profiles, profile_names
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.storage import StorageResource
+from audience_assets.timing import timed
 
 REPORT_PREFIX = "daily_report"
 UPSTREAM = ("audience_records", "minute_audience", "audience_anomalies",
@@ -43,6 +44,7 @@ def report_key(profile: str) -> dg.AssetKey:
     partitions_def=broadcast_days,
     can_subset=True,
 )
+@timed
 def daily_report(
     context: dg.AssetExecutionContext,
     database: DatabaseResource,

@@ -9,6 +9,7 @@ from audience_assets.partitions import broadcast_days
 from audience_assets.resources.database import DatabaseResource
 from audience_assets.resources.storage import StorageResource
 from audience_assets.review.exports import ExportResult, write_exports
+from audience_assets.timing import timed
 
 PREVIEW_CHARS = 120
 
@@ -20,6 +21,7 @@ PREVIEW_CHARS = 120
     kinds={"csv", "json", "xlsx"},
     code_version="1",
 )
+@timed
 def post_exports(
     context: dg.AssetExecutionContext, database: DatabaseResource, storage: StorageResource
 ) -> dg.MaterializeResult:

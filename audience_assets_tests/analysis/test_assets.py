@@ -9,7 +9,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from audience_assets.analysis import assets as analysis_assets
+from audience_assets.analysis import checks as analysis_checks
 from audience_assets.analysis.assets import (
     audience_anomalies,
     minute_audience,
@@ -99,7 +99,7 @@ def test_assets_materialise_sheets_anomalies_and_charts(tmp_path: Path, week: We
                                "analysis": AnalysisResource(history="auto")})
     assert again.success and load_fact_sheets(engine, LAST) == sheets
     # write, audit, publish: a failing blocking check leaves the published sheets as they were
-    monkeypatch.setattr(analysis_assets, "figure_problems",
+    monkeypatch.setattr(analysis_checks, "figure_problems",
                         lambda sheets, records: ["fake: figure differs"])
     replace_fact_sheets(engine, LAST, sheets[:1])  # what an earlier run had published
     blocked = dg.materialize(stages, partition_key=LAST, raise_on_error=False, resources={
@@ -135,11 +135,11 @@ def test_records_of_unknown_targets_or_regions_are_reported_not_dropped_silently
     records, _ = week
     config = load_analysis_config()
     day = [r for r in records if r.broadcast_date == LAST]
-    known = analysis_assets.known_names_result(day, config)
+    known = analysis_checks.known_names_result(day, config)
     assert known.passed
     odd = [replace(day[0], region="Galicia"), replace(day[1], target="Niños 4-12"),
            replace(day[2], region="ANDALUCÍA TOTAL")]
-    result = analysis_assets.known_names_result(day + odd, config)
+    result = analysis_checks.known_names_result(day + odd, config)
     assert not result.passed and result.severity == dg.AssetCheckSeverity.WARN
     assert result.metadata["unknown"].value == "region: Galicia, target: Niños 4-12"
     assert result.metadata["records_left_out"].value == 2

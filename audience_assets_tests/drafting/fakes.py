@@ -36,6 +36,7 @@ class FakeOllamaClient:
             "eval_count": 10 + len(item),
             "eval_duration": 200_000_000,
             "prompt_eval_count": 50,
+            "prompt_eval_duration": 100_000_000,
             "load_duration": 1_000,
             "total_duration": 300_000_000,
             "done_reason": "stop",

@@ -230,3 +230,19 @@ def test_a_rerun_keeps_posts_handled_on_the_review_desk(tmp_path: Path) -> None:
     assert after[edited.key].text == edited.text + " 📊"
     assert after[rejected.key].status == "rejected"
     assert len(load_drafts(engine, "2025-01-14")) == 5
+
+
+def test_drafts_metadata_reports_ollamas_own_time_beside_the_wait() -> None:
+    from audience_assets.drafting.assets import drafts_metadata
+    from audience_assets.drafting.writing.natural import NaturalWriter
+    from audience_assets_tests.drafting.test_natural import SETTINGS, SHEETS, A, _reply
+
+    client = FakeOllamaClient([_reply(A)])
+    drafts = [draft_post(sheet, NaturalWriter(client, SETTINGS), validate, candidates=1)
+              for sheet in SHEETS[3:5]]
+    meta = drafts_metadata(drafts, OllamaResource(host="http://127.0.0.1:9"))
+    calls = len(client.calls)
+    assert meta["model_calls"] == calls == sum(d.attempt_count for d in drafts)
+    assert meta["ollama_eval_s"] == pytest.approx(0.2 * calls)  # the fake's clock
+    assert meta["ollama_prompt_eval_s"] == pytest.approx(0.1 * calls)
+    assert meta["ollama_prompt_tokens"] == 50 * calls

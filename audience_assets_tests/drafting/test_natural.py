@@ -12,6 +12,7 @@ import pytest
 from audience_assets.drafting.validation import validate
 from audience_assets.drafting.writing import draft_post, variety
 from audience_assets.drafting.writing.llm import LLMSettings
+from audience_assets.drafting.writing.loop import DISTINCT_ENOUGH
 from audience_assets.drafting.writing.natural import (
     EXAMPLES_PER_PROMPT,
     ExamplesError,
@@ -288,7 +289,9 @@ def test_candidates_after_the_first_are_sampled_warm_the_first_at_the_configured
         ) -> None:
     cold = LLMSettings(model="fake-model", options={"temperature": 0.0, "seed": 1})
     client = FakeOllamaClient([_reply(A)])
-    draft_post(SHEETS[3], NaturalWriter(client, cold), validate, candidates=3)
+    chosen = [variety.skeleton(fill_wording(A, SHEETS[3]), SHEETS[3])]  # A is no better
+    draft_post(SHEETS[3], NaturalWriter(client, cold), validate, candidates=3,
+               chosen_today=chosen)
     assert [c["options"]["temperature"] for c in client.calls] == [0.0, 0.8, 0.8]
 
 
@@ -296,7 +299,9 @@ def test_a_failed_attempt_opens_a_new_draw_at_the_configured_temperature() -> No
     cold = LLMSettings(model="fake-model", options={"temperature": 0.0, "seed": 1})
     broken = _reply("{programa} sumó {espectadores}, {audiencia} y {cuota}.")
     client = FakeOllamaClient([broken, _reply(A), _reply(B)])
-    draft = draft_post(SHEETS[3], NaturalWriter(client, cold), validate, candidates=3)
+    chosen = [variety.skeleton(fill_wording(A, SHEETS[3]), SHEETS[3])]
+    draft = draft_post(SHEETS[3], NaturalWriter(client, cold), validate, candidates=3,
+                       chosen_today=chosen)
     assert draft.valid and draft.valid_candidates == 2 and len(client.calls) == 3
     systems = [c["messages"][0]["content"] for c in client.calls]
     # The failure opens a draw with other examples, whose first attempt is the model's
@@ -312,7 +317,9 @@ def test_once_a_candidate_is_valid_a_failed_one_is_dropped_not_corrected() -> No
     cold = LLMSettings(model="fake-model", options={"temperature": 0.0, "seed": 1})
     broken = _reply("{programa} sumó {espectadores}, {audiencia} y {cuota}.")
     client = FakeOllamaClient([_reply(A), broken, _reply(B)])
-    draft = draft_post(SHEETS[3], NaturalWriter(client, cold), validate, candidates=3)
+    chosen = [variety.skeleton(fill_wording(A, SHEETS[3]), SHEETS[3])]
+    draft = draft_post(SHEETS[3], NaturalWriter(client, cold), validate, candidates=3,
+                       chosen_today=chosen)
     assert draft.valid and draft.valid_candidates == 2 and len(client.calls) == 3
     # One prompt for all three (the model evaluates it once), no problems told, and
     # the other seeds' samples warm.
@@ -374,3 +381,23 @@ def test_a_candidate_copying_a_recent_post_is_rejected_and_redrawn() -> None:
     assert not first.valid and any("cerró la noche del domingo en" in v.get("message", "")
                                    for v in first.violations)
     assert second.valid and draft.text.startswith("Polònia reunió")
+
+
+def test_a_sheet_stops_at_the_candidate_it_would_keep_anyway() -> None:
+    """The day's first story keeps its first valid candidate whatever follows, and a
+    candidate already apart from every chosen post is not worth more model calls."""
+    sheet = SHEETS[3]
+    first = FakeOllamaClient([_reply(A), _reply(B), _reply(A)])
+    draft = draft_post(sheet, NaturalWriter(first, SETTINGS), validate, candidates=3)
+    assert len(first.calls) == 1 and draft.valid_candidates == 1
+    assert variety.least_similar(["a", "b", "c"], []) == 0  # what three would have kept
+    assert draft.text.startswith("Polònia reunió")  # A
+    alike = [variety.skeleton(fill_wording(A, sheet), sheet)]
+    apart = ["{programa} fue lo más visto de {cadena} ayer por la noche según kantar"]
+    assert variety.similarity(draft.skeleton, alike[0]) > DISTINCT_ENOUGH
+    assert max(variety.similarity(draft.skeleton, o) for o in apart) <= DISTINCT_ENOUGH
+    for chosen, calls in ((alike, 3), (apart, 1)):
+        client = FakeOllamaClient([_reply(A), _reply(B), _reply(A)])
+        draft_post(sheet, NaturalWriter(client, SETTINGS), validate, candidates=3,
+                   chosen_today=chosen)
+        assert len(client.calls) == calls

@@ -91,3 +91,23 @@ def test_baselines_and_defaults_last() -> None:
 def test_date_fit_prefers_the_broadcast_day_then_the_day_after(published: str,
                                                                 fit: float) -> None:
     assert date_fit(published, "2026-01-10")[0] == fit
+
+
+@pytest.mark.parametrize("case_index", [10, 22])
+def test_a_programmes_configured_short_name_is_evidence_on_pages_that_use_it(
+        case_index: int, site: SiteServer, tmp_path: Path) -> None:
+    """"EL DESMARQUE CUATRO" (the file's title) is "El Desmarque" on the pages: with its
+    short name in the client's analysis config, the labelled picture leads, not a default."""
+    from audience_assets.analysis.config import load_analysis_config
+    from audience_assets.resources.analysis import AnalysisResource
+
+    case = CASES[case_index]
+    config = load_analysis_config(AnalysisResource().config_file)
+    post = post_from_sheet({"title": case.show.title, "channel": "@cuatro"}, case.date,
+                           case.post, config)
+    assert "El Desmarque" in post.programme_names
+    sources = load_sources(write_sources(site.root, site.url, tmp_path / "s.yaml",
+                                         shows=(case.show,)))
+    result = crawl(post, sources, Fetcher(sources.hosts, tmp_path / "cache", FAST), tmp_path)
+    ranked = rank(post, result.candidates, OfflineRanker())
+    assert _name(ranked[0].candidate) == case.best and shows_programme(ranked[0].reasons)

@@ -157,3 +157,40 @@ def test_minute_by_minute_files_are_requested_not_quarantined(storage):
     result = evaluate(storage)
     assert [r.partition_key for r in daily(result)] == ["2026-11-16"]
     assert daily(result)[0].tags["audience/kinds"] == "MINUTADOS"
+
+
+def calendar_dated(data: bytes) -> bytes:
+    """The minutes file as a calendar would date it: its rows after midnight (24:00-26:29)
+    dated the next day, 00:00-02:29."""
+    lines = data.split(b"\r\n")
+    for i, line in enumerate(lines):
+        cols = line.split(b"\t")
+        if len(cols) == 5 and cols[2][:2] in (b"24", b"25", b"26"):
+            cols[1] = b"17/11/2026"
+            cols[2] = b"%02d" % (int(cols[2][:2]) - 24) + cols[2][2:]
+            lines[i] = b"\t".join(cols)
+    return b"\r\n".join(lines)
+
+
+def test_a_minutes_file_dated_past_midnight_requests_only_its_own_tv_day(storage):
+    """Its first minutes after midnight dated the next calendar day belong to its TV day:
+    the file asks for no run of the next date (archiving it would change that date's
+    files and the sensor would run it again)."""
+    from audience_assets.ingestion.deliveries import read_delivery
+    from audience_assets.ingestion.minutes import parse_minutes_file
+
+    original = SAMPLES / "minutes_2026-11-16.tsv"
+    hot = storage.path("hot_folder")
+    (hot / original.name).write_bytes(calendar_dated(original.read_bytes()))
+    assert b"17/11/2026\t00:00" in (hot / original.name).read_bytes()
+    deliver(storage, "programas_2026-11-16_total.tsv")
+    result = evaluate(storage)
+    assert [r.partition_key for r in daily(result)] == ["2026-11-16"]
+    assert daily(result)[0].tags["audience/files"] == "2"
+    assert read_delivery(hot / original.name).rows_by_date == {"2026-11-16": 14400}
+    # the same minutes as the file written in the TV day's own notation (24:xx-26:xx)
+    assert (parse_minutes_file(hot / original.name).points
+            == parse_minutes_file(original).points)
+    # the next day's own file still has its own date
+    deliver(storage, "minutes_2026-11-17.tsv")
+    assert [r.partition_key for r in daily(evaluate(storage))] == ["2026-11-16", "2026-11-17"]

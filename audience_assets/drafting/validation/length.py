@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from twitter_text import parse_tweet
-
 from audience_assets.networks import network
 
 from .context import Post
@@ -14,6 +12,10 @@ from .text import graphemes
 def measure(text: str, network: str) -> int:
     """The length a network counts: X weighted, Bluesky graphemes, Threads code points."""
     if network == "x":
+        # Imported on the first post measured: twitter_text compiles its emoji pattern and
+        # loads pkg_resources on import, about 1 s of every Dagster run's start otherwise.
+        from twitter_text import parse_tweet
+
         return int(parse_tweet(text).weightedLength)
     if network == "bluesky":
         return graphemes(text)
