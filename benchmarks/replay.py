@@ -98,8 +98,10 @@ def draft(args: argparse.Namespace) -> int:
 
     plan = read_jsonl(args.dir / "week_plan_x.jsonl")
     llm = production_llm(args.host)
+    ranks = set(day_range(args.ranks))
     out = args.dir / args.out
-    out.write_text("", encoding="utf-8")
+    if not args.append:
+        out.write_text("", encoding="utf-8")
     recent: list[str] = []
     for name in args.recent or ():
         recent += [r["text"] for r in read_jsonl(args.dir / name)]
@@ -113,7 +115,8 @@ def draft(args: argparse.Namespace) -> int:
           f"{llm.timeout:.0f} s, sheet budget {llm.sheet_budget_s:.0f} s, load {load_avg()}",
           file=sys.stderr, flush=True)
     for day in day_range(args.days):
-        items = sorted((p for p in plan if p["day"] == day), key=lambda p: p["rank"])
+        items = sorted((p for p in plan if p["day"] == day and p["rank"] in ranks),
+                       key=lambda p: p["rank"])
         sheets = [FactSheet.from_dict(p["sheet"]) for p in items]
         learned = (LearnedExamples.for_day(static, pool, config, items[0]["date"], NETWORK)
                    if pool is not None else None)
@@ -331,6 +334,8 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("draft", help="draft days with the production writer")
     d.add_argument("--days", required=True)
     d.add_argument("--out", required=True)
+    d.add_argument("--ranks", default="1-8", help="the stories of each day, by rank")
+    d.add_argument("--append", action="store_true", help="add to --out instead of replacing")
     d.add_argument("--candidates", type=int, default=3,
                    help="model drafts per story (production: 3)")
     d.add_argument("--recent", action="append",

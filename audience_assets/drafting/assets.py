@@ -115,23 +115,24 @@ def write_drafts(
 
 def learned_examples(engine: Any, date: str, network: str, log: Any = None
                      ) -> tuple[LearnedExamples | None, dict[str, Any]]:
-    """The writer's examples for (date, network): the desk's pool refreshed (unless
-    frozen) and retrieved per story, or None when pool.yaml turns it off."""
+    """The writer's examples for (date, network): the pool built from the desk's
+    approvals (or the frozen file), retrieved per story; None when pool.yaml turns it
+    off."""
     try:
         config = load_pool_config()
         if not config.enabled:
             return None, {"pool": "disabled (data/config/drafting/pool.yaml)"}
         static = load_examples()
-        pool, wrote = refresh_pool(desk_approvals(engine), config, static.emojis, time.time())
+        pool, from_desk = refresh_pool(desk_approvals(engine), config, static.emojis,
+                                       time.time())
     except PoolConfigError as exc:
         raise dg.Failure(str(exc), allow_retries=False) from exc
     examples = LearnedExamples.for_day(static, pool, config, date, network)
+    source = "the desk" if from_desk else f"{config.file.name} (frozen)"
     if log is not None:
-        log.info(f"example pool: {len(examples.examples)} of {len(pool.examples)} usable for "
-                 f"{date}{' (refreshed)' if wrote else ''}{' (frozen)' if config.frozen else ''}")
-    return examples, {"pool": "frozen" if config.frozen else ("refreshed" if wrote else
-                                                                "unchanged"),
-                      "pool_examples": len(pool.examples),
+        log.info(f"example pool from {source}: {len(examples.examples)} of "
+                 f"{len(pool.examples)} examples usable for {date}")
+    return examples, {"pool": source, "pool_examples": len(pool.examples),
                       "pool_examples_for_day": len(examples.examples)}
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import dagster as dg
 import pytest
 import yaml
 
@@ -41,6 +42,7 @@ from audience_assets.drafting.writing.pool import (
     similarity,
     write_pool_file,
 )
+from audience_assets.drafting.writing.pool import main as pool_main
 from audience_assets.records import FactSheet
 from audience_assets.review import state
 from audience_assets.sql.engine import make_engine
@@ -191,16 +193,22 @@ def test_the_freeze_switch_keeps_the_file_as_it_stands(tmp_path: Path) -> None:
         refresh_pool(rows, frozen, STATIC.emojis, 0.0)
     write_pool_file(PoolFile(()), frozen.file)
     before = frozen.file.read_text(encoding="utf-8")
-    pool, wrote = refresh_pool(rows, frozen, STATIC.emojis, 0.0)
-    assert (pool.examples, wrote) == ((), False)
-    assert frozen.file.read_text(encoding="utf-8") == before
+    pool, from_desk = refresh_pool(rows, frozen, STATIC.emojis, 0.0)
+    assert (pool.examples, from_desk) == ((), False)  # the desk's approvals are not used
     live = config(tmp_path, frozen=False)
-    pool, wrote = refresh_pool(rows, live, STATIC.emojis, 0.0)
-    assert wrote and len(pool.examples) == 2
-    text = live.file.read_text(encoding="utf-8")
-    # an idle desk leaves the versioned file alone
-    assert refresh_pool(rows, live, STATIC.emojis, 99.0)[1] is False
-    assert live.file.read_text(encoding="utf-8") == text
+    pool, from_desk = refresh_pool(rows, live, STATIC.emojis, 0.0)
+    assert from_desk and len(pool.examples) == 2
+    # no drafting run writes the client's config folder
+    assert frozen.file.read_text(encoding="utf-8") == before
+
+
+def test_the_snapshot_command_writes_the_pool_with_provenance(tmp_path: Path, capsys) -> None:
+    desk_engine(tmp_path)
+    out = tmp_path / "snapshot.yaml"
+    assert pool_main(["--db", f"sqlite:///{tmp_path / 'desk.sqlite'}", "--out", str(out)]) == 0
+    assert "2 examples (1 edited)" in capsys.readouterr().out
+    written = load_pool_file(out, STATIC.emojis)
+    assert {e.provenance["approved_by"] for e in written.examples} == {"ana", "luis"}
 
 
 # --- settings ------------------------------------------------------------------------------
@@ -309,3 +317,30 @@ def test_no_figure_of_an_approved_post_reaches_another_sheet_s_prompt(tmp_path: 
         for leaked in [*figures_of(approved), approved.title, approved.channel,
                        str(approved.unique_viewers)]:
             assert leaked not in prompt, leaked
+
+
+# --- the Dagster layer ---------------------------------------------------------------------
+
+def test_post_drafts_reads_the_pool_and_says_how_many_examples_it_had(
+        tmp_path: Path, monkeypatch) -> None:
+    from audience_assets.drafting.writing import pool as pool_module
+    from audience_assets_tests.drafting.test_assets import _db, run
+    from audience_assets_tests.drafting.test_templates import STUDY_SHEETS
+
+    database = _db(tmp_path)
+    run(database, STUDY_SHEETS, date="2025-01-14")
+    engine = database.engine()
+    item = state.load_day(engine, "2025-01-14", "x")[0]
+    state.approve(engine, item.key, item.text, 0, "ana", override_reason="prueba")
+    output, _ = run(database, STUDY_SHEETS, date="2025-01-15")
+    meta = output.metadata
+    assert meta["pool"].value == "the desk"
+    assert meta["pool_examples"].value == meta["pool_examples_for_day"].value == 1
+    assert meta["pool_examples_used"].value == 0  # the template writer shows no examples
+    monkeypatch.setattr(pool_module, "POOL_CONFIG_FILE",
+                        config(tmp_path, enabled=False).path)
+    output, _ = run(database, STUDY_SHEETS, date="2025-01-16")
+    assert output.metadata["pool"].value.startswith("disabled")
+    monkeypatch.setattr(pool_module, "POOL_CONFIG_FILE", tmp_path / "missing.yaml")
+    with pytest.raises(dg.Failure, match=r"missing\.yaml not found"):
+        run(database, STUDY_SHEETS, date="2025-01-17")

@@ -10,11 +10,13 @@ few-shot examples, retrieved per story by similarity.
   hashtag), so an approved post never carries a day's figures into another day's prompt.
 - `build_pool`: the desk's approvals (edited text preferred: the desk stores the text the
   editor approved) -> a `PoolFile` with each example's provenance and what was skipped.
-- The pool lives in a generated, versioned YAML file beside pool.yaml
-  (`pool_examples.yaml`): the desk's tables stay the one source of truth (no copy of them
-  in another table, no migration), the file is what a client reviews, edits (delete an
-  example) and freezes (`frozen: true`: no refresh rewrites it), and a fresh clone drafts
-  with exactly the examples in git.
+- Where the pool lives: the desk's tables are its one source of truth (no copy of them
+  in another table, so no migration). Unfrozen, each drafting run builds it from SQL in
+  memory (nothing written). `python -m audience_assets.drafting.writing.pool` writes it
+  as a generated, versioned YAML file beside pool.yaml (`pool_examples.yaml`, with each
+  example's provenance and what was skipped and why): what a client reviews, edits
+  (deletes an example), commits and freezes (`frozen: true`: the runs use exactly that
+  file, whatever the desk does next); a fresh clone then drafts with the examples in git.
 - `LearnedExamples`: the natural writer's example source. Per story the pool's examples
   ranked by similarity (programme, event kind, genre, channel, network), then the static
   examples.yaml draw for the remaining slots; deterministic.
@@ -322,10 +324,10 @@ class PoolFile:
     generated_at: str = ""
 
     def to_yaml(self) -> str:
-        head = ("# GENERATED from the review desk (approved posts, the editor's text) by the\n"
-                "# writer's pool refresh (audience_assets/drafting/writing/pool.py). Edit by\n"
-                "# deleting examples, then set `frozen: true` in pool.yaml so that no refresh\n"
-                "# rewrites this file. Texts hold placeholders, never a day's figures.\n")
+        head = ("# GENERATED from the review desk (approved posts, the editor's text) by\n"
+                "# `python -m audience_assets.drafting.writing.pool`. Used only with `frozen: "
+                "true`\n# in pool.yaml. Edit by deleting examples. Texts hold placeholders, "
+                "never figures.\n")
         data = {"version": POOL_VERSION, "generated_at": self.generated_at,
                 "examples": [e.to_dict() for e in self.examples],
                 "skipped": [dict(s) for s in self.skipped]}
@@ -489,19 +491,51 @@ def approvals(rows: Iterable[Mapping[str, Any]]) -> list[Approval]:
 
 def refresh_pool(rows: Iterable[Mapping[str, Any]], config: PoolConfig,
                  emojis: Sequence[str], now: float) -> tuple[PoolFile, bool]:
-    """The pool the drafting uses: rebuilt from the desk's approvals and written to
-    `config.file` (only when its examples changed, so an idle desk leaves the versioned
-    file as it is), or, `frozen`, the file as it stands. (pool, whether it was written)"""
-    current = load_pool_file(config.file, emojis) if config.file.exists() else None
+    """The pool a drafting run uses: `frozen`, the versioned file as it stands; else
+    rebuilt from the desk's approvals (`rows`, store.desk_approvals) in memory: no run
+    writes the client's config folder. (pool, whether it came from the desk)"""
     if config.frozen:
-        if current is None:
+        if not config.file.exists():
             raise PoolConfigError(f"{config.path}: `frozen: true` but the pool file "
                                   f"{config.file} does not exist")
-        return current, False
-    built = build_pool(approvals(rows), config, emojis, now)
-    if current is not None and [e.to_dict() for e in current.examples] == [
-            e.to_dict() for e in built.examples] and list(current.skipped) == [
-            dict(s) for s in built.skipped]:
-        return current, False
-    write_pool_file(built, config.file)
-    return built, True
+        return load_pool_file(config.file, emojis), False
+    return build_pool(approvals(rows), config, emojis, now), True
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Write the pool built from the desk to pool.yaml's `file` (review it, commit it,
+    then set `frozen: true` to draft with exactly that file):
+
+        python -m audience_assets.drafting.writing.pool [--db URL] [--out FILE]
+    """
+    import argparse
+    import sys
+    import time
+
+    from audience_assets import settings
+    from audience_assets.drafting.store import desk_approvals
+    from audience_assets.drafting.writing.natural import load_examples
+    from audience_assets.sql.engine import make_engine
+
+    parser = argparse.ArgumentParser(description="Write the writer's example pool from "
+                                     "the review desk to pool.yaml's `file`.")
+    parser.add_argument("--db", default=settings.get("AUDIENCE_DB_URL"))
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    try:
+        config = load_pool_config()
+        pool = build_pool(approvals(desk_approvals(make_engine(args.db))), config,
+                          load_examples().emojis, time.time())
+    except PoolConfigError as exc:
+        print(f"pool: {exc}", file=sys.stderr)
+        return 2
+    out = args.out or config.file
+    write_pool_file(pool, out)
+    print(f"pool: {len(pool.examples)} examples "
+          f"({sum(1 for e in pool.examples if e.provenance['edited'])} edited), "
+          f"{len(pool.skipped)} skipped -> {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
