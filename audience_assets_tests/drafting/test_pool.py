@@ -73,7 +73,7 @@ REVUELTA = sheet("La revuelta", "@La1_tve", 1_069_000, 531_000, 14.6,
                  "Líder de su franja", start="22:10", rules=("slot_leader",))
 
 
-def post(example_text: str, s: FactSheet, emojis: tuple[str, str] = ("📺", "📊")) -> str:
+def post(example_text: str, s: FactSheet, emojis: tuple[str, ...] = ("📺", "📊")) -> str:
     return templates.assemble(fill_wording(example_text, s), emojis, post_hashtags(s))
 
 
