@@ -289,17 +289,40 @@ def strip_tags(text: str) -> str:
                             if not EMOJI_RE.search(g)).split())
 
 
+READER_NOTE = """Evaluación ciega: {sheets} fichas, tres publicaciones por ficha bajo códigos.
+
+Lea el formulario (evaluacion_{reviewer}.html o evaluacion_{reviewer}.xlsx: las mismas
+fichas, publicaciones y criterios). Devuelva UNO de estos dos archivos, en esta carpeta:
+
+- evaluacion_{reviewer}.xlsx relleno (celdas de puntuación 1-5, «x» en las dos mejores de
+  cada ficha, nivel de conocimiento de LLM en B4: bajo, medio o alto); o
+- evaluacion_{reviewer}.json: copie evaluacion_{reviewer}.plantilla.json y rellene, para
+  cada código, "best" (true en exactamente DOS publicaciones de cada ficha, false en la
+  otra) y cada criterio con un número entero de 1 a 5 (5 siempre lo mejor):
+  naturalidad, concision, originalidad, alucinacion, hashtags_emojis, global; y "level"
+  (bajo, medio o alto). "sheet" es el número de ficha del formulario.
+"""
+
+
 def forms(args: argparse.Namespace) -> int:
-    from audience_assets.evaluation.forms import FORMS_DIR, KEY_FILE, build_forms
+    from audience_assets.evaluation.forms import (
+        ANSWERS_FORMAT,
+        CRITERION_IDS,
+        FORMS_DIR,
+        KEY_FILE,
+        build_forms,
+    )
     from audience_assets.evaluation.runs import EvaluationRun, ModelRun, validator_fingerprint
 
-    plan = [p for p in read_jsonl(args.dir / "week_plan_x.jsonl") if p["day"] >= 4]
-    plan.sort(key=lambda p: (p["day"], p["rank"]))
     editor = _by_key(read_jsonl(args.dir / args.editor))
+    base = _by_key(read_jsonl(args.dir / "drafts_days4-7_base.jsonl"))
+    pool = _by_key(read_jsonl(args.dir / "drafts_days4-7_pool.jsonl"))
+    # only the stories both conditions drafted (and the editor wrote)
+    plan = [p for p in read_jsonl(args.dir / "week_plan_x.jsonl")
+            if p["sheet_key"] in base and p["sheet_key"] in pool and p["sheet_key"] in editor]
+    plan.sort(key=lambda p: (p["day"], p["rank"]))
     models = []
-    for name, rows in (("editor", editor),
-                       ("base", _by_key(read_jsonl(args.dir / "drafts_days4-7_base.jsonl"))),
-                       ("pool", _by_key(read_jsonl(args.dir / "drafts_days4-7_pool.jsonl")))):
+    for name, rows in (("editor", editor), ("base", base), ("pool", pool)):
         drafts = [{"sheet_key": p["sheet_key"],
                    "text": rows.get(p["sheet_key"], {}).get("text", ""), "valid": True,
                    "writer": name, "attempt_count": 1, "attempts": []}
@@ -320,6 +343,18 @@ def forms(args: argparse.Namespace) -> int:
             shutil.copy2(path, forms_dir / path.name)
         shutil.copy2(written.key, key_dir / KEY_FILE)
     run.save(key_dir)  # names the writers: beside the key, never beside the forms
+    key = json.loads((key_dir / KEY_FILE).read_text(encoding="utf-8"))
+    for reviewer in key["reviewers"]:
+        template = {"format": ANSWERS_FORMAT, "reviewer": reviewer, "run_id": run.run_id,
+                    "level": "", "answers": [
+                        {"code": code, "sheet": entry["sheet"], "best": False,
+                         **dict.fromkeys(CRITERION_IDS)}
+                        for code, entry in key["codes"].items()
+                        if entry["reviewer"] == reviewer]}
+        (forms_dir / f"evaluacion_{reviewer}.plantilla.json").write_text(
+            json.dumps(template, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (forms_dir / "INSTRUCCIONES.txt").write_text(READER_NOTE.format(
+        sheets=len(plan), reviewer=key["reviewers"][0]), encoding="utf-8")
     print(f"forms: {sorted(p.name for p in forms_dir.iterdir())} in {forms_dir}; key "
           f"{key_dir / KEY_FILE}\nscore: .venv/bin/audience evaluate scores "
           f"{forms_dir}/evaluacion_R01.json --key {key_dir / KEY_FILE}")
