@@ -112,6 +112,17 @@ def test_an_editor_s_rounded_figures_names_and_time_become_placeholders() -> Non
                     "una audiencia media de {audiencia} y un {cuota} de cuota.", ("📰", "👀"))
 
 
+def test_an_article_the_writer_gave_this_programme_is_not_kept() -> None:
+    text = ("El Polonia reunió 935.000 espectadores únicos en @tv3cat. Los datos del Polonia: "
+            "402.000 de audiencia media y un 22.4% de cuota. 📺 📊\n#Polonia #TV3")
+    text = text.replace("Los datos del Polonia:", "Sumó")
+    made = delexicalise(text, POLONIA, STATIC.emojis)
+    assert not isinstance(made, str) and made[0].startswith("{programa} reunió")
+    made = delexicalise("Los datos del Polonia en @tv3cat: 935.000 espectadores únicos, 402.000 "
+                        "de audiencia media y un 22.4% de cuota.", POLONIA, STATIC.emojis)
+    assert not isinstance(made, str) and made[0].startswith("Los datos de {programa}")
+
+
 def test_a_post_with_a_figure_that_is_not_the_sheet_s_is_no_example() -> None:
     text = post(STATIC.without_event[0].text, POLONIA).replace("935.000", "935.000 (y 12.000)")
     made = delexicalise(text, POLONIA, STATIC.emojis)

@@ -226,6 +226,10 @@ def delexicalise(text: str, sheet: FactSheet, allowed_emojis: Sequence[str]
     body, ok = _replace_first(body, _programme_names(sheet), "{programa}")
     if not ok:
         return "el programa no aparece con su nombre ni su cuenta"
+    # "El Pasapalabra reunió": the article was this programme's; the fill gives a name
+    # its own ("la final de ...") and contracts "de el", so the example keeps none.
+    body = re.sub(r"\b(?:[Ee]l|[Ll]a|[Ll]os|[Ll]as)\s+\{programa\}", "{programa}", body)
+    body = re.sub(r"\b([Dd]e|[Aa])l\s+\{programa\}", r"\1 {programa}", body)
     body, ok = _replace_first(body, [sheet.channel], "{cadena}")
     if not ok:
         return "la cadena no aparece con su cuenta"
