@@ -123,6 +123,20 @@ def test_an_article_the_writer_gave_this_programme_is_not_kept() -> None:
     assert not isinstance(made, str) and made[0].startswith("Los datos de {programa}")
 
 
+def test_whose_figures_they_are_is_left_to_the_fill_and_another_region_is_no_example() -> None:
+    regional = FactSheet.from_dict({**POLONIA.to_dict(), "region": "Cataluña"})
+    text = ("Datos de Polonia en @tv3cat, en Cataluña: 935.000 espectadores únicos, 402.000 de "
+            "audiencia media y un 22.4% de cuota. 📺 📊")
+    made = delexicalise(text, regional, STATIC.emojis)
+    assert not isinstance(made, str) and "Cataluña" not in made[0]
+    national = text.replace(", en Cataluña", " en el conjunto de España")
+    made = delexicalise(national, POLONIA, STATIC.emojis)
+    assert not isinstance(made, str) and "España" not in made[0]
+    made = delexicalise(text.replace(", en Cataluña", ", como en Andalucía"), POLONIA,
+                        STATIC.emojis)
+    assert isinstance(made, str) and "Andalucía" in made
+
+
 def test_a_post_with_a_figure_that_is_not_the_sheet_s_is_no_example() -> None:
     text = post(STATIC.without_event[0].text, POLONIA).replace("935.000", "935.000 (y 12.000)")
     made = delexicalise(text, POLONIA, STATIC.emojis)

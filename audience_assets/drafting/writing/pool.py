@@ -39,6 +39,7 @@ from audience_assets.drafting.validation import scope
 from audience_assets.drafting.validation.config import load_config
 from audience_assets.drafting.validation.context import Facts
 from audience_assets.drafting.validation.data import NUMBER_RE, to_value
+from audience_assets.drafting.validation.text import fold
 from audience_assets.drafting.writing import events, templates
 from audience_assets.drafting.writing.natural import (
     EXAMPLES_PER_PROMPT,
@@ -192,6 +193,19 @@ def _replace_event(text: str, sheet: FactSheet) -> tuple[str, bool]:
     return _replace_first(text, _event_labels(sheet), "{evento}")
 
 
+def _strip_scope(text: str, sheet: FactSheet) -> str:
+    """Whose figures they are is the fill's to say (data.scope adds the note a sheet
+    needs): ", en Cataluña", "en el conjunto de España" leave the example."""
+    words = load_config().words
+    places = [p for p in words.scope_national_phrases]
+    if fold(sheet.region) not in scope.NATIONAL:
+        places.append(sheet.region)
+    for place in sorted(places, key=len, reverse=True):
+        text = re.sub(r",?\s+(?:en|de|para)\s+(?:el\s+|la\s+)?" + re.escape(place) + r"\b",
+                      "", text, flags=re.IGNORECASE)
+    return text
+
+
 def _figure_name(value: float, percent: bool, sheet: FactSheet) -> str | None:
     if percent:
         return "cuota" if abs(value - sheet.share) <= 0.05 + 1e-9 else None
@@ -211,7 +225,8 @@ def delexicalise(text: str, sheet: FactSheet, allowed_emojis: Sequence[str]
     found = [g for g in graphemes if EMOJI_RE.search(g)]
     body = "".join(g for g in graphemes if not EMOJI_RE.search(g))
     body = re.sub(r"\s+", " ", body).strip()
-    note = scope.required_note(Facts.of(sheet), load_config())
+    config = load_config()
+    note = scope.required_note(Facts.of(sheet), config)
     if note:
         body = re.sub(re.escape(note), " ", body, flags=re.IGNORECASE)
     # Names and the event first: they may hold digits ("Telenoticias 2", "de 25 a 44
@@ -234,6 +249,9 @@ def delexicalise(text: str, sheet: FactSheet, allowed_emojis: Sequence[str]
     if not ok:
         return "la cadena no aparece con su cuenta"
     body = _TIME_RE.sub("", body)
+    body = _strip_scope(body, sheet)
+    if (region := scope._names_region(templates.PLACEHOLDER_RE.sub(" ", body), config)):
+        return f"nombra una región ({region}): solo vale para esa historia"
     # Figures, from the end so the spans stay right: each number must be one of the
     # sheet's three (exact, or rounded within 5 %), else the post is no example.
     for m in reversed(list(NUMBER_RE.finditer(body))):
