@@ -247,6 +247,7 @@ def _by_key(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 def score(args: argparse.Namespace) -> int:
     editor = _by_key(read_jsonl(args.dir / args.editor))
     table = []
+    per_story: dict[str, dict[str, float]] = {}
     for condition in ("base", "pool"):
         path = args.dir / f"drafts_days4-7_{condition}.jsonl"
         if not path.exists():
@@ -265,12 +266,28 @@ def score(args: argparse.Namespace) -> int:
             "sentence only mean": round(statistics.mean(sentence), 3) if sentence else None,
             "valid": sum(1 for d in drafts if d["valid"]),
             "fallbacks": sum(1 for d in drafts if str(d["writer"]).endswith("_fallback")),
+            "1st-attempt valid": sum(1 for d in drafts if d.get("attempts") == 1
+                                     and d["valid"]),
+            "mean attempts": round(statistics.mean(d.get("attempts", 1) for d in drafts), 2),
+            "model s": round(sum(d.get("llm_seconds", 0.0) for d in drafts), 1),
         })
+        per_story[condition] = {d["sheet_key"]: edit_distance(
+            d["text"], editor[d["sheet_key"]]["text"]) for d in drafts
+            if d["sheet_key"] in editor}
     from tabulate import tabulate
-    print(tabulate(table, headers="keys", tablefmt="github"))
+    print(tabulate([r for r in table if r["condition"] != "paired"], headers="keys",
+                   tablefmt="github"))
     print("\nedit distance: Levenshtein on whitespace tokens (hashtags and emojis included), "
           "normalised by the longer post (rapidfuzz Levenshtein.normalized_distance); "
           "'sentence only': hashtags and emojis removed first. Lower is closer to the editor.")
+    if {"base", "pool"} <= set(per_story):
+        both = sorted(set(per_story["base"]) & set(per_story["pool"]))
+        closer = sum(per_story["pool"][k] < per_story["base"][k] for k in both)
+        farther = sum(per_story["pool"][k] > per_story["base"][k] for k in both)
+        print(f"per story ({len(both)} paired): the pool's draft closer to the editor's in "
+              f"{closer}, farther in {farther}, tied in {len(both) - closer - farther}")
+        table.append({"condition": "paired", "pool closer": closer, "pool farther": farther,
+                      "tied": len(both) - closer - farther})
     if args.out:
         (args.dir / args.out).write_text(json.dumps(table, ensure_ascii=False, indent=1) + "\n",
                                          encoding="utf-8")
