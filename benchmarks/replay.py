@@ -108,6 +108,9 @@ def draft(args: argparse.Namespace) -> int:
     static = load_examples()
     pool = load_pool_file(args.dir / args.pool, static.emojis) if args.pool else None
     config = load_pool_config()
+    if args.from_pool is not None:
+        from dataclasses import replace
+        config = replace(config, from_pool=args.from_pool)
     print(f"drafting days {args.days}: candidates {args.candidates}, pool "
           f"{args.pool or 'none (examples.yaml only)'}"
           f"{f' ({len(pool.examples)} examples, from_pool {config.from_pool})' if pool else ''}"
@@ -132,7 +135,7 @@ def draft(args: argparse.Namespace) -> int:
                     "sheet_key": item["sheet_key"], "text": d.text, "valid": d.valid,
                     "writer": d.writer + ("_fallback" if d.fell_back else ""),
                     "attempts": d.attempt_count, "llm_seconds": round(d.llm_seconds, 2),
-                    "condition": "pool" if pool is not None else "base",
+                    "condition": args.condition or ("pool" if pool is not None else "base"),
                 }, ensure_ascii=False) + "\n")
         recent += [d.text for d in drafts]
         used = f", pool examples shown {len(learned.used)}" if learned is not None else ""
@@ -248,7 +251,7 @@ def score(args: argparse.Namespace) -> int:
     editor = _by_key(read_jsonl(args.dir / args.editor))
     table = []
     per_story: dict[str, dict[str, float]] = {}
-    for condition in ("base", "pool"):
+    for condition in ("base", "pool", "mixed"):
         path = args.dir / f"drafts_days4-7_{condition}.jsonl"
         if not path.exists():
             print(f"{condition}: {path} missing", file=sys.stderr)
@@ -393,6 +396,10 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--recent", action="append",
                    help="a drafts file (in --dir) whose posts count as the last days' posts")
     d.add_argument("--pool", help="a learned pool file in --dir (default: examples.yaml only)")
+    d.add_argument("--from-pool", type=int, default=None,
+                   help="pool examples per prompt (default: pool.yaml's from_pool)")
+    d.add_argument("--condition", default=None,
+                   help="the condition written in each line (default base or pool)")
     k = sub.add_parser("desk", help="record the editor's decisions and build the pool")
     k.add_argument("--drafts", default="drafts_days1-3.jsonl")
     k.add_argument("--corrections", default="editor_days1-3.jsonl")
