@@ -309,7 +309,7 @@ def strip_tags(text: str) -> str:
                             if not EMOJI_RE.search(g)).split())
 
 
-READER_NOTE = """Evaluación ciega: {sheets} fichas, tres publicaciones por ficha bajo códigos.
+READER_NOTE = """Evaluación ciega: {sheets} fichas, {posts} publicaciones por ficha bajo códigos.
 
 Lea el formulario (evaluacion_{reviewer}.html o evaluacion_{reviewer}.xlsx: las mismas
 fichas, publicaciones y criterios). Devuelva UNO de estos dos archivos, en esta carpeta:
@@ -317,8 +317,8 @@ fichas, publicaciones y criterios). Devuelva UNO de estos dos archivos, en esta 
 - evaluacion_{reviewer}.xlsx relleno (celdas de puntuación 1-5, «x» en las dos mejores de
   cada ficha, nivel de conocimiento de LLM en B4: bajo, medio o alto); o
 - evaluacion_{reviewer}.json: copie evaluacion_{reviewer}.plantilla.json y rellene, para
-  cada código, "best" (true en exactamente DOS publicaciones de cada ficha, false en la
-  otra) y cada criterio con un número entero de 1 a 5 (5 siempre lo mejor):
+  cada código, "best" (true en exactamente DOS publicaciones de cada ficha, false en las
+  demás) y cada criterio con un número entero de 1 a 5 (5 siempre lo mejor):
   naturalidad, concision, originalidad, alucinacion, hashtags_emojis, global; y "level"
   (bajo, medio o alto). "sheet" es el número de ficha del formulario.
 """
@@ -335,14 +335,15 @@ def forms(args: argparse.Namespace) -> int:
     from audience_assets.evaluation.runs import EvaluationRun, ModelRun, validator_fingerprint
 
     editor = _by_key(read_jsonl(args.dir / args.editor))
-    base = _by_key(read_jsonl(args.dir / "drafts_days4-7_base.jsonl"))
-    pool = _by_key(read_jsonl(args.dir / "drafts_days4-7_pool.jsonl"))
-    # only the stories both conditions drafted (and the editor wrote)
+    conditions = {name: _by_key(read_jsonl(args.dir / f"drafts_days4-7_{name}.jsonl"))
+                  for name in args.conditions.split(",")}
+    # only the stories every condition drafted (and the editor wrote)
     plan = [p for p in read_jsonl(args.dir / "week_plan_x.jsonl")
-            if p["sheet_key"] in base and p["sheet_key"] in pool and p["sheet_key"] in editor]
+            if p["sheet_key"] in editor and all(p["sheet_key"] in c
+                                                for c in conditions.values())]
     plan.sort(key=lambda p: (p["day"], p["rank"]))
     models = []
-    for name, rows in (("editor", editor), ("base", base), ("pool", pool)):
+    for name, rows in (("editor", editor), *conditions.items()):
         drafts = [{"sheet_key": p["sheet_key"],
                    "text": rows.get(p["sheet_key"], {}).get("text", ""), "valid": True,
                    "writer": name, "attempt_count": 1, "attempts": []}
@@ -351,12 +352,14 @@ def forms(args: argparse.Namespace) -> int:
     run = EvaluationRun(
         run_id="replay-" + dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S"),
         created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), host="",
-        mode="replay:editor,base,pool", network=NETWORK, max_attempts=10, options={},
+        mode="replay:" + ",".join(["editor", *conditions]), network=NETWORK,
+        max_attempts=10, options={},
         prompts={}, validator=validator_fingerprint(), sheets=[p["sheet"] for p in plan],
         models=models)
     key_dir, forms_dir = Path(args.key_dir), Path(args.forms_dir)
     with tempfile.TemporaryDirectory() as tmp:
-        written = build_forms(run, args.reviewers, Path(tmp), per_sheet=3, seed=args.seed)
+        written = build_forms(run, args.reviewers, Path(tmp), per_sheet=len(models),
+                              seed=args.seed)
         forms_dir.mkdir(parents=True, exist_ok=True)
         key_dir.mkdir(parents=True, exist_ok=True)
         for path in (Path(tmp) / FORMS_DIR).iterdir():
@@ -374,7 +377,7 @@ def forms(args: argparse.Namespace) -> int:
         (forms_dir / f"evaluacion_{reviewer}.plantilla.json").write_text(
             json.dumps(template, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (forms_dir / "INSTRUCCIONES.txt").write_text(READER_NOTE.format(
-        sheets=len(plan), reviewer=key["reviewers"][0]), encoding="utf-8")
+        sheets=len(plan), posts=len(models), reviewer=key["reviewers"][0]), encoding="utf-8")
     print(f"forms: {sorted(p.name for p in forms_dir.iterdir())} in {forms_dir}; key "
           f"{key_dir / KEY_FILE}\nscore: .venv/bin/audience evaluate scores "
           f"{forms_dir}/evaluacion_R01.json --key {key_dir / KEY_FILE}")
@@ -412,6 +415,8 @@ def main(argv: list[str] | None = None) -> int:
     f.add_argument("--editor", default="editor_days4-7.jsonl")
     f.add_argument("--forms-dir", default="/work/panel/replay")
     f.add_argument("--key-dir", default="/work/panel-keys/replay")
+    f.add_argument("--conditions", default="base,pool",
+                   help="the drafts files drafts_days4-7_NAME.jsonl to put beside the editor's")
     f.add_argument("--reviewers", type=int, default=1)
     f.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
