@@ -18,6 +18,7 @@ from audience_assets.drafting.checks import (
     drafts_validity_check_spec,
 )
 from audience_assets.drafting.store import (
+    desk_approvals,
     load_staged,
     publish_staged,
     recent_post_texts,
@@ -28,7 +29,13 @@ from audience_assets.drafting.validation import validate
 from audience_assets.drafting.writing import Draft, TemplateWriter, make_writer, variety
 from audience_assets.drafting.writing.llm import LLMError, LLMSettings, ModelMissing
 from audience_assets.drafting.writing.loop import BUDGET_SPENT, DEFAULT_CANDIDATES, draft_post
-from audience_assets.drafting.writing.natural import NaturalWriter
+from audience_assets.drafting.writing.natural import NaturalWriter, load_examples
+from audience_assets.drafting.writing.pool import (
+    LearnedExamples,
+    PoolConfigError,
+    load_pool_config,
+    refresh_pool,
+)
 from audience_assets.drafting.writing.writers import WRITER_NAMES
 from audience_assets.partitions import broadcast_days
 from audience_assets.records import FactSheet
@@ -58,6 +65,7 @@ def write_drafts(
     sheets: list[FactSheet], config: DraftingConfig, llm: OllamaResource,
     log: Any = None, clock: Callable[[], float] = time.monotonic, spent_s: float = 0.0,
     recent_posts: Sequence[str] = (),
+    learned: LearnedExamples | None = None,
 ) -> list[Draft]:
     """One draft per fact sheet, each within the sheet's budget and all within the run's
     (the `llm` resource's sheet_budget_s / run_budget_s), of which `spent_s` seconds are
@@ -69,6 +77,8 @@ def write_drafts(
     writer = make_writer(config.mode, llm.client(), settings)
     if isinstance(writer, NaturalWriter):
         writer.recent_posts = tuple(recent_posts)  # no copying of last week's posts
+        if learned is not None:  # the examples learned from the desk, then examples.yaml
+            writer.pool = learned
     fallback = TemplateWriter() if config.fallback else None
     run_deadline = clock() + max(0.0, llm.run_budget_s - spent_s)
     candidates = config.candidates if config.mode != "template" else 1
@@ -102,6 +112,29 @@ def write_drafts(
                      f"{draft.valid_candidates} valid, {draft.llm_seconds:.1f} s{budget}")
         drafts.append(draft)
     return drafts
+
+
+def learned_examples(engine: Any, date: str, network: str, log: Any = None
+                     ) -> tuple[LearnedExamples | None, dict[str, Any]]:
+    """The writer's examples for (date, network): the pool built from the desk's
+    approvals (or the frozen file), retrieved per story; None when pool.yaml turns it
+    off."""
+    try:
+        config = load_pool_config()
+        if not config.enabled:
+            return None, {"pool": "disabled (data/config/drafting/pool.yaml)"}
+        static = load_examples()
+        pool, from_desk = refresh_pool(desk_approvals(engine), config, static.emojis,
+                                       time.time())
+    except PoolConfigError as exc:
+        raise dg.Failure(str(exc), allow_retries=False) from exc
+    examples = LearnedExamples.for_day(static, pool, config, date, network)
+    source = "the desk" if from_desk else f"{config.file.name} (frozen)"
+    if log is not None:
+        log.info(f"example pool from {source}: {len(examples.examples)} of "
+                 f"{len(pool.examples)} examples usable for {date}")
+    return examples, {"pool": source, "pool_examples": len(pool.examples),
+                      "pool_examples_for_day": len(examples.examples)}
 
 
 def run_seconds_so_far(context: dg.AssetExecutionContext) -> float:
@@ -176,7 +209,7 @@ def variety_metadata(drafts: list[Draft]) -> dict[str, Any]:
     kinds={"ollama", "sql"},
     check_specs=[drafts_validity_check_spec("post_drafts")],
     retry_policy=dg.RetryPolicy(max_retries=2, delay=20, backoff=dg.Backoff.EXPONENTIAL),
-    code_version="2",
+    code_version="3",
 )
 @timed
 def post_drafts(
@@ -197,13 +230,16 @@ def post_drafts(
                          "(the drafts follow the day's plan).", allow_retries=False)
     reviewed = reviewed_keys(engine, date, network)
     sheets = [s for s in plan.for_network(network) if (s.key, network) not in reviewed]
+    learned, pool_metadata = learned_examples(engine, date, network, context.log)
     drafts = write_drafts(sheets, config, llm, context.log, spent_s=run_seconds_so_far(context),
-                          recent_posts=recent_post_texts(engine, date))
+                          recent_posts=recent_post_texts(engine, date), learned=learned)
     stage_drafts(engine, run_id, date, network, drafts)
     check = drafts_validity_check_result(load_staged(engine, run_id),
                                          asset_key=context.asset_key)
     metadata = drafts_metadata(drafts, llm)
     metadata["kept_reviewed"] = len(reviewed)
+    metadata.update(pool_metadata)
+    metadata["pool_examples_used"] = len(learned.used) if learned is not None else 0
     metadata["network"] = network
     if not check.passed:
         # Audit failed: the published drafts stay as they were; the staged rows stay in

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from audience_assets.drafting.writing.loop import REVIEW_INVALID, REVIEW_PENDING, Draft
-from audience_assets.sql.schema import post_drafts, post_drafts_staging
+from audience_assets.sql.schema import post_drafts, post_drafts_staging, review_state
 
 # Statuses the pipeline owns; any other (approved, edited, published...) is a reviewer's
 # decision, which a re-run must neither delete nor redraft.
@@ -157,3 +157,28 @@ def recent_post_texts(engine: sa.Engine, date: str, days: int = 7) -> list[str]:
                     post_drafts.c.status != REVIEW_INVALID))
     with engine.connect() as conn:
         return [str(r[0]) for r in conn.execute(query) if r[0]]
+
+
+def desk_approvals(engine: sa.Engine, network: str | None = None,
+                   before: str | None = None) -> list[dict[str, Any]]:
+    """The posts the desk approved (table `review_state`, status approved), each with its
+    draft (id, generated text, fact sheet): the writer's example pool is built from them
+    (writing/pool.py). The text is the one approved: the editor's when edited."""
+    d, r = post_drafts.c, review_state.c
+    query = (sa.select(d.id, d.broadcast_date, d.sheet_key, d.network, d.text, d.fact_sheet,
+                       r.final_text, r.reviewer, r.decided_at, r.updated_at)
+             .join(review_state, sa.and_(r.broadcast_date == d.broadcast_date,
+                                         r.sheet_key == d.sheet_key, r.network == d.network))
+             .where(r.status == "approved").order_by(d.broadcast_date, d.id))
+    if network is not None:
+        query = query.where(d.network == network)
+    if before is not None:
+        query = query.where(d.broadcast_date < before)
+    with engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    return [{"draft_id": int(row["id"]), "broadcast_date": str(row["broadcast_date"]),
+             "sheet_key": str(row["sheet_key"]), "network": str(row["network"]),
+             "generated_text": str(row["text"]), "final_text": str(row["final_text"]),
+             "approved_by": str(row["reviewer"]),
+             "approved_at": float(row["decided_at"] or row["updated_at"]),
+             "fact_sheet": json.loads(row["fact_sheet"])} for row in rows]

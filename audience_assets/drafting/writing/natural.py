@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -117,6 +117,17 @@ class ExamplePool:
         order = sorted(pool, key=lambda e: (seen.get(e, 0), templates.stable_index(
             f"{sheet.key}|{number}|{e.text}", "examples", 1 << 30)))
         return order[:k]
+
+
+class ExampleSource(Protocol):
+    """Where the writer's examples come from: examples.yaml (`ExamplePool`) or the pool
+    learned from the desk (`pool.LearnedExamples`, which falls back on examples.yaml)."""
+
+    @property
+    def emojis(self) -> tuple[str, ...]: ...
+
+    def draw(self, sheet: FactSheet, number: int = 0, k: int = EXAMPLES_PER_PROMPT,
+             shown: Mapping[Example, int] | None = None) -> list[Example]: ...
 
 
 def _examples(data: Mapping[str, Any], key: str, has_event: bool, emojis: set[str],
@@ -332,7 +343,7 @@ class _Progress:
 @dataclass
 class NaturalWriter(ModelWriter):
     prompt: Prompt | None = field(default_factory=lambda: load_prompt("drafting/natural.v2"))
-    pool: ExamplePool = field(default_factory=load_examples)
+    pool: ExampleSource = field(default_factory=load_examples)
     examples_per_prompt: int = EXAMPLES_PER_PROMPT
     # Attempts that share one draw of examples while they succeed: the candidates of
     # a sheet then send the same prompt and Ollama reuses its evaluation (about 2 of
