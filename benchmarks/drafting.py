@@ -43,17 +43,19 @@ from typing import Any
 import ollama
 from tabulate import tabulate
 
+from audience_assets.analysis import names
 from audience_assets.drafting.validation import validate
 from audience_assets.drafting.writing import (
     FreeWriter,
     GuidedWriter,
     TemplateWriter,
+    copying,
     draft_post,
     variety,
 )
 from audience_assets.drafting.writing.llm import LLMSettings
 from audience_assets.drafting.writing.loop import DEFAULT_CANDIDATES, Draft
-from audience_assets.drafting.writing.natural import NaturalWriter
+from audience_assets.drafting.writing.natural import NaturalWriter, load_examples
 from audience_assets.evaluation.runs import study_sheets
 from audience_assets.records import FactSheet
 from audience_assets.resources.llm import DEFAULT_HOST, DEFAULT_MODEL
@@ -157,6 +159,44 @@ def run_mode(mode: str, sheets: list[FactSheet], client: ollama.Client, settings
     return ModeResult(mode, drafts, first_valid, within_3, model_valid, seconds, memory)
 
 
+def title_slip(text: str, sheet: FactSheet) -> bool:
+    """The post pastes the title as the file has it where the lexicon or the
+    normaliser gives an editor's name: in capitals, or without its article."""
+    display = names.display_name(sheet.title, sheet.description, sheet.genre)
+    if display == sheet.title:
+        return False  # nothing to apply (a handle, or already as an editor writes it)
+    folded = names.fold(text)
+    return names.fold(display) not in folded or (
+        names.in_capitals(sheet.title) and sheet.title in text)
+
+
+def word_figures(result: ModeResult, examples: list[str]) -> dict[str, Any]:
+    """Issue 21's word goals on the kept posts, and what the writer's rules rejected.
+    Copies are counted both ways: the raw measure (6 consecutive plain words shared
+    with any example of the pool) and the copy rule's decision (`copying`)."""
+    kept = [(d.text, FactSheet.from_dict(d.fact_sheet)) for d in result.drafts]
+    model_attempts = [a for d in result.drafts for a in d.attempts if a.writer == result.mode]
+
+    def rejected(prefix: str, rule: str = "") -> int:
+        return sum(1 for a in model_attempts if any(
+            (rule and v.get("rule") == rule) or (prefix and str(v.get("message", ""))
+                                                 .startswith(prefix))
+            for v in a.violations))
+
+    event_label = sum(1 for text, sheet in kept if any(
+        v.rule == "fluency.event_label" for v in validate(text, sheet, "x").violations))
+    return {
+        "kept: raw 6-gram with an example": sum(
+            1 for text, _ in kept if copying.raw_shared_run(text, examples)),
+        "kept: copies (rule)": sum(
+            1 for text, _ in kept if copying.copied_wording(text, examples)),
+        "kept: title slips": sum(1 for text, sheet in kept if title_slip(text, sheet)),
+        "kept: event label as subject/verbless": event_label,
+        "attempts rejected: copy": rejected("no copies"),
+        "attempts rejected: event label": rejected("", "fluency.event_label"),
+    }
+
+
 def row(result: ModeResult, model: str) -> dict[str, Any]:
     n = len(result.drafts)
     attempts = [d.attempt_count for d in result.drafts]
@@ -234,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.num_thread:
         options["num_thread"] = args.num_thread
     table, results = [], {}
+    pool = load_examples()
+    examples = [e.text for e in (*pool.with_event, *pool.without_event)]
     for model in args.models.split(","):
         settings = LLMSettings(model=model, host=args.host, options=options, keep_alive="10m")
         # Load the model first, so that no mode pays the load.
@@ -243,12 +285,14 @@ def main(argv: list[str] | None = None) -> int:
         for mode in modes:
             if mode == "template" and table and any(r["mode"] == "template" for r in table):
                 continue  # the template does not depend on the model
-            print(f"{mode}: {len(sheets)} fact sheets on {model} at {args.host}",
-                  file=sys.stderr)
+            print(f"{mode}: {len(sheets)} fact sheets on {model} at {args.host}, load average "
+                  f"{'/'.join(f'{x:.1f}' for x in os.getloadavg())}", file=sys.stderr)
             result = run_mode(mode, sheets, client, settings, args.max_attempts,
                               args.study_prompt, args.candidates)
             results[f"{model}/{mode}"] = result
-            table.append(row(result, model))
+            load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+            table.append({**row(result, model), **word_figures(result, examples),
+                          "load avg 1/5/15 at end": load})
             # Each mode's row as soon as it is known: a long run still shows something.
             print(json.dumps(table[-1], ensure_ascii=False), file=sys.stderr, flush=True)
     origin = (f"all synthetic, held out: seed {args.sheet_seed}" if args.sheet_seed is not None
