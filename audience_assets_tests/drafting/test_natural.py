@@ -426,6 +426,9 @@ def test_a_writer_candidate_that_is_the_supercopa_example_is_rejected_and_redraw
     "audiencia media y un {cuota} de cuota de pantalla.",
     "{evento}: {programa} se llevó la noche en {cadena} con {espectadores} espectadores "
     "únicos y una audiencia media de {audiencia}, con una cuota del {cuota}.",
+    # "en {cadena}, que firmó … y" is an example's too: one verb among glue words.
+    "{espectadores} espectadores únicos siguieron a {programa} en {cadena}, que firmó una "
+    "audiencia media de {audiencia} y un {cuota} de cuota.",
 ])
 def test_metric_labels_and_data_shared_with_examples_are_not_copies(wording: str) -> None:
     examples = [e.text for e in (*POOL.with_event, *POOL.without_event)]
