@@ -53,7 +53,7 @@ def editor_drafts(references: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def writer_drafts(mode: str, sheets: list[Any], host: str, model: str,
                   study_prompt: Path, natural_candidates: int | None = None,
-                  timeout: float = 300) -> list[dict[str, Any]]:
+                  timeout: float = 300, num_thread: int = 0) -> list[dict[str, Any]]:
     import ollama
 
     from audience_assets.drafting.validation import validate
@@ -63,8 +63,10 @@ def writer_drafts(mode: str, sheets: list[Any], host: str, model: str,
     from audience_lab.study import StudyWriter, load_study_prompt
 
     client = ollama.Client(host=host, timeout=timeout) if mode != "template" else None
-    settings = LLMSettings(model=model, host=host,
-                           options={"temperature": 0.7, "seed": 42, "num_predict": 160})
+    options: dict[str, Any] = {"temperature": 0.7, "seed": 42, "num_predict": 160}
+    if num_thread:
+        options["num_thread"] = num_thread
+    settings = LLMSettings(model=model, host=host, options=options)
     fallback: Any = None
     candidates = 1
     writer: Any
@@ -111,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
                              "keeps its first valid draft, for a loaded machine")
     parser.add_argument("--timeout", type=float, default=300.0,
                         help="seconds one model request may take")
+    parser.add_argument("--num-thread", type=int, default=0,
+                        help="CPU threads for the model (0: Ollama's choice); 1 resists a "
+                             "busy 2-core machine better")
     args = parser.parse_args(argv)
     writers = [w.strip() for w in args.writers.split(",") if w.strip()]
     references = load_references()[: args.sheets]
@@ -121,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     for mode in writers:
         t = time.perf_counter()
         drafts = writer_drafts(mode, sheets, args.host, args.model, args.study_prompt,
-                               args.candidates, args.timeout)
+                               args.candidates, args.timeout, args.num_thread)
         models.append(ModelRun(mode, args.model if mode != "template" else "-", {}, 0.0, 0,
                                0, 0, time.perf_counter() - t, drafts))
     run = EvaluationRun(
