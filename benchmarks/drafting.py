@@ -183,6 +183,19 @@ def word_figures(result: ModeResult, examples: list[str]) -> dict[str, Any]:
                                                  .startswith(prefix))
             for v in a.violations))
 
+    def copy_only(attempt: Any, sheet: FactSheet) -> bool:
+        """Rejected for copying alone, and the strict validator passes its text."""
+        return bool(attempt.violations) and all(
+            str(v.get("message", "")).startswith("no copies") for v in attempt.violations
+        ) and validate(attempt.text, sheet, "x").valid
+
+    # What the copy rule decides, apart from what the model decides: the first attempts
+    # that would have been valid without it.
+    first_but_copy = 0
+    for d in result.drafts:
+        firsts = [a for a in d.attempts if a.writer == result.mode][:1]
+        first_but_copy += bool(firsts and not firsts[0].valid and copy_only(
+            firsts[0], FactSheet.from_dict(d.fact_sheet)))
     event_label = sum(1 for text, sheet in kept if any(
         v.rule == "fluency.event_label" for v in validate(text, sheet, "x").violations))
     return {
@@ -193,6 +206,7 @@ def word_figures(result: ModeResult, examples: list[str]) -> dict[str, Any]:
         "kept: title slips": sum(1 for text, sheet in kept if title_slip(text, sheet)),
         "kept: event label as subject/verbless": event_label,
         "attempts rejected: copy": rejected("no copies"),
+        "1st attempts rejected only as copies (else valid)": first_but_copy,
         "attempts rejected: event label": rejected("", "fluency.event_label"),
     }
 
