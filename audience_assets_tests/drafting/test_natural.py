@@ -455,3 +455,28 @@ def test_a_candidate_copying_a_recent_post_is_rejected_and_redrawn() -> None:
     assert not first.valid and any("cerró la noche del domingo" in v.get("message", "")
                                    for v in first.violations)
     assert second.valid and draft.text.startswith("Polònia reunió")
+
+
+def test_the_copy_policy_file_says_what_each_source_may_not_give(tmp_path) -> None:
+    from audience_assets.drafting.writing.copying import CopyingError, CopyPolicy, load_policy
+
+    shipped = load_policy()
+    assert shipped == CopyPolicy("whole_and_phrases", "whole_and_phrases")
+    examples = [e.text for e in POOL.without_event]
+    assert shipped.copied(SUPERCOPA_COPY, examples, ()) is not None
+    # "phrases": the example's whole wording passes, its own phrase does not.
+    phrases = CopyPolicy(examples="phrases")
+    assert phrases.copied(SUPERCOPA_COPY, examples, ()) is None
+    emission = ("{evento}. Con {espectadores} espectadores únicos, una audiencia media de "
+                "{audiencia} y un {cuota} de cuota, {programa} cerró su emisión en {cadena}.")
+    assert phrases.copied(emission, [e.text for e in POOL.with_event], ()) is not None
+    assert CopyPolicy(examples="off").copied(emission, [e.text for e in POOL.with_event],
+                                             ()) is None
+    bad = tmp_path / "copying.yaml"
+    bad.write_text("version: 1\nexamples: sometimes\n", encoding="utf-8")
+    with pytest.raises(CopyingError, match="`examples` is 'sometimes'; expected one of "
+                                           "whole_and_phrases, phrases, off"):
+        load_policy(bad)
+    bad.write_text("version: 1\nrecent: off\n", encoding="utf-8")
+    with pytest.raises(CopyingError, match="unknown keys recent"):
+        load_policy(bad)

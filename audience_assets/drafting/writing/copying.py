@@ -33,8 +33,15 @@ a run): the benchmark reports both, what the text shares and what the rule decid
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from audience_assets.paths import config_dir
 
 # Consecutive tokens a shared run needs, how many of them must be the writer's own
 # words (not slots or metric labels) and how many of those content words (not
@@ -99,22 +106,73 @@ def _grams(seq: Sequence[str], n: int) -> Iterable[tuple[str, ...]]:
 
 
 def copied_wording(text: str, sources: Sequence[str], n: int = COPY_TOKENS,
-                   own: int = OWN_WORDS, content: int = CONTENT_WORDS) -> str | None:
+                   own: int = OWN_WORDS, content: int = CONTENT_WORDS,
+                   whole: bool = True) -> str | None:
     """The copied wording `text` takes from one of `sources` (as tokens, for the
-    feedback), or None: the whole post, or a run of `n` tokens with `own` own words,
-    `content` of them content words."""
+    feedback), or None: the whole post (unless not `whole`), or a run of `n` tokens
+    with `own` own words, `content` of them content words."""
     mine = tokens(text)
     if not mine:
         return None
     theirs = [tokens(source) for source in sources]
     for seq in theirs:
-        if seq == mine and sum(map(is_own, mine)) >= 2:
+        if whole and seq == mine and sum(map(is_own, mine)) >= 2:
             return " ".join(mine)
     grams = {g for seq in theirs for g in _grams(seq, n) if _is_copy_run(g, own, content)}
     for gram in _grams(mine, n):
         if gram in grams:
             return " ".join(gram)
     return None
+
+
+class CopyingError(ValueError):
+    """copying.yaml is missing or malformed."""
+
+
+MODES = ("whole_and_phrases", "phrases", "off")
+
+
+def copying_file() -> Path:
+    return config_dir() / "drafting" / "copying.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class CopyPolicy:
+    """What the natural writer may not copy, per source (data/config/drafting/copying.yaml)."""
+
+    examples: str = "whole_and_phrases"
+    recent_posts: str = "whole_and_phrases"
+
+    def copied(self, text: str, examples: Sequence[str], recent: Sequence[str]
+               ) -> str | None:
+        for mode, sources in ((self.examples, examples), (self.recent_posts, recent)):
+            if mode != "off" and sources:
+                found = copied_wording(text, sources, whole=mode == "whole_and_phrases")
+                if found:
+                    return found
+        return None
+
+
+@functools.cache
+def load_policy(path: Path | None = None) -> CopyPolicy:
+    path = path or copying_file()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CopyingError(f"copying file {path} not found") from None
+    except yaml.YAMLError as exc:
+        raise CopyingError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict) or data.get("version") != 1:
+        raise CopyingError(f"{path}: expected a mapping with `version: 1`")
+    unknown = set(data) - {"version", "examples", "recent_posts"}
+    if unknown:
+        raise CopyingError(f"{path}: unknown keys {', '.join(sorted(unknown))}")
+    values = {k: data.get(k, "whole_and_phrases") for k in ("examples", "recent_posts")}
+    for key, value in values.items():
+        if value not in MODES:
+            raise CopyingError(f"{path}: `{key}` is {value!r}; expected one of "
+                               f"{', '.join(MODES)}")
+    return CopyPolicy(**values)
 
 
 _READABLE = {SLOT: "…", "⟨e⟩": "{espectadores} espectadores únicos",

@@ -412,9 +412,9 @@ class NaturalWriter(ModelWriter):
         problems += wording_problems(wording)
         # Every example of the pool, not only the ones shown: the goal is no post
         # that is an example with other data, whoever suggested it.
-        copied = copying.copied_wording(
-            wording, [e.text for e in (*self.pool.with_event, *self.pool.without_event)]
-        ) or copying.copied_wording(wording, self.recent_posts)
+        copied = copying.load_policy().copied(
+            wording, [e.text for e in (*self.pool.with_event, *self.pool.without_event)],
+            self.recent_posts)
         if copied:
             problems.append(f"no copies frases de los ejemplos ni de posts recientes: "
                             f"«{copying.readable(copied)}»; escríbelo con tus palabras")
