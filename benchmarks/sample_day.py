@@ -24,6 +24,7 @@ from audience_assets.analysis.store import load_plan
 from audience_assets.drafting.validation import validate
 from audience_assets.drafting.writing import TemplateWriter, draft_post, make_writer
 from audience_assets.drafting.writing.llm import LLMSettings
+from audience_assets.drafting.writing.loop import DEFAULT_CANDIDATES
 from audience_assets.resources.llm import DEFAULT_HOST, OllamaResource
 
 
@@ -35,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--network", default="x", help="the network the posts are for")
     parser.add_argument("--host", default=os.environ.get("OLLAMA_HOST") or DEFAULT_HOST)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--candidates", type=int, default=DEFAULT_CANDIDATES,
+                        help="samples per story (production's by default; 1 on a loaded "
+                             "machine)")
+    parser.add_argument("--max-attempts", type=int, default=10)
     args = parser.parse_args(argv)
     engine = sa.create_engine(f"sqlite:///file:{args.db.resolve()}?mode=ro&uri=true")
     plan = load_plan(engine, args.date)
@@ -46,10 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     writer = make_writer("natural", llm.client(), LLMSettings(**llm.llm_settings()))
     args.out.mkdir(parents=True, exist_ok=True)
     lines, md = [], [f"# {args.date}: {len(sheets)} posts of the {args.plan} plan, natural "
-                     f"writer ({llm.model}), for {args.network}\n"]
+                     f"writer ({llm.model}), for {args.network}, {args.candidates} "
+                     f"candidate(s), at most {args.max_attempts} attempts\n"]
     started, chosen = time.perf_counter(), []
     for i, sheet in enumerate(sheets, 1):
         draft = draft_post(sheet, writer, validate, network=args.network,
+                           max_attempts=args.max_attempts, candidates=args.candidates,
                            fallback=TemplateWriter(), chosen_today=chosen)
         chosen.append(draft.skeleton)
         lines.append(json.dumps(draft.to_dict(), ensure_ascii=False))
