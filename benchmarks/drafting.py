@@ -36,7 +36,7 @@ import random
 import statistics
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,7 @@ from audience_lab.study import (
 # The study's five (DOMAIN.md): one definition, shared with `audience evaluate`.
 STUDY_SHEETS = study_sheets()
 DRAFTS_LOG: Path | None = None
+COPY_EXAMPLES: str | None = None
 
 PROGRAMMES = [
     ("@telediario_tve", "@La1_tve", "INFORMACIÓN"), ("@noticias_a3", "@antena3com", "INFORMACIÓN"),
@@ -122,7 +123,10 @@ def make_mode(mode: str, client: ollama.Client, settings: LLMSettings, study_pro
     if mode == "template":
         return TemplateWriter(), None, 1
     if mode == "natural":
-        return NaturalWriter(client, settings), TemplateWriter(), DEFAULT_CANDIDATES
+        writer = NaturalWriter(client, settings)
+        if COPY_EXAMPLES:
+            writer.copy_policy = replace(copying.load_policy(), examples=COPY_EXAMPLES)
+        return writer, TemplateWriter(), DEFAULT_CANDIDATES
     writer = FreeWriter(client, settings) if mode == "free" else GuidedWriter(client, settings)
     return writer, TemplateWriter(), 1
 
@@ -264,11 +268,14 @@ def main(argv: list[str] | None = None) -> int:
                              "a busy 2-core machine better")
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--out", type=Path, help="also write every draft as JSON here")
+    parser.add_argument("--copy-examples", choices=copying.MODES, default=None,
+                        help="natural writer: what it may not copy from the examples "
+                             "(default: data/config/drafting/copying.yaml)")
     parser.add_argument("--drafts-log", type=Path,
                         help="append each draft as a JSON line as soon as it is made")
     args = parser.parse_args(argv)
-    global DRAFTS_LOG
-    DRAFTS_LOG = args.drafts_log
+    global DRAFTS_LOG, COPY_EXAMPLES
+    DRAFTS_LOG, COPY_EXAMPLES = args.drafts_log, args.copy_examples
     modes = args.modes.split(",")
     if "study" in modes:
         try:

@@ -327,6 +327,8 @@ class NaturalWriter(ModelWriter):
     # one of them or an example of the pool (`copying.copied_wording`) is rejected
     # and a new draw opens.
     recent_posts: Sequence[str] = ()
+    # What may not be copied from each source; None: data/config/drafting/copying.yaml.
+    copy_policy: copying.CopyPolicy | None = None
     # The examples shown so far (a writer drafts one day) and each draw, so the
     # candidates of a draw get the very same prompt.
     _shown: Counter[Example] = field(default_factory=Counter, init=False, repr=False)
@@ -412,7 +414,7 @@ class NaturalWriter(ModelWriter):
         problems += wording_problems(wording)
         # Every example of the pool, not only the ones shown: the goal is no post
         # that is an example with other data, whoever suggested it.
-        copied = copying.load_policy().copied(
+        copied = (self.copy_policy or copying.load_policy()).copied(
             wording, [e.text for e in (*self.pool.with_event, *self.pool.without_event)],
             self.recent_posts)
         if copied:
