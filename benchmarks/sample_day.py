@@ -17,6 +17,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -40,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="samples per story (production's by default; 1 on a loaded "
                              "machine)")
     parser.add_argument("--max-attempts", type=int, default=10)
+    parser.add_argument("--num-thread", type=int, default=0,
+                        help="CPU threads for the model (0: the resource's setting)")
+    parser.add_argument("--timeout", type=float, default=0,
+                        help="seconds one request may take (0: the resource's setting)")
     args = parser.parse_args(argv)
     engine = sa.create_engine(f"sqlite:///file:{args.db.resolve()}?mode=ro&uri=true")
     plan = load_plan(engine, args.date)
@@ -47,7 +52,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sample_day: no plan stored for {args.date} in {args.db}", file=sys.stderr)
         return 2
     sheets = plan.for_network(args.plan)
-    llm = OllamaResource(host=args.host)
+    overrides: dict[str, Any] = {}
+    if args.num_thread:
+        overrides["num_thread"] = args.num_thread
+    if args.timeout:
+        overrides.update(timeout=args.timeout, sheet_budget_s=max(args.timeout, 300.0))
+    llm = OllamaResource(host=args.host, **overrides)
     writer = make_writer("natural", llm.client(), LLMSettings(**llm.llm_settings()))
     args.out.mkdir(parents=True, exist_ok=True)
     lines, md = [], [f"# {args.date}: {len(sheets)} posts of the {args.plan} plan, natural "
