@@ -480,3 +480,21 @@ def test_the_copy_policy_file_says_what_each_source_may_not_give(tmp_path) -> No
     bad.write_text("version: 1\nrecent: off\n", encoding="utf-8")
     with pytest.raises(CopyingError, match="unknown keys recent"):
         load_policy(bad)
+
+
+def test_copy_policies_tells_the_rule_from_the_model(tmp_path, capsys) -> None:
+    from benchmarks.copy_policies import main as copy_policies
+
+    copy = assemble(fill_wording(SUPERCOPA_COPY, SUPERCOPA), ("⚽", "📺"),
+                    ["#SupercopaDeEspaña", "#MovistarPlus"])
+    attempt = {"writer": "natural", "text": copy, "valid": False, "violations": [
+        {"rule": "writer.output", "message": "no copies frases de los ejemplos", "span": None}]}
+    log = tmp_path / "drafts.jsonl"
+    log.write_text(json.dumps({"mode": "natural", "writer": "template", "text": copy,
+                               "fact_sheet": SUPERCOPA.to_dict(), "attempts": [attempt]},
+                              ensure_ascii=False) + "\n", encoding="utf-8")
+    assert copy_policies([str(log)]) == 0
+    out = capsys.readouterr().out
+    # The model's text passes the validator; only the rule's strict policy refuses it.
+    assert ("model alone 1/1, as run 0/1, whole_and_phrases 0/1, phrases 1/1, off 1/1"
+            in out)
