@@ -52,7 +52,8 @@ def editor_drafts(references: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def writer_drafts(mode: str, sheets: list[Any], host: str, model: str,
-                  study_prompt: Path) -> list[dict[str, Any]]:
+                  study_prompt: Path, natural_candidates: int | None = None,
+                  timeout: float = 300, num_thread: int = 0) -> list[dict[str, Any]]:
     import ollama
 
     from audience_assets.drafting.validation import validate
@@ -61,9 +62,11 @@ def writer_drafts(mode: str, sheets: list[Any], host: str, model: str,
     from audience_assets.drafting.writing.loop import DEFAULT_CANDIDATES
     from audience_lab.study import StudyWriter, load_study_prompt
 
-    client = ollama.Client(host=host, timeout=300) if mode != "template" else None
-    settings = LLMSettings(model=model, host=host,
-                           options={"temperature": 0.7, "seed": 42, "num_predict": 160})
+    client = ollama.Client(host=host, timeout=timeout) if mode != "template" else None
+    options: dict[str, Any] = {"temperature": 0.7, "seed": 42, "num_predict": 160}
+    if num_thread:
+        options["num_thread"] = num_thread
+    settings = LLMSettings(model=model, host=host, options=options)
     fallback: Any = None
     candidates = 1
     writer: Any
@@ -74,7 +77,7 @@ def writer_drafts(mode: str, sheets: list[Any], host: str, model: str,
     else:
         writer = make_writer(mode, client, settings)
         fallback = TemplateWriter()
-        candidates = DEFAULT_CANDIDATES if mode == "natural" else 1
+        candidates = (natural_candidates or DEFAULT_CANDIDATES) if mode == "natural" else 1
     drafts, chosen = [], []
     for sheet in sheets:
         draft = draft_post(sheet, writer, validate, max_attempts=10 if mode != "study" else 3,
@@ -105,6 +108,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=os.environ.get("OLLAMA_MODEL") or DEFAULT_MODEL)
     parser.add_argument("--study-prompt", type=Path, default=DEFAULT_STUDY_PROMPT)
     parser.add_argument("--seed", type=int, default=None, help="shuffle seed of the forms")
+    parser.add_argument("--candidates", type=int, default=None,
+                        help="natural writer's samples per sheet (default: production's); 1 "
+                             "keeps its first valid draft, for a loaded machine")
+    parser.add_argument("--timeout", type=float, default=300.0,
+                        help="seconds one model request may take")
+    parser.add_argument("--num-thread", type=int, default=0,
+                        help="CPU threads for the model (0: Ollama's choice); 1 resists a "
+                             "busy 2-core machine better")
     args = parser.parse_args(argv)
     writers = [w.strip() for w in args.writers.split(",") if w.strip()]
     references = load_references()[: args.sheets]
@@ -114,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
                        editor_drafts(references))]
     for mode in writers:
         t = time.perf_counter()
-        drafts = writer_drafts(mode, sheets, args.host, args.model, args.study_prompt)
+        drafts = writer_drafts(mode, sheets, args.host, args.model, args.study_prompt,
+                               args.candidates, args.timeout, args.num_thread)
         models.append(ModelRun(mode, args.model if mode != "template" else "-", {}, 0.0, 0,
                                0, 0, time.perf_counter() - t, drafts))
     run = EvaluationRun(

@@ -36,24 +36,26 @@ import random
 import statistics
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import ollama
 from tabulate import tabulate
 
+from audience_assets.analysis import names
 from audience_assets.drafting.validation import validate
 from audience_assets.drafting.writing import (
     FreeWriter,
     GuidedWriter,
     TemplateWriter,
+    copying,
     draft_post,
     variety,
 )
 from audience_assets.drafting.writing.llm import LLMSettings
 from audience_assets.drafting.writing.loop import DEFAULT_CANDIDATES, Draft
-from audience_assets.drafting.writing.natural import NaturalWriter
+from audience_assets.drafting.writing.natural import NaturalWriter, load_examples
 from audience_assets.evaluation.runs import study_sheets
 from audience_assets.records import FactSheet
 from audience_assets.resources.llm import DEFAULT_HOST, DEFAULT_MODEL
@@ -67,6 +69,7 @@ from audience_lab.study import (
 # The study's five (DOMAIN.md): one definition, shared with `audience evaluate`.
 STUDY_SHEETS = study_sheets()
 DRAFTS_LOG: Path | None = None
+COPY_EXAMPLES: str | None = None
 
 PROGRAMMES = [
     ("@telediario_tve", "@La1_tve", "INFORMACIÓN"), ("@noticias_a3", "@antena3com", "INFORMACIÓN"),
@@ -120,7 +123,10 @@ def make_mode(mode: str, client: ollama.Client, settings: LLMSettings, study_pro
     if mode == "template":
         return TemplateWriter(), None, 1
     if mode == "natural":
-        return NaturalWriter(client, settings), TemplateWriter(), DEFAULT_CANDIDATES
+        writer = NaturalWriter(client, settings)
+        if COPY_EXAMPLES:
+            writer.copy_policy = replace(copying.load_policy(), examples=COPY_EXAMPLES)
+        return writer, TemplateWriter(), DEFAULT_CANDIDATES
     writer = FreeWriter(client, settings) if mode == "free" else GuidedWriter(client, settings)
     return writer, TemplateWriter(), 1
 
@@ -155,6 +161,58 @@ def run_mode(mode: str, sheets: list[FactSheet], client: ollama.Client, settings
         loaded = [m for m in client.ps().models if m.model == settings.model]
         memory = (int(loaded[0].size or 0), int(loaded[0].size_vram or 0)) if loaded else (0, 0)
     return ModeResult(mode, drafts, first_valid, within_3, model_valid, seconds, memory)
+
+
+def title_slip(text: str, sheet: FactSheet) -> bool:
+    """The post pastes the title as the file has it where the lexicon or the
+    normaliser gives an editor's name: in capitals, or without its article."""
+    display = names.display_name(sheet.title, sheet.description, sheet.genre)
+    if display == sheet.title:
+        return False  # nothing to apply (a handle, or already as an editor writes it)
+    folded = names.fold(text)
+    return names.fold(display) not in folded or (
+        names.in_capitals(sheet.title) and sheet.title in text)
+
+
+def word_figures(result: ModeResult, examples: list[str]) -> dict[str, Any]:
+    """Issue 21's word goals on the kept posts, and what the writer's rules rejected.
+    Copies are counted both ways: the raw measure (6 consecutive plain words shared
+    with any example of the pool) and the copy rule's decision (`copying`)."""
+    kept = [(d.text, FactSheet.from_dict(d.fact_sheet)) for d in result.drafts]
+    model_attempts = [a for d in result.drafts for a in d.attempts if a.writer == result.mode]
+
+    def rejected(prefix: str, rule: str = "") -> int:
+        return sum(1 for a in model_attempts if any(
+            (rule and v.get("rule") == rule) or (prefix and str(v.get("message", ""))
+                                                 .startswith(prefix))
+            for v in a.violations))
+
+    def copy_only(attempt: Any, sheet: FactSheet) -> bool:
+        """Rejected for copying alone, and the strict validator passes its text."""
+        return bool(attempt.violations) and all(
+            str(v.get("message", "")).startswith("no copies") for v in attempt.violations
+        ) and validate(attempt.text, sheet, "x").valid
+
+    # What the copy rule decides, apart from what the model decides: the first attempts
+    # that would have been valid without it.
+    first_but_copy = 0
+    for d in result.drafts:
+        firsts = [a for a in d.attempts if a.writer == result.mode][:1]
+        first_but_copy += bool(firsts and not firsts[0].valid and copy_only(
+            firsts[0], FactSheet.from_dict(d.fact_sheet)))
+    event_label = sum(1 for text, sheet in kept if any(
+        v.rule == "fluency.event_label" for v in validate(text, sheet, "x").violations))
+    return {
+        "kept: raw 6-gram with an example": sum(
+            1 for text, _ in kept if copying.raw_shared_run(text, examples)),
+        "kept: copies (rule)": sum(
+            1 for text, _ in kept if copying.copied_wording(text, examples)),
+        "kept: title slips": sum(1 for text, sheet in kept if title_slip(text, sheet)),
+        "kept: event label as subject/verbless": event_label,
+        "attempts rejected: copy": rejected("no copies"),
+        "1st attempts rejected only as copies (else valid)": first_but_copy,
+        "attempts rejected: event label": rejected("", "fluency.event_label"),
+    }
 
 
 def row(result: ModeResult, model: str) -> dict[str, Any]:
@@ -210,11 +268,14 @@ def main(argv: list[str] | None = None) -> int:
                              "a busy 2-core machine better")
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--out", type=Path, help="also write every draft as JSON here")
+    parser.add_argument("--copy-examples", choices=copying.MODES, default=None,
+                        help="natural writer: what it may not copy from the examples "
+                             "(default: data/config/drafting/copying.yaml)")
     parser.add_argument("--drafts-log", type=Path,
                         help="append each draft as a JSON line as soon as it is made")
     args = parser.parse_args(argv)
-    global DRAFTS_LOG
-    DRAFTS_LOG = args.drafts_log
+    global DRAFTS_LOG, COPY_EXAMPLES
+    DRAFTS_LOG, COPY_EXAMPLES = args.drafts_log, args.copy_examples
     modes = args.modes.split(",")
     if "study" in modes:
         try:
@@ -234,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.num_thread:
         options["num_thread"] = args.num_thread
     table, results = [], {}
+    pool = load_examples()
+    examples = [e.text for e in (*pool.with_event, *pool.without_event)]
     for model in args.models.split(","):
         settings = LLMSettings(model=model, host=args.host, options=options, keep_alive="10m")
         # Load the model first, so that no mode pays the load.
@@ -243,12 +306,14 @@ def main(argv: list[str] | None = None) -> int:
         for mode in modes:
             if mode == "template" and table and any(r["mode"] == "template" for r in table):
                 continue  # the template does not depend on the model
-            print(f"{mode}: {len(sheets)} fact sheets on {model} at {args.host}",
-                  file=sys.stderr)
+            print(f"{mode}: {len(sheets)} fact sheets on {model} at {args.host}, load average "
+                  f"{'/'.join(f'{x:.1f}' for x in os.getloadavg())}", file=sys.stderr)
             result = run_mode(mode, sheets, client, settings, args.max_attempts,
                               args.study_prompt, args.candidates)
             results[f"{model}/{mode}"] = result
-            table.append(row(result, model))
+            load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+            table.append({**row(result, model), **word_figures(result, examples),
+                          "load avg 1/5/15 at end": load})
             # Each mode's row as soon as it is known: a long run still shows something.
             print(json.dumps(table[-1], ensure_ascii=False), file=sys.stderr, flush=True)
     origin = (f"all synthetic, held out: seed {args.sheet_seed}" if args.sheet_seed is not None

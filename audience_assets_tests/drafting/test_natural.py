@@ -11,6 +11,12 @@ import pytest
 
 from audience_assets.drafting.validation import validate
 from audience_assets.drafting.writing import draft_post, variety
+from audience_assets.drafting.writing.copying import (
+    copied_wording,
+    raw_runs,
+    raw_shared_run,
+    tokens,
+)
 from audience_assets.drafting.writing.llm import LLMSettings
 from audience_assets.drafting.writing.loop import DISTINCT_ENOUGH
 from audience_assets.drafting.writing.natural import (
@@ -197,9 +203,10 @@ def _reply(text: str) -> str:
     return json.dumps({"texto": text, "emojis": ["📺", "📊"]})
 
 
-A = ("{programa} reunió en {cadena} a {espectadores} espectadores únicos, con una audiencia "
-     "media de {audiencia} y un {cuota} de cuota.")
-B = ("Datos de {programa} en {cadena}: lo vieron {espectadores} espectadores únicos; sumó "
+# Two wordings of the writer's own (not copies of an example: see `copying`).
+A = ("{programa} reunió en {cadena} a {espectadores} espectadores únicos, con {audiencia} de "
+     "audiencia media y un {cuota} de cuota.")
+B = ("En {cadena}, {programa} fue seguido por {espectadores} espectadores únicos; sumó "
      "{audiencia} de audiencia media y un {cuota} de cuota.")
 
 
@@ -210,7 +217,7 @@ def test_the_loop_keeps_the_valid_candidate_least_like_the_days_posts() -> None:
     draft = draft_post(sheet, NaturalWriter(client, SETTINGS), validate, candidates=3,
                        chosen_today=chosen)
     assert len(client.calls) == 3 and draft.valid_candidates == 3
-    assert draft.text.startswith("Datos de Polònia en @tv3cat")  # names.yaml
+    assert draft.text.startswith("En @tv3cat, Polònia fue")  # names.yaml
     # After a valid candidate the next one is a fresh sample: no feedback messages.
     assert [len(c["messages"]) for c in client.calls] == [2, 2, 2]
 
@@ -246,8 +253,8 @@ def test_the_filled_post_has_no_double_spaces() -> None:
 def test_variety_measures() -> None:
     a, b = variety.skeleton(fill_wording(A, SHEETS[3]), SHEETS[3]), variety.skeleton(
         fill_wording(B, SHEETS[3]), SHEETS[3])
-    assert a == ("{programa} reunió en {cadena} a {n} espectadores únicos, con una audiencia "
-                 "media de {n} y un {n} de cuota.").lower()
+    assert a == ("{programa} reunió en {cadena} a {n} espectadores únicos, con {n} de "
+                 "audiencia media y un {n} de cuota.").lower()
     assert variety.distinct_skeletons([a, a, b]) == 2
     assert variety.mean_pairwise_similarity([a, a]) == 100.0
     assert 0 < variety.mean_pairwise_similarity([a, b]) < 100
@@ -359,14 +366,88 @@ def test_an_unknown_network_is_named_with_the_ones_there_are() -> None:
         writer.write(SHEETS[3], network="mastodon", attempt=1, feedback=None)
 
 
-def test_word_runs_break_at_placeholders_figures_handles_and_punctuation() -> None:
-    from audience_assets.drafting.writing.natural import shared_run, word_runs
-    assert word_runs("{programa} reunió en {cadena} a 3.000 espectadores únicos, con una") == \
+def test_raw_runs_break_at_placeholders_figures_handles_and_punctuation() -> None:
+    assert raw_runs("{programa} reunió en {cadena} a 3.000 espectadores únicos, con una") == \
         [["reunió", "en"], ["a"], ["espectadores", "únicos"], ["con", "una"]]
-    assert shared_run("Lo vieron en {cadena} y firmó una audiencia media de {audiencia}.",
-                      ["{programa} y firmó una audiencia media de {audiencia}."]) == \
+    assert raw_shared_run("Lo vieron en {cadena} y firmó una audiencia media de {audiencia}.",
+                          ["{programa} y firmó una audiencia media de {audiencia}."]) == \
         "y firmó una audiencia media de"
-    assert shared_run("y firmó una audiencia media", ["y firmó una audiencia media"]) is None
+    assert raw_shared_run("y firmó una audiencia media", ["y firmó una audiencia media"]) is None
+
+
+def test_data_and_metric_labels_become_one_token_each() -> None:
+    # The placeholders of a wording and the data of a published post read alike.
+    assert tokens("{programa} reunió en {cadena} a {espectadores} espectadores únicos, con "
+                  "una audiencia media de {audiencia} y un {cuota} de cuota.") == \
+        tokens("@x reunió en @y a 2.648.000 espectadores únicos, con una audiencia media de "
+               "1.680.000 y un 13.1% de cuota. ⚽📺\n#Supercopa") == \
+        ["§", "reunió", "en", "§", "a", "⟨e⟩", "⟨a⟩", "y", "⟨c⟩"]
+    assert tokens("su audiencia media fue de {audiencia} y su cuota, del {cuota}") == \
+        ["⟨a⟩", "y", "⟨c⟩"]
+    assert tokens("{audiencia} de audiencia media y una cuota de pantalla del {cuota}") == \
+        ["⟨a⟩", "y", "⟨c⟩"]
+
+
+SUPERCOPA = FactSheet("Final Supercopa de España @realmadrid vs @fcbarcelona_es",
+                      "@movistarplus", 2_648_000, 1_680_000, 13.1, "", genre="DEPORTES")
+# The issue's copy: both bundled models wrote the pool's first example word for word.
+SUPERCOPA_COPY = ("{programa} reunió en {cadena} a {espectadores} espectadores únicos, con "
+                  "una audiencia media de {audiencia} y un {cuota} de cuota.")
+
+
+def test_the_supercopa_example_word_for_word_is_a_copy() -> None:
+    examples = [e.text for e in POOL.without_event]
+    assert SUPERCOPA_COPY in examples
+    # No six plain words in a row: the first rule could not see it.
+    assert raw_shared_run(SUPERCOPA_COPY, examples) is None
+    assert copied_wording(SUPERCOPA_COPY, examples) == "§ reunió en § a ⟨e⟩ ⟨a⟩ y ⟨c⟩"
+    published = ("La final de la Supercopa de España entre @realmadrid y @fcbarcelona_es "
+                 "reunió en @movistarplus a 2.648.000 espectadores únicos, con una audiencia "
+                 "media de 1.680.000 y un 13.1% de cuota. ⚽📺\n#SupercopaDeEspaña")
+    # As a post of last week it is a copy for a candidate too.
+    assert copied_wording(SUPERCOPA_COPY, [published.replace("La final de la Supercopa de "
+                                                             "España entre", "Con")]) is None
+    assert copied_wording("{programa} reunió en {cadena} a {espectadores} espectadores únicos "
+                          "con una audiencia media de {audiencia} y un {cuota} de cuota",
+                          [published.replace("La final de la Supercopa de España entre "
+                                             "@realmadrid y @fcbarcelona_es", "@x")])
+
+
+def test_a_writer_candidate_that_is_the_supercopa_example_is_rejected_and_redrawn() -> None:
+    own = ("{programa} se impuso en {cadena}: la vieron {espectadores} espectadores únicos, "
+           "con una audiencia media de {audiencia} y un {cuota} de cuota.")
+    client = FakeOllamaClient([_reply(SUPERCOPA_COPY), _reply(own)])
+    draft = draft_post(SUPERCOPA, NaturalWriter(client, SETTINGS), validate, candidates=1)
+    first, second = draft.attempts[0], draft.attempts[1]
+    assert not first.valid and any(
+        "no copies" in v["message"] and "reunió en … a {espectadores} espectadores únicos"
+        in v["message"] for v in first.violations)
+    assert second.valid and "se impuso en @movistarplus" in draft.text
+
+
+@pytest.mark.parametrize("wording", [
+    # The labels every post carries, in the examples' own order: no copy.
+    "En {cadena}, {programa} congregó a {espectadores} espectadores únicos y una audiencia "
+    "media de {audiencia}, con un {cuota} de cuota.",
+    "{programa} brilló en {cadena} con {espectadores} espectadores únicos, {audiencia} de "
+    "audiencia media y un {cuota} de cuota de pantalla.",
+    "{evento}: {programa} se llevó la noche en {cadena} con {espectadores} espectadores "
+    "únicos y una audiencia media de {audiencia}, con una cuota del {cuota}.",
+    # "en {cadena}, que firmó … y" is an example's too: one verb among glue words.
+    "{espectadores} espectadores únicos siguieron a {programa} en {cadena}, que firmó una "
+    "audiencia media de {audiencia} y un {cuota} de cuota.",
+])
+def test_metric_labels_and_data_shared_with_examples_are_not_copies(wording: str) -> None:
+    examples = [e.text for e in (*POOL.with_event, *POOL.without_event)]
+    assert copied_wording(wording, examples) is None
+
+
+def test_an_examples_own_phrase_around_the_data_is_a_copy() -> None:
+    # "cerró su emisión en" and the order around it are the example's own wording.
+    wording = ("{evento}. Con {espectadores} espectadores únicos, una audiencia media de "
+               "{audiencia} y un {cuota} de cuota, {programa} cerró su emisión en {cadena}.")
+    examples = [e.text for e in POOL.with_event]
+    assert copied_wording(wording, examples) is not None
 
 
 def test_a_candidate_copying_a_recent_post_is_rejected_and_redrawn() -> None:
@@ -378,7 +459,7 @@ def test_a_candidate_copying_a_recent_post_is_rejected_and_redrawn() -> None:
     writer.recent_posts = ("@x cerró la noche del domingo en @y con 1.000 espectadores únicos.",)
     draft = draft_post(sheet, writer, validate, candidates=1)
     first, second = draft.attempts[0], draft.attempts[1]
-    assert not first.valid and any("cerró la noche del domingo en" in v.get("message", "")
+    assert not first.valid and any("cerró la noche del domingo" in v.get("message", "")
                                    for v in first.violations)
     assert second.valid and draft.text.startswith("Polònia reunió")
 
@@ -401,3 +482,46 @@ def test_a_sheet_stops_at_the_candidate_it_would_keep_anyway() -> None:
         draft_post(sheet, NaturalWriter(client, SETTINGS), validate, candidates=3,
                    chosen_today=chosen)
         assert len(client.calls) == calls
+
+
+def test_the_copy_policy_file_says_what_each_source_may_not_give(tmp_path) -> None:
+    from audience_assets.drafting.writing.copying import CopyingError, CopyPolicy, load_policy
+
+    shipped = load_policy()
+    assert shipped == CopyPolicy("whole_and_phrases", "whole_and_phrases")
+    examples = [e.text for e in POOL.without_event]
+    assert shipped.copied(SUPERCOPA_COPY, examples, ()) is not None
+    # "phrases": the example's whole wording passes, its own phrase does not.
+    phrases = CopyPolicy(examples="phrases")
+    assert phrases.copied(SUPERCOPA_COPY, examples, ()) is None
+    emission = ("{evento}. Con {espectadores} espectadores únicos, una audiencia media de "
+                "{audiencia} y un {cuota} de cuota, {programa} cerró su emisión en {cadena}.")
+    assert phrases.copied(emission, [e.text for e in POOL.with_event], ()) is not None
+    assert CopyPolicy(examples="off").copied(emission, [e.text for e in POOL.with_event],
+                                             ()) is None
+    bad = tmp_path / "copying.yaml"
+    bad.write_text("version: 1\nexamples: sometimes\n", encoding="utf-8")
+    with pytest.raises(CopyingError, match="`examples` is 'sometimes'; expected one of "
+                                           "whole_and_phrases, phrases, off"):
+        load_policy(bad)
+    bad.write_text("version: 1\nrecent: off\n", encoding="utf-8")
+    with pytest.raises(CopyingError, match="unknown keys recent"):
+        load_policy(bad)
+
+
+def test_copy_policies_tells_the_rule_from_the_model(tmp_path, capsys) -> None:
+    from benchmarks.copy_policies import main as copy_policies
+
+    copy = assemble(fill_wording(SUPERCOPA_COPY, SUPERCOPA), ("⚽", "📺"),
+                    ["#SupercopaDeEspaña", "#MovistarPlus"])
+    attempt = {"writer": "natural", "text": copy, "valid": False, "violations": [
+        {"rule": "writer.output", "message": "no copies frases de los ejemplos", "span": None}]}
+    log = tmp_path / "drafts.jsonl"
+    log.write_text(json.dumps({"mode": "natural", "writer": "template", "text": copy,
+                               "fact_sheet": SUPERCOPA.to_dict(), "attempts": [attempt]},
+                              ensure_ascii=False) + "\n", encoding="utf-8")
+    assert copy_policies([str(log)]) == 0
+    out = capsys.readouterr().out
+    # The model's text passes the validator; only the rule's strict policy refuses it.
+    assert ("model alone 1/1, as run 0/1, whole_and_phrases 0/1, phrases 1/1, off 1/1"
+            in out)

@@ -35,3 +35,34 @@ def test_the_panel_writes_blind_forms_with_the_editor_among_the_writers(tmp_path
                      "evaluacion_R02.xlsx"]
     page = (tmp_path / "formularios" / "evaluacion_R01.html").read_text(encoding="utf-8")
     assert "editor" not in page and "template" not in page
+
+
+def test_the_markdown_forms_and_answers_file_are_blind_and_score(tmp_path: Path) -> None:
+    from audience_assets.evaluation.scores import read_forms
+    from benchmarks.panel_markdown import main as markdown
+
+    assert main(["--writers", "template", "--reviewers", "1", "--sheets", "3",
+                 "--out", str(tmp_path), "--seed", "7"]) == 0
+    forms = tmp_path / "md"
+    assert markdown(["--run", str(tmp_path), "--forms", str(forms)]) == 0
+    assert sorted(p.name for p in forms.iterdir()) == ["evaluacion_R01.json",
+                                                       "evaluacion_R01.md"]
+    page = (forms / "evaluacion_R01.md").read_text(encoding="utf-8")
+    blank = json.loads((forms / "evaluacion_R01.json").read_text(encoding="utf-8"))
+    assert "editor" not in page and "template" not in page
+    assert "template" not in json.dumps(blank) and "editor" not in json.dumps(blank)
+    key = json.loads((tmp_path / "clave.json").read_text(encoding="utf-8"))
+    assert sorted(a["code"] for a in blank["answers"]) == sorted(key["codes"])
+    assert all(f"Código {a['code']}" in page for a in blank["answers"])
+    # Filled as the Markdown says, it is read by `audience evaluate scores`.
+    best: dict[int, int] = {}
+    for answer in blank["answers"]:
+        answer.update({c: 4 for c in ("naturalidad", "concision", "originalidad",
+                                      "alucinacion", "hashtags_emojis", "global")})
+        answer["best"] = best.setdefault(answer["sheet"], 0) < 2
+        best[answer["sheet"]] += 1
+    blank["level"] = "medio"
+    filled = forms / "evaluacion_R01.json"
+    filled.write_text(json.dumps(blank, ensure_ascii=False), encoding="utf-8")
+    scores = read_forms([filled], tmp_path / "clave.json")
+    assert {s.model for s in scores} == {"editor", "template"} and len(scores) == 6

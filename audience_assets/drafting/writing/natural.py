@@ -34,7 +34,7 @@ import yaml
 
 from audience_assets import settings
 from audience_assets.drafting.validation.config import load_config
-from audience_assets.drafting.writing import templates
+from audience_assets.drafting.writing import copying, templates
 from audience_assets.drafting.writing.llm import LLMSettings, chat
 from audience_assets.drafting.writing.loop import DEFAULT_CANDIDATES
 from audience_assets.drafting.writing.prompts import Prompt, load_prompt, network_limit
@@ -201,30 +201,6 @@ def wording_problems(wording: str) -> list[str]:
     return problems
 
 
-# A candidate may not share this many consecutive words with a few-shot example or a
-# post of the last days (issue 21, item 4): both bundled models once wrote the
-# Supercopa example word for word. Placeholders, figures, handles, hashtags, emojis and
-# punctuation break a run: "con una audiencia media de {audiencia}" is five words.
-COPY_WORDS = 6
-_RUN_BREAK_RE = re.compile(r"\{[^}]*\}|[@#]\w+|\d[\d.,%]*|[^\w\s]")
-
-
-def word_runs(text: str) -> list[list[str]]:
-    """The text's runs of plain words, lower case, between the things that break them."""
-    return [run.lower().split() for run in _RUN_BREAK_RE.split(text) if run.split()]
-
-
-def shared_run(text: str, sources: Sequence[str], n: int = COPY_WORDS) -> str | None:
-    """The first run of `n` consecutive words `text` shares with one of `sources`."""
-    grams = {tuple(run[i:i + n]) for source in sources for run in word_runs(source)
-             for i in range(len(run) - n + 1)}
-    for run in word_runs(text):
-        for i in range(len(run) - n + 1):
-            if tuple(run[i:i + n]) in grams:
-                return " ".join(run[i:i + n])
-    return None
-
-
 _EVENT_NOUN_RE = re.compile(r"\b(?:(?:el|un|del|al|en el)\s+)?evento\s*:?\s*(?=\{evento\})",
                             re.IGNORECASE)
 
@@ -358,11 +334,12 @@ class NaturalWriter(ModelWriter):
     feedback_prompt: Prompt | None = field(
         default_factory=lambda: load_prompt("drafting/natural_retry.v1"))
     name: str = "natural"
-    # Posts of the last days (post_drafts, set by the asset): a candidate sharing
-    # COPY_WORDS consecutive words with one of them, or with an example it was shown,
-    # is rejected and a new draw opens.
+    # Posts of the last days (post_drafts, set by the asset): a candidate that copies
+    # one of them or an example of the pool (`copying.copied_wording`) is rejected
+    # and a new draw opens.
     recent_posts: Sequence[str] = ()
-    copy_words: int = COPY_WORDS
+    # What may not be copied from each source; None: data/config/drafting/copying.yaml.
+    copy_policy: copying.CopyPolicy | None = None
     # The examples shown so far (a writer drafts one day) and each draw, so the
     # candidates of a draw get the very same prompt.
     _shown: Counter[Example] = field(default_factory=Counter, init=False, repr=False)
@@ -446,12 +423,14 @@ class NaturalWriter(ModelWriter):
                                 problems=(f"la respuesta no es el JSON pedido ({exc})",))
         problems = templates.placeholder_problems(wording, has_event=bool(sheet.event))
         problems += wording_problems(wording)
-        copied = shared_run(wording, [e.text for e in self.examples(sheet, draw)],
-                            self.copy_words) or shared_run(
-            wording, self.recent_posts, self.copy_words)
+        # Every example of the pool, not only the ones shown: the goal is no post
+        # that is an example with other data, whoever suggested it.
+        copied = (self.copy_policy or copying.load_policy()).copied(
+            wording, [e.text for e in (*self.pool.with_event, *self.pool.without_event)],
+            self.recent_posts)
         if copied:
             problems.append(f"no copies frases de los ejemplos ni de posts recientes: "
-                            f"«{copied}»; escríbelo con tus palabras")
+                            f"«{copying.readable(copied)}»; escríbelo con tus palabras")
         text = templates.assemble(fill_wording(wording, sheet), emojis, post_hashtags(sheet))
         return WriterOutput(text=text, reply=reply, raw=reply.text, problems=tuple(problems),
                             wording=wording)
