@@ -71,6 +71,7 @@ def writer_drafts(mode: str, sheets: list[Any], host: str, model: str,
     candidates = 1
     writer: Any
     if mode == "study":
+        assert client is not None  # only the template writes without a model
         writer = StudyWriter(client, settings, load_study_prompt(study_prompt))
     elif mode == "template":
         writer = TemplateWriter()
@@ -78,7 +79,7 @@ def writer_drafts(mode: str, sheets: list[Any], host: str, model: str,
         writer = make_writer(mode, client, settings)
         fallback = TemplateWriter()
         candidates = (natural_candidates or DEFAULT_CANDIDATES) if mode == "natural" else 1
-    drafts, chosen = [], []
+    drafts, chosen = [], list[str]()
     for sheet in sheets:
         draft = draft_post(sheet, writer, validate, max_attempts=10 if mode != "study" else 3,
                            fallback=fallback, use_feedback=mode != "study",

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import httpx
 
-from audience_assets.review import auth, state
+from audience_assets.review import auth, state, views
 from audience_assets.sql.engine import make_engine
 from audience_assets_tests.review.helpers import DAY, seed_day
 
@@ -79,7 +79,7 @@ async def sign_in(url: str, name: str) -> tuple[httpx.AsyncClient, str]:
     return client, csrf
 
 
-async def editor(client: httpx.AsyncClient, csrf: str, item: state.ReviewItem, me: int,
+async def editor(client: httpx.AsyncClient, csrf: str, item: views.ReviewItem, me: int,
                  until: float, phase: Phase, acks: list[Ack], think: float) -> None:
     key = {"date": DAY, "network": "x", "sheet_key": item.key.sheet_key}
     headers = {"X-CSRF-Token": csrf}
@@ -169,11 +169,11 @@ async def attacker(url: str, seconds: float, phase: Phase) -> None:
 
 
 async def run_phase(url: str, clients: list[tuple[httpx.AsyncClient, str]],
-                    items: list[state.ReviewItem], seconds: float, attacked: bool,
+                    items: list[views.ReviewItem], seconds: float, attacked: bool,
                     acks: list[Ack], engine, think: float) -> Phase:
     phase = Phase()
     until = time.monotonic() + seconds
-    fresh = {i.key.sheet_key: i for i in state.load_day(engine, DAY, "x")}
+    fresh = {i.key.sheet_key: i for i in views.load_day(engine, DAY, "x")}
     tasks = [editor(c, csrf, fresh[items[n % len(items)].key.sheet_key], n, until, phase,
                     acks, think) for n, (c, csrf) in enumerate(clients)]
     if attacked:
@@ -206,10 +206,10 @@ def lost_decisions(engine, acks: list[Ack]) -> tuple[int, int]:
     by_post: dict[str, list[Ack]] = {}
     for ack in acks:
         by_post.setdefault(ack.sheet_key, []).append(ack)
-    now = {i.key.sheet_key: i for i in state.load_day(engine, DAY, "x")}
+    now = {i.key.sheet_key: i for i in views.load_day(engine, DAY, "x")}
     for sheet_key, posted in by_post.items():
         key = state.DraftKey(DAY, sheet_key, "x")
-        history = {h["version"]: h for h in state.history(engine, key)
+        history = {h["version"]: h for h in views.history(engine, key)
                    if h["action"] != "conflict"}
         for ack in posted:
             entry = history.get(ack.version)
@@ -227,7 +227,7 @@ async def main_async(args: argparse.Namespace) -> int:
     db_url = f"sqlite:///{folder}/audience.db"
     engine = make_engine(db_url)
     seed_day(engine)
-    items = state.load_day(engine, DAY, "x")[: max(1, args.editors // 2)]
+    items = views.load_day(engine, DAY, "x")[: max(1, args.editors // 2)]
     users = folder / "reviewers.yaml"
     names = [f"editor{n:02d}" for n in range(args.editors)] + ["intruso"]
     for name in names:

@@ -4,7 +4,7 @@ side for one day (default 2026-11-16).
 For every date of the sample week: the records up to the date, the fact sheets as the
 analysis stage selects them, the plan as the `post_plan` asset makes it (plan_day, stored
 with replace_plan), template drafts of the plan's posts for X (no LLM), then
-`state.load_day`. Prints, per date, whether the desk's order equals the plan's chosen
+`views.load_day`. Prints, per date, whether the desk's order equals the plan's chosen
 posts in rank order with ranks 1..n, and for the chosen date both columns.
 
     .venv/bin/python benchmarks/desk_order.py [--show 2026-11-16] [--network x]
@@ -17,13 +17,13 @@ import sys
 
 from audience_assets.analysis.config import load_analysis_config
 from audience_assets.analysis.plan import plan_day
-from audience_assets.analysis.rules import select_fact_sheets
+from audience_assets.analysis.selection import select_fact_sheets
 from audience_assets.analysis.store import plan_entries, replace_fact_sheets, replace_plan
 from audience_assets.cli.select import golden_minutes, read_deliveries
 from audience_assets.drafting.store import replace_drafts
 from audience_assets.indexing.history import SqlHistory
 from audience_assets.ingestion.store import replace_dates
-from audience_assets.review import state
+from audience_assets.review import views
 from audience_assets.sql.engine import make_engine
 from audience_assets_tests.review.helpers import SAMPLES, template_drafts
 
@@ -50,7 +50,7 @@ def main() -> int:
         replace_drafts(engine, date, template_drafts(plan.for_network(args.network),
                                                      args.network))
         planned = [e for e in plan_entries(engine, date, args.network) if e.chosen]
-        items = state.load_day(engine, date, args.network)
+        items = views.load_day(engine, date, args.network)
         equal = ([i.key.sheet_key for i in items] == [e.sheet_key for e in planned]
                  and [i.rank for i in items] == list(range(1, len(items) + 1))
                  and [e.rank for e in planned] == list(range(1, len(planned) + 1)))

@@ -127,8 +127,9 @@ def make_mode(mode: str, client: ollama.Client, settings: LLMSettings, study_pro
         if COPY_EXAMPLES:
             writer.copy_policy = replace(copying.load_policy(), examples=COPY_EXAMPLES)
         return writer, TemplateWriter(), DEFAULT_CANDIDATES
-    writer = FreeWriter(client, settings) if mode == "free" else GuidedWriter(client, settings)
-    return writer, TemplateWriter(), 1
+    other: Any = (FreeWriter(client, settings) if mode == "free"
+                     else GuidedWriter(client, settings))
+    return other, TemplateWriter(), 1
 
 
 def run_mode(mode: str, sheets: list[FactSheet], client: ollama.Client, settings: LLMSettings,
@@ -294,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
                                "num_predict": args.num_predict, "num_ctx": 4096}
     if args.num_thread:
         options["num_thread"] = args.num_thread
-    table, results = [], {}
+    table: list[dict[str, Any]] = []
+    results = {}
     pool = load_examples()
     examples = [e.text for e in (*pool.with_event, *pool.without_event)]
     for model in args.models.split(","):

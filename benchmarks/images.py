@@ -30,7 +30,13 @@ from audience_assets.analysis.config import load_analysis_config
 from audience_assets.images.crawl import crawl
 from audience_assets.images.fetch import Fetcher, FetchSettings
 from audience_assets.images.posts import post_from_sheet
-from audience_assets.images.rank import FirstImageRanker, NewestRanker, OfflineRanker, rank
+from audience_assets.images.rank import (
+    FirstImageRanker,
+    NewestRanker,
+    OfflineRanker,
+    Ranker,
+    rank,
+)
 from audience_assets.images.sources import load_sources
 from audience_assets.resources.analysis import AnalysisResource
 from audience_lab.press_cases import CASES, FOREIGN_CASES
@@ -50,7 +56,7 @@ def main() -> int:
     root = build_site(work / "site", cases=(*CASES, *FOREIGN_CASES), demo=False)
     server, _ = serve(root)
     # The rule "a top pick needs evidence it shows the programme" on and off, in one run.
-    rankers = [OfflineRanker(), OfflineRanker(name="offline, no evidence rule",
+    rankers: list[Ranker] = [OfflineRanker(), OfflineRanker(name="offline, no evidence rule",
                                               checks_evidence=False),
                FirstImageRanker(), NewestRanker()]
     config = load_analysis_config(AnalysisResource().config_file)

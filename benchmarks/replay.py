@@ -165,7 +165,7 @@ def record_decisions(engine: Any, drafts: list[dict[str, Any]],
     """The drafts published, then each editor decision as the desk records it: approved
     (approve the draft's text), edited (save the editor's text, then approve it),
     rejected (reject)."""
-    from audience_assets.review import state
+    from audience_assets.review import state, views
     from audience_assets.sql.schema import post_drafts
 
     sheets = {p["sheet_key"]: p["sheet"] for p in plan}
@@ -178,7 +178,7 @@ def record_decisions(engine: Any, drafts: list[dict[str, Any]],
     for c in corrections:
         key = state.DraftKey(c["date"], c["sheet_key"], NETWORK)
         editor = str(c.get("editor") or "editor")
-        version = state.public_state(engine, key)["version"]
+        version = views.public_state(engine, key)["version"]
         decision = c["decision"]
         reason = "replay: el editor lo aprobó así"
         if decision == "rejected":

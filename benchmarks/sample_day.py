@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     lines, md = [], [f"# {args.date}: {len(sheets)} posts of the {args.plan} plan, natural "
                      f"writer ({llm.model}), for {args.network}, {args.candidates} "
                      f"candidate(s), at most {args.max_attempts} attempts\n"]
-    started, chosen = time.perf_counter(), []
+    started, chosen = time.perf_counter(), list[str]()
     for i, sheet in enumerate(sheets, 1):
         draft = draft_post(sheet, writer, validate, network=args.network,
                            max_attempts=args.max_attempts, candidates=args.candidates,

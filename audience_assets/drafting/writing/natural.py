@@ -118,6 +118,10 @@ class ExamplePool:
             f"{sheet.key}|{number}|{e.text}", "examples", 1 << 30)))
         return order[:k]
 
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return tuple(e.text for e in (*self.with_event, *self.without_event))
+
 
 class ExampleSource(Protocol):
     """Where the writer's examples come from: examples.yaml (`ExamplePool`) or the pool
@@ -125,6 +129,10 @@ class ExampleSource(Protocol):
 
     @property
     def emojis(self) -> tuple[str, ...]: ...
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """Every example the writer could be shown: the copy rule refuses them all."""
 
     def draw(self, sheet: FactSheet, number: int = 0, k: int = EXAMPLES_PER_PROMPT,
              shown: Mapping[Example, int] | None = None) -> list[Example]: ...
@@ -426,8 +434,7 @@ class NaturalWriter(ModelWriter):
         # Every example of the pool, not only the ones shown: the goal is no post
         # that is an example with other data, whoever suggested it.
         copied = (self.copy_policy or copying.load_policy()).copied(
-            wording, [e.text for e in (*self.pool.with_event, *self.pool.without_event)],
-            self.recent_posts)
+            wording, list(self.pool.texts), self.recent_posts)
         if copied:
             problems.append(f"no copies frases de los ejemplos ni de posts recientes: "
                             f"«{copying.readable(copied)}»; escríbelo con tus palabras")

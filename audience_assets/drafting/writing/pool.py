@@ -491,6 +491,10 @@ class LearnedExamples:
     def path(self) -> Path:
         return self.static.path
 
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return (*self.static.texts, *(e.example.text for e in self.examples))
+
     @classmethod
     def for_day(cls, static: ExamplePool, pool: PoolFile, config: PoolConfig, date: str,
                 network: str) -> LearnedExamples:
