@@ -16,6 +16,7 @@ from audience_assets.drafting.store import desk_approvals, replace_drafts
 from audience_assets.drafting.validation import validate
 from audience_assets.drafting.validation.figures import format_share, format_viewers
 from audience_assets.drafting.writing import TemplateWriter, draft_post, templates
+from audience_assets.drafting.writing.approved import delexicalise
 from audience_assets.drafting.writing.llm import LLMSettings
 from audience_assets.drafting.writing.natural import (
     EXAMPLES_PER_PROMPT,
@@ -34,7 +35,6 @@ from audience_assets.drafting.writing.pool import (
     PoolFile,
     approvals,
     build_pool,
-    delexicalise,
     load_pool_config,
     load_pool_file,
     parse_pool_config,
@@ -44,7 +44,7 @@ from audience_assets.drafting.writing.pool import (
 )
 from audience_assets.drafting.writing.pool import main as pool_main
 from audience_assets.records import FactSheet
-from audience_assets.review import state
+from audience_assets.review import state, views
 from audience_assets.sql.engine import make_engine
 from audience_assets_tests.drafting.fakes import FakeOllamaClient
 
@@ -159,7 +159,7 @@ def desk_engine(tmp_path: Path):
                                       for s in sheets])
     key = lambda s: state.DraftKey(s.broadcast_date, s.key, "x")  # noqa: E731
     # approved as generated; edited then approved; rejected; edited but undecided
-    generated = state.public_state(engine, key(POLONIA))["text"]
+    generated = views.public_state(engine, key(POLONIA))["text"]
     state.approve(engine, key(POLONIA), generated, 0, "ana", override_reason="prueba")
     editor_text = post(EDITED, DEBATE, ("🔝", "📺"))
     state.save_text(engine, key(DEBATE), editor_text, 0, "luis")
@@ -355,7 +355,7 @@ def test_post_drafts_reads_the_pool_and_says_how_many_examples_it_had(
     database = _db(tmp_path)
     run(database, STUDY_SHEETS, date="2025-01-14")
     engine = database.engine()
-    item = state.load_day(engine, "2025-01-14", "x")[0]
+    item = views.load_day(engine, "2025-01-14", "x")[0]
     state.approve(engine, item.key, item.text, 0, "ana", override_reason="prueba")
     output, _ = run(database, STUDY_SHEETS, date="2025-01-15")
     meta = output.metadata
