@@ -2,11 +2,12 @@
 recall, and post-level recall (broken posts rejected by any fluency rule) and false
 rejects (fluent posts rejected).
 
-    .venv/bin/python benchmarks/fluency_eval.py [--corpus main|holdout]
+    .venv/bin/python benchmarks/fluency_eval.py [--corpus main|holdout|writers|both|all]
 
 Corpora: audience_assets_tests/drafting/validation/corpus/fluency.jsonl (main) and
-fluency_holdout.jsonl (holdout), labelled and committed before the rules were written
-(see FLUENCY.md there). Only the fluency rules and style.promotional are scored: the
+fluency_holdout.jsonl (holdout), labelled and committed before the rules were written,
+and fluency_writers.jsonl (178 real writer posts, labelled before fluency.main_verb;
+see FLUENCY.md there). Only the fluency rules and style.promotional are scored: the
 posts were written for fluency, not to be free of every other rule's defects.
 `fluency.other` labels broken posts no rule targets; they count in the post-level
 recall only. Goal: recall >= 0.9 and false rejects <= 5 % on the holdout.
@@ -27,8 +28,9 @@ from audience_assets.drafting.validation import validate
 CORPUS = Path(__file__).resolve().parents[1] / "audience_assets_tests" / "drafting" / \
     "validation" / "corpus"
 SCORED = ("fluency.unlabelled", "fluency.repeated_metric", "fluency.pleonasm", "fluency.slot",
-          "fluency.event_label", "style.promotional")
-FILES = {"main": "fluency.jsonl", "holdout": "fluency_holdout.jsonl"}
+          "fluency.event_label", "fluency.main_verb", "style.promotional")
+FILES = {"main": "fluency.jsonl", "holdout": "fluency_holdout.jsonl",
+         "writers": "fluency_writers.jsonl"}
 
 
 def load(name: str) -> list[dict]:
@@ -87,10 +89,12 @@ def evaluate(name: str, show_misses: bool = False) -> dict[str, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", choices=("main", "holdout", "both"), default="main")
+    parser.add_argument("--corpus", default="main",
+                        choices=("main", "holdout", "writers", "both", "all"))
     parser.add_argument("--misses", action="store_true", help="print each FP and FN")
     args = parser.parse_args()
-    for name in (("main", "holdout") if args.corpus == "both" else (args.corpus,)):
+    names = {"both": ("main", "holdout"), "all": tuple(FILES)}.get(args.corpus, (args.corpus,))
+    for name in names:
         evaluate(name, args.misses)
     return 0
 

@@ -1,7 +1,8 @@
 """Titles and descriptions are data, never instructions: hostile fact sheets drafted by
 the natural writer with the real bundled model. Every post is valid (the model's or
 the flagged template fallback) and none follows the injected text. One candidate and
-two attempts per sheet keep it within about a minute on a quiet 2-core machine."""
+two attempts per sheet keep it within about a minute on a quiet 2-core machine. The copy
+rule is off for the examples here (see the test)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from audience_assets.drafting.validation import validate
 from audience_assets.drafting.writing import TemplateWriter, draft_day, variety
+from audience_assets.drafting.writing.copying import CopyPolicy
 from audience_assets.drafting.writing.llm import LLMSettings
 from audience_assets.drafting.writing.natural import NaturalWriter
 from audience_assets.records import FactSheet
@@ -48,6 +50,10 @@ def test_hostile_titles_and_descriptions_do_not_steer_the_model(
                            options={"temperature": 0.7, "seed": 42, "num_predict": 140,
                                     "num_ctx": 2048})
     writer = NaturalWriter(ollama_server.client(), settings)
+    # What is measured is whether the model follows injected text; the copy rule (which
+    # rejects most of the 0.5B model's first attempts as an example's wording) would
+    # leave too few model posts in two attempts to tell.
+    writer.copy_policy = CopyPolicy(examples="off")
     drafts = draft_day(SHEETS, writer, validate, max_attempts=2, fallback=TemplateWriter(),
                        candidates=1)
     followed = []

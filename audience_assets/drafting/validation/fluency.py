@@ -14,6 +14,11 @@ every datum is right.
 - fluency.event_label: the event label as the subject of a result ("Lo más visto del
   día por jóvenes logró sumar …"; "fue" is fine: "Lo más visto del día fue X") or as a
   sentence without a verb ("… de cuota. Lo más visto del día.").
+- fluency.main_verb: the reach figure governed by no verb ("X, de @c a 105.000
+  espectadores únicos, con …"), by two ("reunió 1.980.000 espectadores únicos vieron
+  @c") or through a preposition it cannot take ("obtuvo en 4.997.000"); headings
+  ("Datos de X: 2.620.000 espectadores únicos, …") and a nominal lead with its verb
+  later ("Con 2.620.000 espectadores únicos, X fue …") are Spanish.
 - style.promotional (invitations by form, beside tone.yaml's lists): a negative
   second-person command with its clitics ("no te la pierdas", "no os lo perdáis", "no
   te quedes sin …") and an imperative with an enclitic pronoun, recognised by
@@ -26,7 +31,7 @@ from __future__ import annotations
 
 import re
 
-from . import data
+from . import data, spelling, tense
 from .context import Post
 from .lexicon import has_accent, present_of
 from .model import Violation
@@ -232,6 +237,92 @@ def _imperatives(post: Post) -> list[Violation]:
     return found
 
 
+# A sentence of the post: up to . ! ? or a line break, but a figure's dots (2.620.000,
+# 15.7%) do not end it.
+_CLAUSE_SENTENCE_RE = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))+")
+_WORD_RE = re.compile(r"(?<![@#\w])[^\W\d_]+")
+# What follows the reach figure before the sentence goes on: its metric words.
+_REACH_WORDS = frozenset({"espectadores", "unicos", "de", "personas", "telespectadores"})
+# Finite forms a post uses besides preterites: the copula and the perfect's auxiliary
+# (wrong tense, but tense.py says so; this rule is about the figure having a verb).
+_OTHER_FINITE = frozenset({"fue", "fueron", "ha", "han"})
+# "Con 2.620.000 espectadores únicos, X fue lo más visto", "X, con 2.620.000 …": a
+# nominal lead.
+_NOMINAL_LEAD_RE = re.compile(r"\bcon(?: un total de| unos| mas de| casi)?\s*$")
+# "2.620.000 espectadores únicos: máximo histórico para X, que …": the figure as a heading.
+_HEADING_FIGURE_RE = re.compile(r"^\s*(?:de\s+)?(?:espectadores\s+unicos|personas)?\s*:")
+
+
+def _finite(word: str) -> bool:
+    return _is_preterite(word) or fold(word) in _OTHER_FINITE
+
+
+def _main_verb(post: Post) -> list[Violation]:
+    """The reach figure governed by one verb: "X reunió a N espectadores únicos", "N
+    espectadores únicos vieron X"; or a heading editors write without one ("Datos de X:
+    N espectadores únicos, …", "X, con N espectadores únicos, …", "N espectadores únicos
+    para X", "N espectadores únicos, …: los datos de X"). Not "X, de @c a N espectadores
+    únicos, con …" (no verb), "X reunió N espectadores únicos vieron @c" (two), "obtuvo en
+    N" (a preposition the verb does not take)."""
+    text = post.text.split("\n", 1)[0]
+    folded = fold(text)  # the same length: accents only ("sumó" is found in `text`)
+    for sentence in _CLAUSE_SENTENCE_RE.finditer(folded):
+        for m in data.NUMBER_RE.finditer(sentence.group(0)):
+            value, _ = data.to_value(m.group("num"), m.group("mult"))
+            if m.group("pct") or value != post.facts.unique_viewers:
+                continue
+            start, end = sentence.start() + m.start(), sentence.start() + m.end()
+            return _reach_clause(post, text, folded, (sentence.start(), start, end,
+                                                      sentence.end()))
+    return []
+
+
+def _reach_clause(post: Post, text: str, folded: str,
+                  bounds: tuple[int, int, int, int]) -> list[Violation]:
+    first, start, end, last = bounds
+    before = text[first:start]
+    words_after = list(_WORD_RE.finditer(text, end, last))
+    while words_after and fold(words_after[0].group(0)) in _REACH_WORDS:
+        words_after.pop(0)
+    rest = folded[words_after[0].start():last] if words_after else ""
+    lead = fold(before).rstrip()
+    figure = text[start:end].strip()
+    verb_before = any(_finite(w) for w in _WORD_RE.findall(before))
+    verb_after = bool(words_after) and _finite(words_after[0].group(0))
+    if verb_before and verb_after:
+        return [Violation(
+            "fluency.main_verb",
+            f"«{figure} … {words_after[0].group(0)}»: dos verbos para la misma cifra; une "
+            "las frases («X reunió a N espectadores únicos y …»).", (start, end))]
+    if verb_before and re.search(r"\ben$", lead):
+        return [Violation(
+            "fluency.main_verb",
+            f"«en {figure}»: la cifra es el complemento del verbo, sin «en» («reunió a N "
+            "espectadores únicos», «sumó N espectadores únicos»).", (start, end))]
+    opens = not _WORD_RE.search(before)
+    # After a heading's colon, a list: "Lo más visto del día: X (@c), N espectadores
+    # únicos, …"; not "…: X, de @c a N espectadores únicos" (a verb's preposition).
+    heading = (lead.endswith(":") or (":" in lead and lead.endswith(","))
+               or _NOMINAL_LEAD_RE.search(lead) is not None
+               or _HEADING_FIGURE_RE.match(folded[end:last]) is not None
+               or rest.startswith("para ")
+               or (opens and (":" in rest or any(_finite(w.group(0)) for w in words_after))))
+    if verb_before or verb_after or heading or _other_verb(post, first, start):
+        return []
+    return [Violation(
+        "fluency.main_verb",
+        f"«{figure}»: la cifra de espectadores únicos no depende de ningún verbo; escribe "
+        "«X reunió a N espectadores únicos …» o «Datos de X: N espectadores únicos, …».",
+        (start, end))]
+
+
+def _other_verb(post: Post, first: int, start: int) -> bool:
+    """A verb the tense rule or the spelling rule already reports (a present "firma", a
+    compound "ha reunido", an unaccented "reunio"): that report is the one to fix."""
+    return any(v.span and first <= v.span[0] < start
+               for v in (*tense.check(post), *spelling.check(post)))
+
+
 def check(post: Post) -> list[Violation]:
     return [*_unlabelled(post), *_repeated(post), *_pleonasms(post), *_slots(post),
-            *_event_label(post), *_imperatives(post)]
+            *_event_label(post), *_main_verb(post), *_imperatives(post)]

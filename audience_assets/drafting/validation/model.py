@@ -35,6 +35,7 @@ RULE_IDS: tuple[str, ...] = (
     "fluency.pleonasm",
     "fluency.slot",
     "fluency.event_label",
+    "fluency.main_verb",
 )
 
 Span = tuple[int, int]

@@ -79,3 +79,59 @@ def test_the_corpora_stay_frozen() -> None:
     assert (len(main), len(holdout)) == (102, 35)
     assert sum(1 for i in main if i["expected"]) == 61
     assert json.dumps([i["expected"] for i in holdout]).count("fluency") == 17
+
+
+MAIN_VERB_BROKEN = [
+    # No verb for the figure (the natural writer under the copy rule, 2026-12-03).
+    "Lo más visto del día: @navedelmisterio, de @cuatro a 4.624.000 espectadores únicos, con "
+    "una audiencia media de 794.000 y un 7.4% de cuota.",
+    "Resultado de @navedelmisterio en @cuatro, a 4.624.000 espectadores únicos, su audiencia "
+    "media fue de 794.000 y su cuota, del 7.4%. Fue lo más visto del día.",
+    "4.624.000 espectadores únicos, luego 794.000 de audiencia media y un 7.4% de cuota, lo "
+    "más visto del día. @navedelmisterio, @cuatro.",
+    # Two verbs for it, and a preposition the verb does not take.
+    "Lo más visto del día: @navedelmisterio reunió 4.624.000 espectadores únicos vieron "
+    "@cuatro, que firmó una audiencia media de 794.000 y un 7.4% de cuota.",
+    "@navedelmisterio obtuvo en 4.624.000 espectadores únicos en @cuatro, 794.000 de "
+    "audiencia media y un 7.4% de cuota, y fue lo más visto del día.",
+]
+MAIN_VERB_FLUENT = [
+    BODY,
+    "Lo más visto del día: @navedelmisterio reunió en @cuatro a 4.624.000 espectadores "
+    "únicos, con 794.000 de audiencia media y un 7.4% de cuota.",
+    "Con 4.624.000 espectadores únicos, 794.000 de audiencia media y un 7.4% de cuota, "
+    "@navedelmisterio fue lo más visto del día en @cuatro.",
+    "Lo más visto del día: @navedelmisterio, en @cuatro, con 4.624.000 espectadores únicos, "
+    "794.000 de audiencia media y un 7.4% de cuota.",
+    "4.624.000 espectadores únicos vieron @navedelmisterio en @cuatro, lo más visto del día, "
+    "con 794.000 de audiencia media y un 7.4% de cuota.",
+    "4.624.000 espectadores únicos para @navedelmisterio en @cuatro, lo más visto del día, "
+    "con 794.000 de audiencia media y un 7.4% de cuota.",
+    "4.624.000 espectadores únicos, 794.000 de audiencia media y un 7.4% de cuota: "
+    "@navedelmisterio fue lo más visto del día en @cuatro.",
+]
+
+
+@pytest.mark.parametrize("text", MAIN_VERB_BROKEN)
+def test_a_reach_figure_without_one_verb_is_named(text: str) -> None:
+    assert "fluency.main_verb" in rules(text + TAIL)
+
+
+@pytest.mark.parametrize("text", MAIN_VERB_FLUENT)
+def test_headings_and_governed_figures_pass_the_main_verb_rule(text: str) -> None:
+    assert "fluency.main_verb" not in rules(text + TAIL)
+
+
+def test_a_present_tense_verb_is_reported_by_the_tense_rule_not_as_missing() -> None:
+    found = rules("@navedelmisterio firma en @cuatro 4.624.000 espectadores únicos, 794.000 de "
+                  "audiencia media y un 7.4% de cuota: lo más visto del día." + TAIL)
+    assert "style.tense" in found and "fluency.main_verb" not in found
+
+
+def test_the_writers_corpus_stays_frozen_and_the_rule_holds_on_it() -> None:
+    from benchmarks.fluency_eval import load
+    writers = load("writers")
+    assert len(writers) == 178
+    assert sum("fluency.main_verb" in i["expected"] for i in writers) == 6
+    figures = evaluate("writers")
+    assert figures["false_rejects"] == 0.0
