@@ -288,11 +288,21 @@ def _reach_clause(post: Post, text: str, folded: str,
     lead = fold(before).rstrip()
     figure = text[start:end].strip()
     verb_before = any(_finite(w) for w in _WORD_RE.findall(before))
-    verb_after = bool(words_after) and _finite(words_after[0].group(0))
-    if verb_before and verb_after:
+    # Right after the metric words, in the same clause: "N espectadores únicos vieron X";
+    # "…; sumó" opens another clause, and so does "…, sumó M" (the programme's verbs in a
+    # series); "reunió N espectadores únicos, vieron @c" (the viewers as a new subject)
+    # does not.
+    following = words_after[0].group(0) if words_after else ""
+    gap = text[end:words_after[0].start()] if words_after else ""
+    verb_after = _finite(following) and not re.search(r"[,;:()]", gap)
+    plural_after = (_finite(following) and fold(following).endswith(("aron", "ieron"))
+                    and not re.search(r"[;:()]", gap))
+    singular_before = any(_finite(w) and not fold(w).endswith(("aron", "ieron", "fueron"))
+                          for w in _WORD_RE.findall(before))
+    if (verb_before and verb_after) or (singular_before and plural_after):
         return [Violation(
             "fluency.main_verb",
-            f"«{figure} … {words_after[0].group(0)}»: dos verbos para la misma cifra; une "
+            f"«{figure} … {following}»: dos verbos para la misma cifra; une "
             "las frases («X reunió a N espectadores únicos y …»).", (start, end))]
     if verb_before and re.search(r"\ben$", lead):
         return [Violation(

@@ -135,3 +135,19 @@ def test_the_writers_corpus_stays_frozen_and_the_rule_holds_on_it() -> None:
     assert sum("fluency.main_verb" in i["expected"] for i in writers) == 6
     figures = evaluate("writers")
     assert figures["false_rejects"] == 0.0
+
+
+def test_a_verb_after_a_semicolon_opens_another_clause() -> None:
+    text = ("En @cuatro, @navedelmisterio fue seguido por 4.624.000 espectadores únicos; sumó "
+            "794.000 de audiencia media y un 7.4% de cuota, y fue lo más visto del día.")
+    assert "fluency.main_verb" not in rules(text + TAIL)
+
+
+def test_a_series_of_the_programmes_verbs_passes_and_the_viewers_as_new_subject_does_not(
+        ) -> None:
+    series = ("@navedelmisterio reunió en @cuatro a 4.624.000 espectadores únicos, sumó 794.000 "
+              "de audiencia media y marcó un 7.4% de cuota: lo más visto del día.")
+    collision = ("@navedelmisterio reunió 4.624.000 espectadores únicos, vieron @cuatro, con "
+                 "794.000 de audiencia media y un 7.4% de cuota: lo más visto del día.")
+    assert "fluency.main_verb" not in rules(series + TAIL)
+    assert "fluency.main_verb" in rules(collision + TAIL)
