@@ -15,6 +15,9 @@ AUDIENCE_VALIDATOR_CONFIG, AUDIENCE_POST_TEMPLATES), which win over the folder.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from audience_assets import settings
 
@@ -86,3 +89,18 @@ def resolve_stored(stored: str, root: str | Path) -> Path | None:
         if real.is_relative_to(base) and real.is_file():
             return real
     return None
+
+
+def read_client_yaml(path: Path, error: type[Exception], what: str) -> Any:
+    """A client-editable YAML file's data, or `error` with one line saying what is wrong
+    with the file (missing, unreadable, not YAML), for the one who edits it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{what} {path} not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read: {exc}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise error(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None

@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from audience_assets.paths import config_dir
+from audience_assets.paths import config_dir, read_client_yaml
 
 ARTICLES = ("el", "la", "los", "las")
 GENDER_OF_ARTICLE = {"el": "m", "los": "m", "la": "f", "las": "f"}
@@ -142,13 +140,7 @@ def lexicon_path() -> Path:
 
 @functools.cache
 def _load(path: Path) -> Lexicon:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise NamesError(f"names lexicon {path} not found (AUDIENCE_CONFIG_DIR/names.yaml)"
-                         ) from None
-    except yaml.YAMLError as exc:
-        raise NamesError(f"{path}: not valid YAML: {exc}") from None
+    data = read_client_yaml(path, NamesError, "names lexicon (AUDIENCE_CONFIG_DIR/names.yaml):")
     return parse_lexicon(data, path)
 
 

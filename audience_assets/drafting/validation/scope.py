@@ -26,7 +26,8 @@ from .text import fold
 NATIONAL = frozenset({"", "total espana", "espana", "nacional", "total nacional"})
 
 
-def _names_region(text: str, config: ValidatorConfig) -> str | None:
+def names_region(text: str, config: ValidatorConfig) -> str | None:
+    """The region (`events.regions`, by its aliases) the text names, if any."""
     folded = fold(text)
     for region in config.events.regions:
         for alias in region.aliases:
@@ -38,14 +39,14 @@ def _names_region(text: str, config: ValidatorConfig) -> str | None:
 
 
 def _is_region(value: str, name: str, config: ValidatorConfig) -> bool:
-    return _names_region(value, config) == name or fold(value) == fold(name)
+    return names_region(value, config) == name or fold(value) == fold(name)
 
 
 def required_note(facts: Facts, config: ValidatorConfig) -> str:
     """The sentence that says whose figures they are, or "" when the post needs none."""
     figures_region = "" if fold(facts.region) in NATIONAL else facts.region
     lead_event = re.split(r",\s*también\b", facts.event, maxsplit=1)[0]
-    event_region = _names_region(lead_event, config) if lead_event else None
+    event_region = names_region(lead_event, config) if lead_event else None
     if event_region and not figures_region:
         return config.words.scope_national_note
     said = fold(figures_region) in fold(lead_event) or (
@@ -64,12 +65,12 @@ def check(post: Post) -> list[Violation]:
     if fold(facts.region) in NATIONAL:
         if any(fold(p) in text for p in config.words.scope_national_phrases):
             return []
-        region = _names_region(facts.event, config) or "otra región"
+        region = names_region(facts.event, config) or "otra región"
         return [Violation(
             "data.scope",
             f"El evento habla de {region}, pero las cifras son del total nacional: di de "
             f"quién son («{note}»).", None)]
-    named = _names_region(post.text, config)
+    named = names_region(post.text, config)
     if fold(facts.region) in text or (named is not None and _is_region(facts.region, named,
                                                                           config)):
         return []

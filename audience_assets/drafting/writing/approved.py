@@ -96,18 +96,6 @@ def _replace_event(text: str, sheet: FactSheet) -> tuple[str, bool]:
     return _replace_first(text, _event_labels(sheet), "{evento}")
 
 
-def _region_named(text: str) -> str | None:
-    """The region (validator config `events.regions`, by its aliases) the text names."""
-    folded = fold(text)
-    for region in load_config().events.regions:
-        for alias in region.aliases:
-            stem = fold(alias).rstrip("*")
-            if re.search(rf"\b{re.escape(stem)}" + ("" if alias.endswith("*") else r"\b"),
-                         folded):
-                return region.name
-    return None
-
-
 def _strip_scope(text: str, sheet: FactSheet) -> str:
     """Whose figures they are is the fill's to say (data.scope adds the note a sheet
     needs): ", en Cataluña", "en el conjunto de España" leave the example."""
@@ -165,7 +153,7 @@ def delexicalise(text: str, sheet: FactSheet, allowed_emojis: Sequence[str]
         return "la cadena no aparece con su cuenta"
     body = _TIME_RE.sub("", body)
     body = _strip_scope(body, sheet)
-    if (region := _region_named(templates.PLACEHOLDER_RE.sub(" ", body))):
+    if (region := scope.names_region(templates.PLACEHOLDER_RE.sub(" ", body), load_config())):
         return f"nombra una región ({region}): solo vale para esa historia"
     # Figures, from the end so the spans stay right: each number must be one of the
     # sheet's three (exact, or rounded within 5 %), else the post is no example.

@@ -39,9 +39,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from audience_assets.paths import config_dir
+from audience_assets.paths import config_dir, read_client_yaml
 
 # Consecutive tokens a shared run needs, how many of them must be the writer's own
 # words (not slots or metric labels) and how many of those content words (not
@@ -156,12 +154,7 @@ class CopyPolicy:
 @functools.cache
 def load_policy(path: Path | None = None) -> CopyPolicy:
     path = path or copying_file()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CopyingError(f"copying file {path} not found") from None
-    except yaml.YAMLError as exc:
-        raise CopyingError(f"{path}: not valid YAML: {exc}") from None
+    data = read_client_yaml(path, CopyingError, "copying file")
     if not isinstance(data, dict) or data.get("version") != 1:
         raise CopyingError(f"{path}: expected a mapping with `version: 1`")
     unknown = set(data) - {"version", "examples", "recent_posts"}

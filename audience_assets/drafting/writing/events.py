@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from audience_assets.paths import config_dir
+from audience_assets.paths import config_dir, read_client_yaml
 
 
 class EventClausesError(ValueError):
@@ -64,13 +62,7 @@ def parse_clauses(data: Any, path: Path) -> EventClauses:
 
 @functools.cache
 def _load(path: Path) -> EventClauses:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise EventClausesError(f"event clauses file {path} not found") from None
-    except yaml.YAMLError as exc:
-        raise EventClausesError(f"{path}: not valid YAML: {exc}") from None
-    return parse_clauses(data, path)
+    return parse_clauses(read_client_yaml(path, EventClausesError, "event clauses file"), path)
 
 
 def load_clauses(path: Path | None = None) -> EventClauses:

@@ -30,8 +30,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-import yaml
-
 from audience_assets import settings
 from audience_assets.drafting.validation.config import load_config
 from audience_assets.drafting.writing import copying, templates
@@ -47,7 +45,7 @@ from audience_assets.drafting.writing.writers import (
     clean_hashtags,
     feedback_messages,
 )
-from audience_assets.paths import config_dir
+from audience_assets.paths import config_dir, read_client_yaml
 from audience_assets.records import FactSheet
 
 EXAMPLES_FILE = Path(
@@ -168,12 +166,7 @@ def _examples(data: Mapping[str, Any], key: str, has_event: bool, emojis: set[st
 
 def load_examples(path: Path | None = None) -> ExamplePool:
     path = path or EXAMPLES_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ExamplesError(f"examples file {path} not found") from None
-    except yaml.YAMLError as exc:
-        raise ExamplesError(f"{path}: not valid YAML: {exc}") from None
+    data = read_client_yaml(path, ExamplesError, "examples file")
     if not isinstance(data, dict) or data.get("version") != 1:
         raise ExamplesError(f"{path}: expected a mapping with `version: 1`")
     emojis = data.get("emojis")

@@ -40,7 +40,7 @@ from audience_assets.drafting.writing.natural import (
     text_pattern,
     wording_problems,
 )
-from audience_assets.paths import config_dir
+from audience_assets.paths import config_dir, read_client_yaml
 from audience_assets.records import FactSheet
 
 POOL_CONFIG_FILE = config_dir() / "drafting" / "pool.yaml"
@@ -105,14 +105,7 @@ def parse_pool_config(data: Any, path: Path) -> PoolConfig:
 
 def load_pool_config(path: Path | None = None) -> PoolConfig:
     path = path or POOL_CONFIG_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PoolConfigError(f"pool settings {path} not found") from None
-    except yaml.YAMLError as exc:
-        raise PoolConfigError(f"{path}: not valid YAML: "
-                              f"{' '.join(str(exc).split())}") from None
-    return parse_pool_config(data, path)
+    return parse_pool_config(read_client_yaml(path, PoolConfigError, "pool settings"), path)
 
 
 # --- the pool ------------------------------------------------------------------------------
@@ -268,13 +261,7 @@ def load_pool_file(path: Path, emojis: Sequence[str] | None = None) -> PoolFile:
     if emojis is None:
         from audience_assets.drafting.writing.natural import load_examples
         emojis = load_examples().emojis
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PoolConfigError(f"pool file {path} not found") from None
-    except yaml.YAMLError as exc:
-        raise PoolConfigError(f"{path}: not valid YAML: "
-                              f"{' '.join(str(exc).split())}") from None
+    data = read_client_yaml(path, PoolConfigError, "pool file")
     if not isinstance(data, dict) or data.get("version") != POOL_VERSION:
         raise PoolConfigError(f"{path}: expected a mapping with `version: {POOL_VERSION}`")
     items = data.get("examples")
