@@ -24,7 +24,7 @@ from audience_assets.drafting.validation.context import Facts
 from audience_assets.drafting.validation.data import NUMBER_RE, to_value
 from audience_assets.drafting.validation.text import fold
 from audience_assets.drafting.writing import events, templates
-from audience_assets.drafting.writing.natural import text_pattern, wording_problems
+from audience_assets.drafting.writing.natural import example_problems
 from audience_assets.drafting.writing.writers import EMOJI_RE
 from audience_assets.records import FactSheet
 
@@ -173,12 +173,7 @@ def delexicalise(text: str, sheet: FactSheet, allowed_emojis: Sequence[str]
         body += "."
     body = body[:1].upper() + body[1:] if body[:1].islower() else body
     has_event = bool(sheet.event)
-    problems = templates.placeholder_problems(body, has_event=has_event)
-    problems += wording_problems(body)
-    if not problems and not re.fullmatch(text_pattern(has_event), body):
-        problems.append("el modelo no podría escribirlo (cifras, cuentas, comillas, "
-                        "paréntesis, exclamaciones, varias frases tras el último dato o una "
-                        "métrica lejos de su cifra)")
+    problems = example_problems(body, has_event)
     if problems:
         return "; ".join(problems)
     return body, _two_emojis(found, allowed_emojis, sheet.key)

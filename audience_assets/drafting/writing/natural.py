@@ -25,10 +25,10 @@ import functools
 import json
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeGuard
 
 from audience_assets import settings
 from audience_assets.drafting.validation.config import load_config
@@ -136,6 +136,25 @@ class ExampleSource(Protocol):
              shown: Mapping[Example, int] | None = None) -> list[Example]: ...
 
 
+def example_problems(text: str, has_event: bool) -> list[str]:
+    """Why the writer could not have written `text` as an example's wording (empty if it
+    could): every example - examples.yaml's, the learned pool's - passes what the
+    writer's own output must pass, so no example teaches a digit, a handle or a slot."""
+    problems = templates.placeholder_problems(text, has_event=has_event)
+    problems += wording_problems(text)
+    if not problems and not re.fullmatch(text_pattern(has_event), text):
+        problems.append("el modelo no podría escribirlo: caracteres que no puede usar "
+                        "(cifras, @, #, comillas, paréntesis, exclamaciones), varias frases "
+                        "tras el último dato o una métrica sin su nombre al lado")
+    return problems
+
+
+def two_emojis_of(marks: Any, emojis: Collection[str]) -> TypeGuard[Sequence[str]]:
+    """An example's `emojis`: two different ones of the allowed list."""
+    return (isinstance(marks, list | tuple) and len(marks) == 2 and marks[0] != marks[1]
+            and all(m in emojis for m in marks))
+
+
 def _examples(data: Mapping[str, Any], key: str, has_event: bool, emojis: set[str],
               path: Path) -> tuple[Example, ...]:
     items = data.get(key)
@@ -147,17 +166,11 @@ def _examples(data: Mapping[str, Any], key: str, has_event: bool, emojis: set[st
         if not isinstance(item, Mapping) or not isinstance(item.get("text"), str):
             raise ExamplesError(f"{where}: expected a mapping with `text` and `emojis`")
         text = item["text"].strip()
-        problems = templates.placeholder_problems(text, has_event=has_event)
-        problems += wording_problems(text)
-        if not problems and not re.fullmatch(text_pattern(has_event), text):
-            problems.append("el modelo no podría escribirlo: caracteres que no puede usar "
-                            "(cifras, @, #, comillas, paréntesis, exclamaciones) o una "
-                            "métrica sin su nombre al lado")
+        problems = example_problems(text, has_event)
         if problems:
             raise ExamplesError(f"{where}: {text!r}: {'; '.join(problems)}")
         marks = item.get("emojis")
-        if (not isinstance(marks, list) or len(marks) != 2 or marks[0] == marks[1]
-                or not all(m in emojis for m in marks)):
+        if not two_emojis_of(marks, emojis):
             raise ExamplesError(f"{where}: `emojis` must be two different emojis of the "
                                 "`emojis` list")
         out.append(Example(text, tuple(marks)))

@@ -22,7 +22,6 @@ few-shot examples, retrieved per story by similarity.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,8 +36,8 @@ from audience_assets.drafting.writing.natural import (
     EXAMPLES_PER_PROMPT,
     Example,
     ExamplePool,
-    text_pattern,
-    wording_problems,
+    example_problems,
+    two_emojis_of,
 )
 from audience_assets.paths import config_dir, read_client_yaml
 from audience_assets.records import FactSheet
@@ -225,15 +224,11 @@ def _learned(item: Any, i: int, path: Path, emojis: Sequence[str]) -> LearnedExa
     if not isinstance(has_event, bool):
         raise PoolConfigError(f"{where}: `has_event` must be true or false")
     text = item["text"].strip()
-    problems = templates.placeholder_problems(text, has_event=has_event)
-    problems += wording_problems(text)
-    if not problems and not re.fullmatch(text_pattern(has_event), text):
-        problems.append("the model could not write it (digits, handles, quotes...)")
+    problems = example_problems(text, has_event)
     if problems:
         raise PoolConfigError(f"{where}: {text!r}: {'; '.join(problems)}")
     marks = item.get("emojis")
-    if (not isinstance(marks, list) or len(marks) != 2 or marks[0] == marks[1]
-            or not all(m in emojis for m in marks)):
+    if not two_emojis_of(marks, emojis):
         raise PoolConfigError(f"{where}: `emojis` must be two different emojis of "
                               "examples.yaml's `emojis` list")
     feats, prov = item.get("features"), item.get("provenance")
