@@ -24,6 +24,11 @@ from .text import (
     urls,
 )
 
+# What an event or a target names with digits, which a post may write inside its own
+# clause rather than quoting the whole label: a clock time ("a las 20:56") and an age
+# range ("de 25 a 44 años"; the target "Individuos 25-44").
+_EVENT_NUMBERS_RE = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2} a \d{1,2} años\b")
+_TARGET_AGES_RE = re.compile(r"\b(\d{1,2})\s*-\s*(\d{1,2})\b")
 _STOPWORDS = frozenset({"el", "la", "los", "las", "de", "del", "y", "o", "e", "en", "a", "vs"})
 
 
@@ -171,6 +176,16 @@ class Post:
     def event_spans(self) -> list[Span]:
         return find_literal(self.text, self.facts.event) if self.facts.event else []
 
+    @cached_property
+    def event_number_spans(self) -> list[Span]:
+        """The event's clock times and the event's or target's age ranges, wherever the
+        post writes them ("marcó el minuto de oro del día a las 20:56", "un 16.1% de cuota
+        entre los espectadores de 25 a 44 años"): the sheet's data, not an invented
+        time, nor a figure to check against the metrics."""
+        parts = [m.group(0) for m in _EVENT_NUMBERS_RE.finditer(self.facts.event)]
+        parts += [f"{a} a {b} años" for a, b in _TARGET_AGES_RE.findall(self.facts.target)]
+        return [span for part in dict.fromkeys(parts) for span in find_literal(self.text, part)]
+
     def _token_spans(self, *, emojis_too: bool) -> list[Span]:
         spans = [t.span for t in (*self.handles, *hashtags(self.text), *self.urls)]
         if emojis_too:
@@ -181,14 +196,17 @@ class Post:
     def number_text(self) -> str:
         """The post with handles, hashtags, URLs, emojis and fact strings masked."""
         return mask_spans(self.text, [*self.fact_spans, *self.event_spans,
+                                      *self.event_number_spans,
                                       *self._token_spans(emojis_too=True)])
 
     @cached_property
     def style_text(self) -> str:
         """What style rules read: the writer's own words. The event phrase, where the post
         quotes it, is the client's own configured wording ("Minuto de oro del día a las
-        20:58", "Muy por encima de la media diaria de la cadena"): data, like the title."""
+        20:58", "Muy por encima de la media diaria de la cadena"): data, like the title;
+        so are its clock time and age range written inside the post's own clause."""
         return mask_spans(self.text, [*self.fact_spans, *self.event_spans,
+                                      *self.event_number_spans,
                                       *self._token_spans(emojis_too=True)])
 
     @cached_property
