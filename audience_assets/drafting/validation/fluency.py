@@ -19,6 +19,9 @@ every datum is right.
   @c") or through a preposition it cannot take ("obtuvo en 4.997.000"); headings
   ("Datos de X: 2.620.000 espectadores únicos, …") and a nominal lead with its verb
   later ("Con 2.620.000 espectadores únicos, X fue …") are Spanish.
+- fluency.article: an article before a programme whose name takes none ("El
+  Pasapalabra", "El @laruletasuerte"; names.programme_name says which take one; news
+  programmes keep "el": "el Telediario").
 - style.promotional (invitations by form, beside tone.yaml's lists): a negative
   second-person command with its clitics ("no te la pierdas", "no os lo perdáis", "no
   te quedes sin …") and an imperative with an enclitic pronoun, recognised by
@@ -333,6 +336,35 @@ def _other_verb(post: Post, first: int, start: int) -> bool:
                for v in (*tense.check(post), *spelling.check(post)))
 
 
+_ARTICLE_BEFORE_RE = re.compile(r"\b(?:el|la|los|las)\s+$", re.IGNORECASE)
+# News programmes are "el Telediario", "el Telenoticias 2": the article of the genre.
+_NEWS_RE = re.compile(r"informac|informativ|noticia|telediario|telenot")
+
+
+def _article(post: Post) -> list[Violation]:
+    """An article before a programme whose name takes none ("El Pasapalabra", "El
+    @laruletasuerte"): the names lexicon or normaliser says which names have one."""
+    from audience_assets.analysis import names
+
+    facts = post.facts
+    if not facts.title:
+        return []
+    name = names.programme_name(facts.title, facts.description, facts.genre)
+    if name.article or _NEWS_RE.search(fold(f"{facts.genre} {facts.title} {name.display}")):
+        return []
+    body = post.text.split("\n", 1)[0]
+    for written in dict.fromkeys((name.display, facts.title, *facts.title_handles)):
+        for m in re.finditer(re.escape(written), body) if written else ():
+            article = _ARTICLE_BEFORE_RE.search(body[: m.start()])
+            if article:
+                return [Violation(
+                    "fluency.article",
+                    f"«{body[article.start():m.end()]}»: «{written}» se escribe sin artículo "
+                    f"(«{written} reunió …», «el programa {written}»).",
+                    (article.start(), m.end()))]
+    return []
+
+
 def check(post: Post) -> list[Violation]:
     return [*_unlabelled(post), *_repeated(post), *_pleonasms(post), *_slots(post),
-            *_event_label(post), *_main_verb(post), *_imperatives(post)]
+            *_event_label(post), *_main_verb(post), *_article(post), *_imperatives(post)]

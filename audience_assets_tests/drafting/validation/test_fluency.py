@@ -151,3 +151,25 @@ def test_a_series_of_the_programmes_verbs_passes_and_the_viewers_as_new_subject_
                  "794.000 de audiencia media y un 7.4% de cuota: lo más visto del día.")
     assert "fluency.main_verb" not in rules(series + TAIL)
     assert "fluency.main_verb" in rules(collision + TAIL)
+
+
+@pytest.mark.parametrize("title, text, flagged", [
+    ("Pasapalabra", "El Pasapalabra reunió", True),
+    ("PASAPALABRA", "El Pasapalabra reunió", True),
+    ("@laruletasuerte", "El @laruletasuerte reunió", True),
+    ("Pasapalabra", "Pasapalabra reunió", False),
+    ("@laruletasuerte", "El programa @laruletasuerte reunió", False),
+    ("El Hormiguero", "El Hormiguero reunió", False),
+    ("TELEDIARIO 2", "El Telediario 2 reunió", False),
+])
+def test_an_article_before_a_name_that_takes_none_is_named(title: str, text: str,
+                                                            flagged: bool) -> None:
+    sheet = {**NAVE, "title": title, "event": ""}
+    post = (f"{text} en @cuatro a 4.624.000 espectadores únicos, con 794.000 de audiencia "
+            "media y un 7.4% de cuota.")
+    assert ("fluency.article" in rules(post + TAIL, sheet)) is flagged
+
+
+def test_the_writers_corpus_gate_with_the_article_rule() -> None:
+    figures = evaluate("writers")
+    assert figures["false_rejects"] == 0.0 and figures["recall"] >= 0.5
