@@ -19,6 +19,8 @@ every datum is right.
   @c") or through a preposition it cannot take ("obtuvo en 4.997.000"); headings
   ("Datos de X: 2.620.000 espectadores únicos, …") and a nominal lead with its verb
   later ("Con 2.620.000 espectadores únicos, X fue …") are Spanish.
+- fluency.construction: two constructions mixed: "su audiencia media fue de X y un Y%
+  de cuota" (the copula's complement cannot take the share).
 - fluency.article: an article before a programme whose name takes none ("El
   Pasapalabra", "El @laruletasuerte"; names.programme_name says which take one; news
   programmes keep "el": "el Telediario").
@@ -336,6 +338,22 @@ def _other_verb(post: Post, first: int, start: int) -> bool:
                for v in (*tense.check(post), *spelling.check(post)))
 
 
+# "su audiencia media fue de X y un Y% de cuota": the copula's "de X" cannot take the
+# share as a second complement ("… fue de X y su cuota, del Y%" is the Spanish).
+_MIXED_COPULA_RE = re.compile(r"\b(?:fue|era) de \{n\} y (?:un|una)\b")
+
+
+def _construction(post: Post) -> list[Violation]:
+    text = re.sub(r"\d+(?:[.,]\d+)*(?:\s?%)?", "{n}", fold(post.text))
+    m = _MIXED_COPULA_RE.search(text)
+    if not m:
+        return []
+    return [Violation(
+        "fluency.construction",
+        "«… fue de N y un …»: dos construcciones mezcladas; escribe «su audiencia media fue "
+        "de N y su cuota, del S%» o «con N de audiencia media y un S% de cuota».", None)]
+
+
 _ARTICLE_BEFORE_RE = re.compile(r"\b(?:el|la|los|las)\s+$", re.IGNORECASE)
 # News programmes are "el Telediario", "el Telenoticias 2": the article of the genre.
 _NEWS_RE = re.compile(r"informac|informativ|noticia|telediario|telenot")
@@ -367,4 +385,5 @@ def _article(post: Post) -> list[Violation]:
 
 def check(post: Post) -> list[Violation]:
     return [*_unlabelled(post), *_repeated(post), *_pleonasms(post), *_slots(post),
-            *_event_label(post), *_main_verb(post), *_article(post), *_imperatives(post)]
+            *_event_label(post), *_main_verb(post), *_article(post), *_construction(post),
+            *_imperatives(post)]

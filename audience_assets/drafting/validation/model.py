@@ -37,6 +37,7 @@ RULE_IDS: tuple[str, ...] = (
     "fluency.event_label",
     "fluency.main_verb",
     "fluency.article",
+    "fluency.construction",
 )
 
 Span = tuple[int, int]
