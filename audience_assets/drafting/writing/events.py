@@ -27,14 +27,26 @@ class EventClauses:
     default: str
 
     def clause(self, label: str) -> str:
-        """The event as a verb phrase in lower case: "fue lo más visto del día"."""
+        """The event as a verb phrase in lower case: "fue lo más visto del día". A
+        secondary event that is an event of its own gets its own verb ("Minuto de oro del
+        día a las 20:56, también lo más visto del día en Aragón" -> "tuvo el minuto de oro
+        del día a las 20:56 y fue también lo más visto del día en Aragón"); one that only
+        widens the first ("…, también entre los jóvenes") stays as written."""
         text = label.strip().rstrip(".")
         lowered = text[:1].lower() + text[1:]
+        lead, also, rest = lowered.partition(", también ")
+        if also and self._matched(rest) is not None:
+            verb, _, tail = self.clause(rest).partition(" ")
+            return f"{self.clause(lead)} y {verb} también {tail}"
+        found = self._matched(lowered)
+        return found if found is not None else self.default.replace("\\0", lowered)
+
+    def _matched(self, lowered: str) -> str | None:
         for pattern, template in self.rules:
             m = pattern.match(lowered)
             if m:
                 return m.expand(template)
-        return self.default.replace("\\0", lowered)
+        return None
 
 
 def parse_clauses(data: Any, path: Path) -> EventClauses:
