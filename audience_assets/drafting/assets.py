@@ -209,7 +209,7 @@ def variety_metadata(drafts: list[Draft]) -> dict[str, Any]:
     kinds={"ollama", "sql"},
     check_specs=[drafts_validity_check_spec("post_drafts")],
     retry_policy=dg.RetryPolicy(max_retries=2, delay=20, backoff=dg.Backoff.EXPONENTIAL),
-    code_version="3",
+    code_version="4",
 )
 @timed
 def post_drafts(
