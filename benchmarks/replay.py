@@ -1,6 +1,6 @@
 """The replay: does the writer learn from the desk? (issue 21, item 5)
 
-Steps, each rerunnable, files in --dir (default /work/replay, outside git; frozen copies
+Steps, each rerunnable, files in --dir (default var/replay, outside git; frozen copies
 under data/evaluation/replay/):
 
   draft --days 1-3 --out drafts_days1-3.jsonl
@@ -20,8 +20,8 @@ under data/evaluation/replay/):
         Levenshtein.normalized_distance on token lists; 0 = the editor's post, 1 = nothing
         in common), median and mean per condition, validity and fallbacks; baseline and
         pool printed side by side
-  forms --editor editor_days4-7.jsonl --forms-dir /work/panel/replay \
-        --key-dir /work/panel-keys/replay
+  forms --editor editor_days4-7.jsonl --forms-dir var/panel/replay \
+        --key-dir var/panel-keys/replay
         blind-panel forms (audience evaluate forms machinery): per story the base draft,
         the pool draft and the editor's post, shuffled under codes; the key and the run
         (which name the writers) go to --key-dir, never beside the forms
@@ -46,7 +46,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-DEFAULT_DIR = Path("/work/replay")
+DEFAULT_DIR = Path(__file__).resolve().parents[1] / "var" / "replay"
 NETWORK = "x"
 
 
@@ -413,8 +413,8 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--out", default="scores_days4-7.json")
     f = sub.add_parser("forms", help="blind-panel forms of days 4-7")
     f.add_argument("--editor", default="editor_days4-7.jsonl")
-    f.add_argument("--forms-dir", default="/work/panel/replay")
-    f.add_argument("--key-dir", default="/work/panel-keys/replay")
+    f.add_argument("--forms-dir", default=str(DEFAULT_DIR.parent / "panel" / "replay"))
+    f.add_argument("--key-dir", default=str(DEFAULT_DIR.parent / "panel-keys" / "replay"))
     f.add_argument("--conditions", default="base,pool",
                    help="the drafts files drafts_days4-7_NAME.jsonl to put beside the editor's")
     f.add_argument("--reviewers", type=int, default=1)
