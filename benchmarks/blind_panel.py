@@ -11,7 +11,9 @@ Fact sheets: data/evaluation/reference_posts.jsonl (the study's five and five mo
 whose editor posts were written and committed before any writer ran for the panel.
 Writers: natural (production: 3 candidates, template fallback), guided, free, study
 (the study's own prompt, ../shared/STUDY-PROMPT.md; no fallback) against OLLAMA_HOST,
-and template (no model). Each writer's post is its kept draft (the form shows the
+and template (no model). `natural:POLICY` is the natural writer with another copy policy
+for its examples (drafting/writing/copying.py MODES: `natural:phrases`), so two policies
+can meet on one form. Each writer's post is its kept draft (the form shows the
 first valid one, else the last attempt). The editor's posts appear as one more
 "model", `editor`; nobody filling a form can tell which is which. The study's
 reviewers saw 4 posts per fact sheet: --per-sheet (default: every writer + editor).
@@ -25,6 +27,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -57,11 +60,12 @@ def writer_drafts(mode: str, sheets: list[Any], host: str, model: str,
     import ollama
 
     from audience_assets.drafting.validation import validate
-    from audience_assets.drafting.writing import TemplateWriter, draft_post, make_writer
+    from audience_assets.drafting.writing import TemplateWriter, copying, draft_post, make_writer
     from audience_assets.drafting.writing.llm import LLMSettings
     from audience_assets.drafting.writing.loop import DEFAULT_CANDIDATES
     from audience_lab.study import StudyWriter, load_study_prompt
 
+    mode, _, policy = mode.partition(":")
     client = ollama.Client(host=host, timeout=timeout) if mode != "template" else None
     options: dict[str, Any] = {"temperature": 0.7, "seed": 42, "num_predict": 160}
     if num_thread:
@@ -77,6 +81,11 @@ def writer_drafts(mode: str, sheets: list[Any], host: str, model: str,
         writer = TemplateWriter()
     else:
         writer = make_writer(mode, client, settings)
+        if policy:
+            if mode != "natural" or policy not in copying.MODES:
+                raise SystemExit(f"unknown writer {mode}:{policy}; only natural takes a copy "
+                                 f"policy ({', '.join(copying.MODES)})")
+            writer.copy_policy = replace(copying.load_policy(), examples=policy)
         fallback = TemplateWriter()
         candidates = (natural_candidates or DEFAULT_CANDIDATES) if mode == "natural" else 1
     drafts, chosen = [], list[str]()
@@ -86,7 +95,8 @@ def writer_drafts(mode: str, sheets: list[Any], host: str, model: str,
                            candidates=candidates, chosen_today=chosen)
         chosen.append(draft.skeleton)
         drafts.append(draft.to_dict())
-        print(f"  {mode}: {sheet.title[:40]} -> {'valid' if draft.valid else 'invalid'}",
+        label = f"{mode}:{policy}" if policy else mode
+        print(f"  {label}: {sheet.title[:40]} -> {'valid' if draft.valid else 'invalid'}",
               file=sys.stderr, flush=True)
     return drafts
 

@@ -103,7 +103,11 @@ def fact_line(sheet: FactSheet) -> str:
     parts = [f"programa: {sheet.title}", f"cadena: {sheet.channel}",
              f"espectadores únicos: {format_viewers(sheet.unique_viewers)}",
              f"audiencia media: {format_viewers(sheet.avg_audience)}",
-             f"cuota: {format_share(sheet.share)}", f"evento: {sheet.event or '(ninguno)'}"]
+             f"cuota: {format_share(sheet.share)}",
+             # Whose figures they are: without it, readers of the 2026-12-03 panel marked
+             # every post's true scope note ("Cifras del conjunto de España") as added data.
+             f"cifras de: {sheet.target}, {sheet.region}",
+             f"evento: {sheet.event or '(ninguno)'}"]
     return " · ".join(parts)
 
 

@@ -12,6 +12,7 @@ import pytest
 from audience_assets.drafting.validation import validate
 from audience_assets.drafting.writing import draft_post, variety
 from audience_assets.drafting.writing.copying import (
+    CopyPolicy,
     copied_wording,
     raw_runs,
     raw_shared_run,
@@ -339,12 +340,14 @@ def test_one_writer_rotates_through_the_pool_over_a_day() -> None:
     client = FakeOllamaClient([_reply(A)])
     writer = NaturalWriter(client, SETTINGS)
     k = EXAMPLES_PER_PROMPT
+    # The examples the shipped copy policy lets a post follow (see the test below).
+    pool = [e for e in POOL.with_event if writer.may_follow(e)]
     sheets = [FactSheet(f"@p{i}", "@c", 1000, 500, 1.0, "Lo más visto del día", start=str(i))
-              for i in range(len(POOL.with_event) // k)]
+              for i in range(len(pool) // k)]
     shown = [e for sheet in sheets for e in writer.examples(sheet, 0)]
     # As many sheets as the pool has room for: every example shown, none twice.
-    assert len(shown) == len(set(shown)) == len(POOL.with_event) - len(POOL.with_event) % k
-    assert set(shown) <= set(POOL.with_event)
+    assert len(shown) == len(set(shown)) == len(pool) - len(pool) % k
+    assert set(shown) <= set(pool)
     assert writer.examples(sheets[0], 0) == shown[:k]  # a draw is kept
 
 
@@ -417,7 +420,8 @@ def test_a_writer_candidate_that_is_the_supercopa_example_is_rejected_and_redraw
     own = ("{programa} se impuso en {cadena}: la vieron {espectadores} espectadores únicos, "
            "con una audiencia media de {audiencia} y un {cuota} de cuota.")
     client = FakeOllamaClient([_reply(SUPERCOPA_COPY), _reply(own)])
-    draft = draft_post(SUPERCOPA, NaturalWriter(client, SETTINGS), validate, candidates=1)
+    writer = NaturalWriter(client, SETTINGS, copy_policy=CopyPolicy("whole_and_phrases"))
+    draft = draft_post(SUPERCOPA, writer, validate, candidates=1)
     first, second = draft.attempts[0], draft.attempts[1]
     assert not first.valid and any(
         "no copies" in v["message"] and "reunió en … a {espectadores} espectadores únicos"
@@ -487,10 +491,13 @@ def test_a_sheet_stops_at_the_candidate_it_would_keep_anyway() -> None:
 def test_the_copy_policy_file_says_what_each_source_may_not_give(tmp_path) -> None:
     from audience_assets.drafting.writing.copying import CopyingError, CopyPolicy, load_policy
 
+    # Shipped: an example's whole wording with the story's data may be followed (the
+    # blind panels, docs/words.md), last week's posts' may not.
     shipped = load_policy()
-    assert shipped == CopyPolicy("whole_and_phrases", "whole_and_phrases")
+    assert shipped == CopyPolicy("phrases", "whole_and_phrases")
     examples = [e.text for e in POOL.without_event]
-    assert shipped.copied(SUPERCOPA_COPY, examples, ()) is not None
+    assert CopyPolicy().copied(SUPERCOPA_COPY, examples, ()) is not None
+    assert shipped.copied(SUPERCOPA_COPY, (), examples) is not None
     # "phrases": the example's whole wording passes, its own phrase does not.
     phrases = CopyPolicy(examples="phrases")
     assert phrases.copied(SUPERCOPA_COPY, examples, ()) is None
@@ -525,3 +532,27 @@ def test_copy_policies_tells_the_rule_from_the_model(tmp_path, capsys) -> None:
     # The model's text passes the validator; only the rule's strict policy refuses it.
     assert ("model alone 1/1, as run 0/1, whole_and_phrases 0/1, phrases 1/1, off 1/1"
             in out)
+
+
+def test_under_phrases_the_examples_a_post_may_not_follow_are_not_shown() -> None:
+    """An example with a phrase of its own ("… cerró su emisión en {cadena}") cannot be
+    followed under `phrases`: every post that does is refused. Such examples come last,
+    so the model is shown the ones it may follow; under the strict policy (none may be
+    followed) and `off` (all may), the rotation is what it was."""
+    phrases, strict = CopyPolicy("phrases"), CopyPolicy()
+    traps = {e.text for e in POOL.with_event if not phrases.may_follow(e.text)}
+    assert any("cerró su emisión" in t for t in traps)
+    assert 0 < len(traps) < len(POOL.with_event) // 2
+    assert not any(strict.may_follow(e.text) for e in POOL.with_event)
+    assert all(CopyPolicy("off").may_follow(e.text) for e in POOL.with_event)
+    sheets = [FactSheet(f"@p{i}", "@c", 1000, 500, 1.0, "Lo más visto del día", start=str(i))
+              for i in range(12)]
+    shown = {"phrases": set[str](), "whole_and_phrases": set[str]()}
+    for policy in (phrases, strict):
+        writer = NaturalWriter(FakeOllamaClient([_reply(A)]), SETTINGS, copy_policy=policy)
+        for sheet in sheets:
+            for draw in range(3):
+                shown[policy.examples] |= {e.text for e in writer.examples(sheet, draw)}
+    assert not shown["phrases"] & traps
+    assert len(shown["phrases"]) == len(POOL.with_event) - len(traps)  # the rest rotate
+    assert shown["whole_and_phrases"] == {e.text for e in POOL.with_event}

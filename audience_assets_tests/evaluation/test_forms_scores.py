@@ -210,3 +210,17 @@ def test_forms_cli_writes_forms_and_key_and_refuses_bad_input(tmp_path, capsys) 
     assert main(["evaluate", "forms", "--run", str(tmp_path / "nope"), "--reviewers", "2",
                  "--out", str(tmp_path / "g")]) == 2
     assert "cannot read run" in capsys.readouterr().err
+
+
+@pytest.mark.timeout(10)
+def test_a_sheet_says_whose_figures_they_are() -> None:
+    """A post's scope note ("Cifras del conjunto de España") is data, not an invention,
+    only if the reader sees the figures' target and region beside them."""
+    from audience_assets.records import FactSheet
+
+    regional = FactSheet("@eldebatedegh", "@telecincoes", 3_207_000, 932_000, 11.9,
+                         "Lo más visto del día en Andalucía", target="Total Individuos (4+)",
+                         region="Total España")
+    line = F.fact_line(regional)
+    assert "cifras de: Total Individuos (4+), Total España" in line
+    assert line.index("cifras de:") < line.index("evento: Lo más visto del día en Andalucía")

@@ -150,6 +150,18 @@ class CopyPolicy:
                     return found
         return None
 
+    def may_follow(self, example: str) -> bool:
+        """Whether a post may follow `example`'s wording with its own data. Under
+        `phrases`, not when the example has a phrase of its own ("… y un {cuota} de
+        cuota, {programa} cerró su emisión en {cadena}"): every post that follows it is
+        refused, and on the sample day 4 of 12 failed model calls were such posts."""
+        return _may_follow(self, example)
+
+
+@functools.lru_cache(maxsize=1024)
+def _may_follow(policy: CopyPolicy, example: str) -> bool:
+    return policy.copied(example, [example], ()) is None
+
 
 @functools.cache
 def load_policy(path: Path | None = None) -> CopyPolicy:

@@ -18,7 +18,11 @@ from audience_assets.drafting.writing.writers import Feedback, Writer
 from audience_assets.records import FactSheet
 
 DEFAULT_MAX_ATTEMPTS = 10
-DEFAULT_CANDIDATES = 3
+# One: the first valid draft is kept. Three candidates (keeping the one least like the
+# day's other posts) cost a sample day 27 model calls against 20 (126 s against 108 s,
+# docs/operations.md) for variety the held-out sheets already have with one (22.5
+# distinct skeletons per 25); the blind panels of 2026-12-03 scored one-candidate drafts.
+DEFAULT_CANDIDATES = 1
 # A valid candidate whose wording is at most this similar (variety.similarity, 0-100) to
 # every post already chosen that day reads apart from them: the sheet stops there instead
 # of sampling more candidates, which would only be kept if still less alike. On the stored

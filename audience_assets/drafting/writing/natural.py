@@ -25,7 +25,7 @@ import functools
 import json
 import re
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol, TypeGuard
@@ -34,7 +34,6 @@ from audience_assets import settings
 from audience_assets.drafting.validation.config import load_config
 from audience_assets.drafting.writing import copying, templates
 from audience_assets.drafting.writing.llm import LLMSettings, chat
-from audience_assets.drafting.writing.loop import DEFAULT_CANDIDATES
 from audience_assets.drafting.writing.prompts import Prompt, load_prompt, network_limit
 from audience_assets.drafting.writing.writers import (
     Feedback,
@@ -104,16 +103,19 @@ class ExamplePool:
     path: Path
 
     def draw(self, sheet: FactSheet, number: int = 0, k: int = EXAMPLES_PER_PROMPT,
-             shown: Mapping[Example, int] | None = None) -> list[Example]:
+             shown: Mapping[Example, int] | None = None,
+             prefer: Callable[[Example], bool] | None = None) -> list[Example]:
         """`k` different examples for this sheet's draw `number`: stable (a
         re-run shows the same ones) and spread (sheets and draws get different
         ones). With `shown` (how often each was shown already that day), the least
         shown come first: the 0.5B model follows one of the examples it is shown,
-        so a day that rotates through the pool reads less alike."""
+        so a day that rotates through the pool reads less alike. Examples `prefer`
+        accepts come before the others (those the copy policy lets a post follow)."""
         pool = self.with_event if sheet.event else self.without_event
         seen = shown or {}
-        order = sorted(pool, key=lambda e: (seen.get(e, 0), templates.stable_index(
-            f"{sheet.key}|{number}|{e.text}", "examples", 1 << 30)))
+        order = sorted(pool, key=lambda e: (
+            prefer is not None and not prefer(e), seen.get(e, 0), templates.stable_index(
+                f"{sheet.key}|{number}|{e.text}", "examples", 1 << 30)))
         return order[:k]
 
     @property
@@ -133,7 +135,8 @@ class ExampleSource(Protocol):
         """Every example the writer could be shown: the copy rule refuses them all."""
 
     def draw(self, sheet: FactSheet, number: int = 0, k: int = EXAMPLES_PER_PROMPT,
-             shown: Mapping[Example, int] | None = None) -> list[Example]: ...
+             shown: Mapping[Example, int] | None = None,
+             prefer: Callable[[Example], bool] | None = None) -> list[Example]: ...
 
 
 def example_problems(text: str, has_event: bool) -> list[str]:
@@ -338,8 +341,9 @@ class NaturalWriter(ModelWriter):
     # Attempts that share one draw of examples while they succeed: the candidates of
     # a sheet then send the same prompt and Ollama reuses its evaluation (about 2 of
     # the 4.5 s of a candidate with the 0.5B model on 2 cores); the seed, new per
-    # attempt, makes them differ. At most this many attempts per draw.
-    attempts_per_draw: int = DEFAULT_CANDIDATES
+    # attempt, makes them differ. At most this many attempts per draw: it matters only
+    # when the loop asks for more than one candidate (DraftingConfig.candidates).
+    attempts_per_draw: int = 3
     # The first attempt of each draw is the model's most likely wording at the
     # configured temperature (0 by default); the other candidates of the draw are
     # samples at least this warm, or at temperature 0 they would all be the same text.
@@ -366,9 +370,15 @@ class NaturalWriter(ModelWriter):
         key = (sheet.key, draw)
         if key not in self._draws:
             self._draws[key] = self.pool.draw(sheet, draw, self.examples_per_prompt,
-                                              shown=self._shown)
+                                              shown=self._shown, prefer=self.may_follow)
             self._shown.update(self._draws[key])
         return self._draws[key]
+
+    def may_follow(self, example: Example) -> bool:
+        """Shown first: examples whose wording a post may follow under the copy policy
+        (under `phrases`, 5 of examples.yaml's 25 have a phrase of their own no post may
+        repeat; shown, the 0.5B model repeated it and the attempt was lost)."""
+        return (self.copy_policy or copying.load_policy()).may_follow(example.text)
 
     def next_draw(self, sheet: FactSheet, attempt: int, feedback: Feedback | None
                   ) -> tuple[int, bool]:

@@ -22,7 +22,7 @@ few-shot examples, retrieved per story by similarity.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -311,10 +311,15 @@ class LearnedExamples:
             templates.stable_index(f"{sheet.key}|{number}|{e.example.text}", "pool", 1 << 30)))
 
     def draw(self, sheet: FactSheet, number: int = 0, k: int = EXAMPLES_PER_PROMPT,
-             shown: Mapping[Example, int] | None = None) -> list[Example]:
-        learned = [e.example for e in self.ranked(sheet, number, shown)][:min(k, self.from_pool)]
+             shown: Mapping[Example, int] | None = None,
+             prefer: Callable[[Example], bool] | None = None) -> list[Example]:
+        ranked = [e.example for e in self.ranked(sheet, number, shown)]
+        if prefer is not None:  # stable: the most similar preferred story first
+            ranked.sort(key=lambda e: not prefer(e))
+        learned = ranked[:min(k, self.from_pool)]
         self.used.update(learned)
-        rest = [e for e in self.static.draw(sheet, number, k, shown) if e not in learned]
+        rest = [e for e in self.static.draw(sheet, number, k, shown, prefer)
+                if e not in learned]
         return learned + rest[:k - len(learned)]
 
 
