@@ -158,26 +158,31 @@ def two_emojis_of(marks: Any, emojis: Collection[str]) -> TypeGuard[Sequence[str
             and all(m in emojis for m in marks))
 
 
+def parse_example(item: Any, where: str, has_event: bool, emojis: Collection[str],
+                  error: type[ValueError]) -> Example:
+    """One example as a client file holds it (examples.yaml, the learned pool's file):
+    `text` the writer could have written and two of the allowed `emojis`; else `error`
+    naming `where` in one line."""
+    if not isinstance(item, Mapping) or not isinstance(item.get("text"), str):
+        raise error(f"{where}: expected a mapping with `text` and `emojis`")
+    text = item["text"].strip()
+    problems = example_problems(text, has_event)
+    if problems:
+        raise error(f"{where}: {text!r}: {'; '.join(problems)}")
+    marks = item.get("emojis")
+    if not two_emojis_of(marks, emojis):
+        raise error(f"{where}: `emojis` must be two different emojis of examples.yaml's "
+                    "`emojis` list")
+    return Example(text, (marks[0], marks[1]))
+
+
 def _examples(data: Mapping[str, Any], key: str, has_event: bool, emojis: set[str],
               path: Path) -> tuple[Example, ...]:
     items = data.get(key)
     if not isinstance(items, list) or not items:
         raise ExamplesError(f"{path}: `{key}` must be a non-empty list of examples")
-    out = []
-    for i, item in enumerate(items):
-        where = f"{path}: {key}[{i}]"
-        if not isinstance(item, Mapping) or not isinstance(item.get("text"), str):
-            raise ExamplesError(f"{where}: expected a mapping with `text` and `emojis`")
-        text = item["text"].strip()
-        problems = example_problems(text, has_event)
-        if problems:
-            raise ExamplesError(f"{where}: {text!r}: {'; '.join(problems)}")
-        marks = item.get("emojis")
-        if not two_emojis_of(marks, emojis):
-            raise ExamplesError(f"{where}: `emojis` must be two different emojis of the "
-                                "`emojis` list")
-        out.append(Example(text, tuple(marks)))
-    return tuple(out)
+    return tuple(parse_example(item, f"{path}: {key}[{i}]", has_event, emojis, ExamplesError)
+                 for i, item in enumerate(items))
 
 
 def load_examples(path: Path | None = None) -> ExamplePool:

@@ -36,8 +36,7 @@ from audience_assets.drafting.writing.natural import (
     EXAMPLES_PER_PROMPT,
     Example,
     ExamplePool,
-    example_problems,
-    two_emojis_of,
+    parse_example,
 )
 from audience_assets.paths import config_dir, read_client_yaml
 from audience_assets.records import FactSheet
@@ -218,19 +217,11 @@ def write_pool_file(pool: PoolFile, path: Path) -> None:
 
 def _learned(item: Any, i: int, path: Path, emojis: Sequence[str]) -> LearnedExample:
     where = f"{path}: examples[{i}]"
-    if not isinstance(item, Mapping) or not isinstance(item.get("text"), str):
-        raise PoolConfigError(f"{where}: expected a mapping with `text`")
-    has_event = item.get("has_event")
+    has_event = item.get("has_event") if isinstance(item, Mapping) else None
     if not isinstance(has_event, bool):
-        raise PoolConfigError(f"{where}: `has_event` must be true or false")
-    text = item["text"].strip()
-    problems = example_problems(text, has_event)
-    if problems:
-        raise PoolConfigError(f"{where}: {text!r}: {'; '.join(problems)}")
-    marks = item.get("emojis")
-    if not two_emojis_of(marks, emojis):
-        raise PoolConfigError(f"{where}: `emojis` must be two different emojis of "
-                              "examples.yaml's `emojis` list")
+        raise PoolConfigError(f"{where}: expected a mapping whose `has_event` is true or "
+                              "false")
+    example = parse_example(item, where, has_event, emojis, PoolConfigError)
     feats, prov = item.get("features"), item.get("provenance")
     if not isinstance(feats, Mapping) or not isinstance(prov, Mapping):
         raise PoolConfigError(f"{where}: `features` and `provenance` must be mappings")
@@ -247,8 +238,7 @@ def _learned(item: Any, i: int, path: Path, emojis: Sequence[str]) -> LearnedExa
                             network=str(feats["network"]))
     except (KeyError, TypeError, ValueError) as exc:
         raise PoolConfigError(f"{where}: bad features or broadcast_date ({exc})") from None
-    return LearnedExample(Example(text, (marks[0], marks[1])), has_event, features,
-                          dict(prov))
+    return LearnedExample(example, has_event, features, dict(prov))
 
 
 def load_pool_file(path: Path, emojis: Sequence[str] | None = None) -> PoolFile:
