@@ -66,3 +66,28 @@ def test_the_markdown_forms_and_answers_file_are_blind_and_score(tmp_path: Path)
     filled.write_text(json.dumps(blank, ensure_ascii=False), encoding="utf-8")
     scores = read_forms([filled], tmp_path / "clave.json")
     assert {s.model for s in scores} == {"editor", "template"} and len(scores) == 6
+
+
+def test_readers_of_one_form_are_pooled_as_separate_reviewers(capsys) -> None:
+    """The 2026-12-03 panel: two readers filled the same form. Pooled, each post counts
+    once per reader (the means are the readers' means averaged) and the agreement
+    between them is defined; `audience evaluate scores` would refuse the second file."""
+    from audience_assets.evaluation import scores
+    from benchmarks.panel_readers import main as pool_readers
+
+    folder = Path(__file__).resolve().parents[2] / "data/evaluation/panels/words-phrases-20261203"
+    key = scores.load_key(folder / "clave.json")
+    files = [folder / "respuestas_lector1.json", folder / "respuestas_lector2.json"]
+    alone = [scores.aggregate(scores.read_form(f, key)) for f in files]
+    with pytest.raises(scores.FormError, match="already read"):
+        scores.read_forms(files, folder / "clave.json")
+    assert pool_readers(["--key", str(folder / "clave.json"), *map(str, files)]) == 0
+    out = capsys.readouterr().out
+    assert "2 reviewer(s)" in out
+    alpha = [line for line in out.split("Inter-rater agreement")[1].splitlines()
+             if line.startswith("| Naturalidad")]
+    assert len(alpha) == 1 and 0 < float(alpha[0].split("|")[2]) <= 1
+    for model in ("editor", "template", "natural", "natural:phrases"):
+        means = [float(r.per_model.loc[model, "global_mean"]) for r in alone]
+        row = next(line for line in out.splitlines() if line.startswith(f"| {model} "))
+        assert f"{sum(means) / 2:.2f} ±" in row.split("|")[7]
