@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -22,6 +23,7 @@ from audience_assets.drafting.writing.llm import LLMSettings
 from audience_assets.drafting.writing.loop import DISTINCT_ENOUGH
 from audience_assets.drafting.writing.natural import (
     EXAMPLES_PER_PROMPT,
+    Example,
     ExamplesError,
     NaturalWriter,
     fill_wording,
@@ -50,6 +52,11 @@ SHEETS = [
 ]
 SETTINGS = LLMSettings(model="fake-model", options={"temperature": 0.7, "seed": 1})
 POOL = load_examples()
+# An example with a phrase of its own around the data (examples.yaml had it until
+# 2026-12-03): under `phrases` no post may follow it.
+EMISSION_EXAMPLE = ("Con {espectadores} espectadores únicos, una audiencia media de "
+                    "{audiencia} y un {cuota} de cuota, {programa} cerró su emisión en "
+                    "{cadena}. {evento}.")
 
 
 def test_the_pool_has_enough_varied_examples() -> None:
@@ -450,8 +457,8 @@ def test_an_examples_own_phrase_around_the_data_is_a_copy() -> None:
     # "cerró su emisión en" and the order around it are the example's own wording.
     wording = ("{evento}. Con {espectadores} espectadores únicos, una audiencia media de "
                "{audiencia} y un {cuota} de cuota, {programa} cerró su emisión en {cadena}.")
-    examples = [e.text for e in POOL.with_event]
-    assert copied_wording(wording, examples) is not None
+    assert copied_wording(wording, [EMISSION_EXAMPLE]) is not None
+    assert copied_wording(wording, [e.text for e in POOL.with_event]) is None  # rewritten
 
 
 def test_a_candidate_copying_a_recent_post_is_rejected_and_redrawn() -> None:
@@ -503,9 +510,8 @@ def test_the_copy_policy_file_says_what_each_source_may_not_give(tmp_path) -> No
     assert phrases.copied(SUPERCOPA_COPY, examples, ()) is None
     emission = ("{evento}. Con {espectadores} espectadores únicos, una audiencia media de "
                 "{audiencia} y un {cuota} de cuota, {programa} cerró su emisión en {cadena}.")
-    assert phrases.copied(emission, [e.text for e in POOL.with_event], ()) is not None
-    assert CopyPolicy(examples="off").copied(emission, [e.text for e in POOL.with_event],
-                                             ()) is None
+    assert phrases.copied(emission, [EMISSION_EXAMPLE], ()) is not None
+    assert CopyPolicy(examples="off").copied(emission, [EMISSION_EXAMPLE], ()) is None
     bad = tmp_path / "copying.yaml"
     bad.write_text("version: 1\nexamples: sometimes\n", encoding="utf-8")
     with pytest.raises(CopyingError, match="`examples` is 'sometimes'; expected one of "
@@ -540,19 +546,23 @@ def test_under_phrases_the_examples_a_post_may_not_follow_are_not_shown() -> Non
     so the model is shown the ones it may follow; under the strict policy (none may be
     followed) and `off` (all may), the rotation is what it was."""
     phrases, strict = CopyPolicy("phrases"), CopyPolicy()
-    traps = {e.text for e in POOL.with_event if not phrases.may_follow(e.text)}
-    assert any("cerró su emisión" in t for t in traps)
-    assert 0 < len(traps) < len(POOL.with_event) // 2
-    assert not any(strict.may_follow(e.text) for e in POOL.with_event)
-    assert all(CopyPolicy("off").may_follow(e.text) for e in POOL.with_event)
+    # The shipped examples can all be followed under the shipped policy ...
+    assert all(phrases.may_follow(e.text) for e in (*POOL.with_event, *POOL.without_event))
+    # ... a client's new one may not be.
+    pool = replace(POOL, with_event=(*POOL.with_event, Example(EMISSION_EXAMPLE, ("📺", "🎯"))))
+    traps = {e.text for e in pool.with_event if not phrases.may_follow(e.text)}
+    assert traps == {EMISSION_EXAMPLE}
+    assert not any(strict.may_follow(e.text) for e in pool.with_event)
+    assert all(CopyPolicy("off").may_follow(e.text) for e in pool.with_event)
     sheets = [FactSheet(f"@p{i}", "@c", 1000, 500, 1.0, "Lo más visto del día", start=str(i))
               for i in range(12)]
     shown = {"phrases": set[str](), "whole_and_phrases": set[str]()}
     for policy in (phrases, strict):
-        writer = NaturalWriter(FakeOllamaClient([_reply(A)]), SETTINGS, copy_policy=policy)
+        writer = NaturalWriter(FakeOllamaClient([_reply(A)]), SETTINGS, pool=pool,
+                               copy_policy=policy)
         for sheet in sheets:
             for draw in range(3):
                 shown[policy.examples] |= {e.text for e in writer.examples(sheet, draw)}
     assert not shown["phrases"] & traps
-    assert len(shown["phrases"]) == len(POOL.with_event) - len(traps)  # the rest rotate
-    assert shown["whole_and_phrases"] == {e.text for e in POOL.with_event}
+    assert len(shown["phrases"]) == len(pool.with_event) - len(traps)  # the rest rotate
+    assert shown["whole_and_phrases"] == {e.text for e in pool.with_event}
