@@ -52,8 +52,9 @@ SHEETS = [
 ]
 SETTINGS = LLMSettings(model="fake-model", options={"temperature": 0.7, "seed": 1})
 POOL = load_examples()
-# An example with a phrase of its own around the data (examples.yaml had it until
-# 2026-12-03): under `phrases` no post may follow it.
+# examples.yaml's one example with a phrase of its own around the data: under `phrases`
+# no post may follow it, so it is shown last. Rewritten ("cerró en {cadena}"), it was
+# followed and both blind readers of 2026-12-03 named "cerró en" as unidiomatic.
 EMISSION_EXAMPLE = ("Con {espectadores} espectadores únicos, una audiencia media de "
                     "{audiencia} y un {cuota} de cuota, {programa} cerró su emisión en "
                     "{cadena}. {evento}.")
@@ -457,8 +458,8 @@ def test_an_examples_own_phrase_around_the_data_is_a_copy() -> None:
     # "cerró su emisión en" and the order around it are the example's own wording.
     wording = ("{evento}. Con {espectadores} espectadores únicos, una audiencia media de "
                "{audiencia} y un {cuota} de cuota, {programa} cerró su emisión en {cadena}.")
+    assert EMISSION_EXAMPLE in [e.text for e in POOL.with_event]
     assert copied_wording(wording, [EMISSION_EXAMPLE]) is not None
-    assert copied_wording(wording, [e.text for e in POOL.with_event]) is None  # rewritten
 
 
 def test_a_candidate_copying_a_recent_post_is_rejected_and_redrawn() -> None:
@@ -546,12 +547,15 @@ def test_under_phrases_the_examples_a_post_may_not_follow_are_not_shown() -> Non
     so the model is shown the ones it may follow; under the strict policy (none may be
     followed) and `off` (all may), the rotation is what it was."""
     phrases, strict = CopyPolicy("phrases"), CopyPolicy()
-    # The shipped examples can all be followed under the shipped policy ...
-    assert all(phrases.may_follow(e.text) for e in (*POOL.with_event, *POOL.without_event))
-    # ... a client's new one may not be.
-    pool = replace(POOL, with_event=(*POOL.with_event, Example(EMISSION_EXAMPLE, ("📺", "🎯"))))
+    # Of the shipped examples, only the one with "cerró su emisión" cannot be followed;
+    # one more with a phrase of its own, as a client might add, is set aside too.
+    assert {e.text for e in (*POOL.with_event, *POOL.without_event)
+            if not phrases.may_follow(e.text)} == {EMISSION_EXAMPLE}
+    extra = ("{evento}: {espectadores} espectadores únicos vieron {programa} en {cadena}, "
+             "que firmó una audiencia media de {audiencia} y un {cuota} de cuota.")
+    pool = replace(POOL, with_event=(*POOL.with_event, Example(extra, ("👀", "📺"))))
     traps = {e.text for e in pool.with_event if not phrases.may_follow(e.text)}
-    assert traps == {EMISSION_EXAMPLE}
+    assert traps == {EMISSION_EXAMPLE, extra}
     assert not any(strict.may_follow(e.text) for e in pool.with_event)
     assert all(CopyPolicy("off").may_follow(e.text) for e in pool.with_event)
     sheets = [FactSheet(f"@p{i}", "@c", 1000, 500, 1.0, "Lo más visto del día", start=str(i))
