@@ -379,11 +379,16 @@ class NaturalWriter(ModelWriter):
             self._shown.update(self._draws[key])
         return self._draws[key]
 
+    @property
+    def policy(self) -> copying.CopyPolicy:
+        """What may not be copied: `copy_policy`, else copying.yaml's."""
+        return self.copy_policy or copying.load_policy()
+
     def may_follow(self, example: Example) -> bool:
         """Shown first: examples whose wording a post may follow under the copy policy
-        (under `phrases`, 5 of examples.yaml's 25 have a phrase of their own no post may
-        repeat; shown, the 0.5B model repeated it and the attempt was lost)."""
-        return (self.copy_policy or copying.load_policy()).may_follow(example.text)
+        (under `phrases`, not one with a phrase of its own: shown, the 0.5B model
+        repeated the phrase and the attempt was lost; examples.yaml keeps 1 of 25)."""
+        return self.policy.may_follow(example.text)
 
     def next_draw(self, sheet: FactSheet, attempt: int, feedback: Feedback | None
                   ) -> tuple[int, bool]:
@@ -454,8 +459,7 @@ class NaturalWriter(ModelWriter):
         problems += wording_problems(wording)
         # Every example of the pool, not only the ones shown: the goal is no post
         # that is an example with other data, whoever suggested it.
-        copied = (self.copy_policy or copying.load_policy()).copied(
-            wording, list(self.pool.texts), self.recent_posts)
+        copied = self.policy.copied(wording, list(self.pool.texts), self.recent_posts)
         if copied:
             problems.append(f"no copies frases de los ejemplos ni de posts recientes: "
                             f"«{copying.readable(copied)}»; escríbelo con tus palabras")
