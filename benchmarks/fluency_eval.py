@@ -28,8 +28,8 @@ from audience_assets.drafting.validation import validate
 CORPUS = Path(__file__).resolve().parents[1] / "audience_assets_tests" / "drafting" / \
     "validation" / "corpus"
 SCORED = ("fluency.unlabelled", "fluency.repeated_metric", "fluency.pleonasm", "fluency.slot",
-          "fluency.event_label", "fluency.main_verb", "fluency.article", "fluency.construction",
-          "style.promotional")
+          "fluency.event_label", "fluency.main_verb", "fluency.verb", "fluency.article",
+          "fluency.construction", "style.promotional")
 FILES = {"main": "fluency.jsonl", "holdout": "fluency_holdout.jsonl",
          "writers": "fluency_writers.jsonl"}
 

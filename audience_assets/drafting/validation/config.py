@@ -98,6 +98,8 @@ class Words(_Strict):
     spelling_allowed: list[str] = []
     # fluency.pleonasm: regular expressions on the folded post ({n}: any figure).
     pleonasms: list[str] = []
+    # fluency.verb: the verbs that may govern the reach figure (empty: any verb).
+    reach_verbs: list[str] = []
     # data.scope: what says the figures are national, and the notes the writers add.
     scope_national_phrases: list[str] = ["conjunto de España", "total nacional"]
     scope_national_note: str = "Cifras del conjunto de España."

@@ -19,6 +19,8 @@ every datum is right.
   @c") or through a preposition it cannot take ("obtuvo en 4.997.000"); headings
   ("Datos de X: 2.620.000 espectadores únicos, …") and a nominal lead with its verb
   later ("Con 2.620.000 espectadores únicos, X fue …") are Spanish.
+- fluency.verb: the reach figure governed by a verb that is not one of an audience
+  (words.yaml `reach_verbs`): "agregó a N espectadores únicos", "recibió N".
 - fluency.construction: two constructions mixed: "su audiencia media fue de X y un Y%
   de cuota" (the copula's complement cannot take the share).
 - fluency.article: an article before a programme whose name takes none ("El
@@ -34,6 +36,7 @@ every datum is right.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from . import data, spelling, tense
@@ -180,6 +183,14 @@ def _slots(post: Post) -> list[Violation]:
                     "(«Lo más visto del día: …»).", (prep.start(1), span[1])))
     body = text.split("\n", 1)[0]
     body = re.sub(r"[#@]?\w*[\U0001F000-\U0001FFFF\u2600-\u27BF\uFE0F\u200d].*$", "", body)
+    for m in _CLAUSE_SENTENCE_RE.finditer(body):
+        # "… de cuota. @antena3com.": a name as a sentence of its own (blind panel of
+        # 2026-12-03).
+        if fold(m.group(0)).strip(" .") in names_folded:
+            found.append(Violation(
+                "fluency.slot",
+                f"«{m.group(0).strip()}»: un nombre suelto como frase; nómbralo dentro de "
+                "la frase («… en @cadena»).", m.span()))
     if ":" in body:
         tail = fold(body.rsplit(":", 1)[1]).strip(" .")
         if tail and any(tail == n for n in names_folded):
@@ -331,6 +342,78 @@ def _reach_clause(post: Post, text: str, folded: str,
         (start, end))]
 
 
+def reach_verb(post: Post) -> tuple[str, tuple[int, int]] | None:
+    """The verb that governs the reach figure, as written, with its span: the nearest
+    finite verb before the figure in its sentence ("X reunió en @c a N", "…, que en @c
+    sumó N") unless the figure follows "con" or a colon; else the verb right after its
+    metric words ("N espectadores únicos vieron X"); else, after a nominal lead, the
+    sentence's first verb ("Con N espectadores únicos, …, X cerró su emisión en @c").
+    None for a heading without one ("Datos de X: N espectadores únicos, …") or a post
+    without the figure."""
+    text = post.text.split("\n", 1)[0]
+    folded = fold(text)
+    for sentence in _CLAUSE_SENTENCE_RE.finditer(folded):
+        for m in data.NUMBER_RE.finditer(sentence.group(0)):
+            value, _ = data.to_value(m.group("num"), m.group("mult"))
+            if m.group("pct") or value != post.facts.unique_viewers:
+                continue
+            first, start = sentence.start(), sentence.start() + m.start()
+            end, last = sentence.start() + m.end(), sentence.end()
+            before = [w for w in _WORD_RE.finditer(text, first, start) if _finite(w.group(0))]
+            lead = fold(text[first:start]).rstrip()
+            if before:
+                # "X hizo historia con N", "… su máximo histórico: N": the verb's object
+                # is another word; the figure is a complement or a list after a heading.
+                if _NOMINAL_LEAD_RE.search(lead) or ":" in text[before[-1].end():start]:
+                    return None
+                return before[-1].group(0), before[-1].span()
+            after = [w for w in _WORD_RE.finditer(text, end, last)
+                     if fold(w.group(0)) not in _REACH_WORDS]
+            verbs = [w for w in after if _finite(w.group(0))]
+            if not verbs:
+                return None
+            if after[0] is verbs[0] or _NOMINAL_LEAD_RE.search(lead):
+                return verbs[0].group(0), verbs[0].span()
+            return None
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def _folded(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(fold(w) for w in words)
+
+
+def _verb(post: Post) -> list[Violation]:
+    """The reach figure governed by a verb an editor uses for an audience (words.yaml
+    `reach_verbs`): not "agregó a N espectadores únicos", "recibió N", "reconoció"."""
+    allowed = _folded(tuple(post.config.words.reach_verbs))
+    found = reach_verb(post)
+    if found is not None:
+        # "N espectadores únicos vieron M de audiencia media": what they saw is the
+        # programme, not another figure.
+        after = post.text[found[1][1]:].lstrip()
+        figure = data.NUMBER_RE.match(fold(after))
+        reach_first = any(
+            not m.group("pct") and data.to_value(m.group("num"), m.group("mult"))[0]
+            == post.facts.unique_viewers
+            for m in data.NUMBER_RE.finditer(fold(post.text[:found[1][0]])))
+        if reach_first and figure and (figure.group("pct") or data.to_value(
+                figure.group("num"), figure.group("mult"))[0] == post.facts.avg_audience):
+            return [Violation(
+                "fluency.verb",
+                f"«{found[0]} {after.split(' ', 1)[0]}»: el verbo de los espectadores "
+                "únicos no puede tener otra cifra como objeto («N espectadores únicos "
+                "vieron X»).", found[1])]
+    # "ha reunido": the tense rule names the compound; its participle is the verb.
+    if not allowed or found is None or fold(found[0]) in allowed | {"ha", "han"}:
+        return []
+    word, span = found
+    return [Violation(
+        "fluency.verb",
+        f"«{word}»: no es un verbo de audiencia para los espectadores únicos; escribe "
+        "«reunió a», «sumó», «congregó a», «alcanzó» u «obtuvo».", span)]
+
+
 def _other_verb(post: Post, first: int, start: int) -> bool:
     """A verb the tense rule or the spelling rule already reports (a present "firma", a
     compound "ha reunido", an unaccented "reunio"): that report is the one to fix."""
@@ -385,5 +468,5 @@ def _article(post: Post) -> list[Violation]:
 
 def check(post: Post) -> list[Violation]:
     return [*_unlabelled(post), *_repeated(post), *_pleonasms(post), *_slots(post),
-            *_event_label(post), *_main_verb(post), *_article(post), *_construction(post),
-            *_imperatives(post)]
+            *_event_label(post), *_main_verb(post), *_verb(post), *_article(post),
+            *_construction(post), *_imperatives(post)]

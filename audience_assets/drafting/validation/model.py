@@ -36,6 +36,7 @@ RULE_IDS: tuple[str, ...] = (
     "fluency.slot",
     "fluency.event_label",
     "fluency.main_verb",
+    "fluency.verb",
     "fluency.article",
     "fluency.construction",
 )

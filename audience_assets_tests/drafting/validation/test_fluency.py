@@ -180,3 +180,69 @@ def test_a_copula_with_the_share_as_a_second_complement_is_named() -> None:
              "media fue de 794.000 y {tail}. Fue lo más visto del día.")
     assert "fluency.construction" in rules(mixed.format(tail="un 7.4% de cuota") + TAIL)
     assert "fluency.construction" not in rules(mixed.format(tail="su cuota, del 7.4%") + TAIL)
+
+
+# Verbs the blind readers marked down in the natural writer's posts (panels of
+# 2026-12-03) and what an editor writes instead.
+@pytest.mark.parametrize("text, verb", [
+    ("@navedelmisterio agregó a 4.624.000 espectadores únicos en @cuatro", "agregó"),
+    ("@navedelmisterio recibió en @cuatro 4.624.000 espectadores únicos", "recibió"),
+    ("En @cuatro, @navedelmisterio reconoció 4.624.000 espectadores únicos", "reconoció"),
+    ("Lo más visto del día: @navedelmisterio combinó 4.624.000 espectadores únicos en @cuatro",
+     "combinó"),
+    ("Con 4.624.000 espectadores únicos en @cuatro, @navedelmisterio agregó su emisión", "agregó"),
+])
+def test_a_verb_that_is_not_one_of_an_audience_is_named(text: str, verb: str) -> None:
+    post = f"{text}, con 794.000 de audiencia media y un 7.4% de cuota." + TAIL
+    result = validate(post, NAVE)
+    found = [v for v in result.violations if v.rule == "fluency.verb"]
+    assert len(found) == 1 and found[0].span is not None
+    assert post[found[0].span[0]:found[0].span[1]] == verb
+
+
+@pytest.mark.parametrize("text", [
+    "@navedelmisterio reunió en @cuatro a 4.624.000 espectadores únicos",
+    "En @cuatro, @navedelmisterio fue seguido por 4.624.000 espectadores únicos",
+    "4.624.000 espectadores únicos vieron @navedelmisterio en @cuatro",
+    "Con 4.624.000 espectadores únicos en @cuatro, @navedelmisterio cerró su emisión",
+    "Datos de @navedelmisterio en @cuatro: 4.624.000 espectadores únicos",
+    "@navedelmisterio tuvo el minuto de oro del día y sumó en @cuatro 4.624.000 espectadores "
+    "únicos",
+])
+def test_the_verbs_of_an_audience_and_headings_pass_the_verb_rule(text: str) -> None:
+    post = f"{text}, con 794.000 de audiencia media y un 7.4% de cuota." + TAIL
+    assert "fluency.verb" not in rules(post)
+
+
+def test_the_client_may_switch_the_verb_rule_off_with_an_empty_lexicon() -> None:
+    from audience_assets.drafting.validation.config import load_config
+    config = load_config()
+    words = config.words.model_copy(update={"reach_verbs": []})
+    relaxed = config.model_copy(update={"words": words})
+    post = ("@navedelmisterio agregó a 4.624.000 espectadores únicos en @cuatro, con 794.000 "
+            "de audiencia media y un 7.4% de cuota." + TAIL)
+    assert "fluency.verb" in rules(post)
+    assert "fluency.verb" not in set(validate(post, NAVE, config=relaxed).rules)
+
+
+def test_another_figure_as_the_object_of_the_viewers_verb_is_named() -> None:
+    broken = ("Datos de @navedelmisterio en @cuatro: 4.624.000 espectadores únicos vieron "
+              "794.000 de audiencia media y un 7.4% de cuota. Fue lo más visto del día.")
+    fluent = ("4.624.000 espectadores únicos vieron @navedelmisterio en @cuatro, con 794.000 "
+              "de audiencia media y un 7.4% de cuota. Fue lo más visto del día.")
+    assert "fluency.verb" in rules(broken + TAIL)
+    assert "fluency.verb" not in rules(fluent + TAIL)
+
+
+def test_a_name_alone_as_a_sentence_is_named() -> None:
+    body = ("@navedelmisterio fue lo más visto del día: sumó 4.624.000 espectadores únicos, "
+            "794.000 de audiencia media y un 7.4% de cuota.")
+    assert "fluency.slot" in rules(body + " @cuatro." + TAIL)
+    assert "fluency.slot" not in rules(body.replace("sumó", "sumó en @cuatro") + TAIL)
+
+
+def test_the_prompt_leaking_into_a_post_is_named() -> None:
+    leak = ("Los datos recibidos entre los marcadores están correctamente formados: "
+            "@navedelmisterio sumó en @cuatro 4.624.000 espectadores únicos, 794.000 de "
+            "audiencia media y un 7.4% de cuota, y fue lo más visto del día.")
+    assert "words.banned" in rules(leak + TAIL)
