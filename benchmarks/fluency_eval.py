@@ -2,13 +2,13 @@
 recall, and post-level recall (broken posts rejected by any fluency rule) and false
 rejects (fluent posts rejected).
 
-    .venv/bin/python benchmarks/fluency_eval.py [--corpus main|holdout|writers|both|all]
+    .venv/bin/python benchmarks/fluency_eval.py [--corpus main|holdout|writers|verbs|both|all]
 
 Corpora: audience_assets_tests/drafting/validation/corpus/fluency.jsonl (main) and
 fluency_holdout.jsonl (holdout), labelled and committed before the rules were written,
-and fluency_writers.jsonl (178 real writer posts, labelled before fluency.main_verb;
-see FLUENCY.md there). Only the fluency rules and style.promotional are scored: the
-posts were written for fluency, not to be free of every other rule's defects.
+fluency_writers.jsonl (178 real writer posts, labelled before fluency.main_verb) and
+fluency_verbs.jsonl (107, labelled before fluency.verb was run on them; FLUENCY.md
+there). Only the fluency rules and style.promotional are scored: the posts were written for fluency, not to be free of every other rule's defects.
 `fluency.other` labels broken posts no rule targets; they count in the post-level
 recall only. Goal: recall >= 0.9 and false rejects <= 5 % on the holdout.
 """
@@ -31,7 +31,7 @@ SCORED = ("fluency.unlabelled", "fluency.repeated_metric", "fluency.pleonasm", "
           "fluency.event_label", "fluency.main_verb", "fluency.verb", "fluency.article",
           "fluency.construction", "style.promotional")
 FILES = {"main": "fluency.jsonl", "holdout": "fluency_holdout.jsonl",
-         "writers": "fluency_writers.jsonl"}
+         "writers": "fluency_writers.jsonl", "verbs": "fluency_verbs.jsonl"}
 
 
 def load(name: str) -> list[dict]:
@@ -91,7 +91,7 @@ def evaluate(name: str, show_misses: bool = False) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default="main",
-                        choices=("main", "holdout", "writers", "both", "all"))
+                        choices=("main", "holdout", "writers", "verbs", "both", "all"))
     parser.add_argument("--misses", action="store_true", help="print each FP and FN")
     args = parser.parse_args()
     names = {"both": ("main", "holdout"), "all": tuple(FILES)}.get(args.corpus, (args.corpus,))

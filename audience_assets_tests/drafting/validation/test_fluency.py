@@ -246,3 +246,17 @@ def test_the_prompt_leaking_into_a_post_is_named() -> None:
             "@navedelmisterio sumó en @cuatro 4.624.000 espectadores únicos, 794.000 de "
             "audiencia media y un 7.4% de cuota, y fue lo más visto del día.")
     assert "words.banned" in rules(leak + TAIL)
+
+
+def test_the_verbs_corpus_stays_frozen_and_the_verb_rule_holds_on_it(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks.fluency_eval import load
+    verbs = load("verbs")
+    assert len(verbs) == 107
+    assert sum("fluency.verb" in i["expected"] for i in verbs) == 6
+    assert sum(not i["expected"] for i in verbs) == 78
+    figures = evaluate("verbs")
+    assert figures["false_rejects"] == 0.0
+    row = next(line for line in capsys.readouterr().out.splitlines()
+               if line.startswith("| fluency.verb "))
+    assert [c.strip() for c in row.strip("|").split("|")][1:5] == ["6", "6", "0", "0"]
