@@ -8,9 +8,10 @@ Corpora: audience_assets_tests/drafting/validation/corpus/fluency.jsonl (main) a
 fluency_holdout.jsonl (holdout), labelled and committed before the rules were written,
 fluency_writers.jsonl (178 real writer posts, labelled before fluency.main_verb) and
 fluency_verbs.jsonl (107, labelled before fluency.verb was run on them; FLUENCY.md
-there). Only the fluency rules and style.promotional are scored: the posts were written for fluency, not to be free of every other rule's defects.
-`fluency.other` labels broken posts no rule targets; they count in the post-level
-recall only. Goal: recall >= 0.9 and false rejects <= 5 % on the holdout.
+there). Only the fluency rules and style.promotional are scored: the posts were written
+for fluency, not to be free of every other rule's defects. `fluency.other` labels
+broken posts no rule targets; they count in the post-level recall only. Goal: recall
+>= 0.9 and false rejects <= 5 % on the holdout.
 """
 
 from __future__ import annotations

@@ -293,6 +293,8 @@ def test_wording_the_grammar_allows_but_an_editor_would_not_publish_is_fed_back(
     ("Evento: {evento}. {programa}.", "{evento}. {programa}."),
     ("{programa} firmó, en el evento {evento}, un dato.", "{programa} firmó, {evento}, un dato."),
     ("El evento fue {evento}.", "El evento fue {evento}."),
+    ("{programa} sumó {espectadores} y un evento llamado {evento}.",
+     "{programa} sumó {espectadores} y {evento}."),
     ("Con un cuota del {cuota}.", "Con una cuota del {cuota}."),
     ("Un cuota del {cuota}, un {cuota} de cuota.", "Una cuota del {cuota}, un {cuota} de cuota."),
 ])
