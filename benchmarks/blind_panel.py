@@ -112,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--writers", default="natural,guided,study")
     parser.add_argument("--reviewers", type=int, default=3)
     parser.add_argument("--sheets", type=int, default=10, help="the first N reference sheets")
+    parser.add_argument("--references", type=Path, default=REFERENCES,
+                        help="the editors' frozen posts and their sheets (default: "
+                             "data/evaluation/reference_posts.jsonl; "
+                             "reference_posts_week.jsonl: 10 sheets of the sample week)")
     parser.add_argument("--per-sheet", type=int, default=0,
                         help="posts per fact sheet on a form (default: all writers + editor)")
     parser.add_argument("--out", type=Path, required=True)
@@ -129,10 +133,10 @@ def main(argv: list[str] | None = None) -> int:
                              "busy 2-core machine better")
     args = parser.parse_args(argv)
     writers = [w.strip() for w in args.writers.split(",") if w.strip()]
-    references = load_references()[: args.sheets]
+    references = load_references(args.references)[: args.sheets]
     sheets = [FactSheet.from_dict(r["sheet"]) for r in references]
     started = time.perf_counter()
-    models = [ModelRun("editor", "reference_posts.jsonl", {}, 0.0, 0, 0, 0, 0.0,
+    models = [ModelRun("editor", args.references.name, {}, 0.0, 0, 0, 0, 0.0,
                        editor_drafts(references))]
     for mode in writers:
         t = time.perf_counter()

@@ -24,6 +24,21 @@ def test_the_reference_posts_are_ten_and_valid() -> None:
         assert validate(ref["text"], ref["sheet"]).valid, ref["text"]
 
 
+def test_the_week_reference_posts_are_ten_valid_real_sheets_and_a_panel_reads_them(
+        tmp_path: Path) -> None:
+    path = Path(__file__).resolve().parents[2] / "data" / "evaluation" / \
+        "reference_posts_week.jsonl"
+    refs = load_references(path)
+    assert len(refs) == 10
+    assert all(r["sheet"]["broadcast_date"] in ("2026-11-18", "2026-11-19") for r in refs)
+    for ref in refs:
+        assert validate(ref["text"], ref["sheet"]).valid, ref["text"]
+    assert main(["--writers", "template", "--reviewers", "1", "--sheets", "2",
+                 "--references", str(path), "--out", str(tmp_path), "--seed", "1"]) == 0
+    run = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
+    assert [s["title"] for s in run["sheets"]] == ["@eldebatedegh", "PASAPALABRA"]
+
+
 def test_the_panel_writes_blind_forms_with_the_editor_among_the_writers(tmp_path: Path
                                                                         ) -> None:
     assert main(["--writers", "template", "--reviewers", "2", "--sheets", "3",
