@@ -325,6 +325,19 @@ def _reach_clause(post: Post, text: str, folded: str,
             "fluency.main_verb",
             f"«en {figure}»: la cifra es el complemento del verbo, sin «en» («reunió a N "
             "espectadores únicos», «sumó N espectadores únicos»).", (start, end))]
+    verbs = [w for w in _WORD_RE.finditer(before) if _finite(w.group(0))]
+    if verbs and fold(verbs[-1].group(0)) not in _LINKING | _OTHER_FINITE:
+        # "obtuvo en @La1_tve, 3.900.000 espectadores únicos": a comma between the verb
+        # and its object (blind panel of 2026-12-03; the labellers of both writer
+        # corpora marked it). Not "sumó, con …, N" (an inserted phrase has two commas).
+        between = before[verbs[-1].end():]
+        if re.search(r",\s*(?:a\s+)?$", between) and between.count(",") == 1 \
+                and not re.search(r"[:\d]", between):
+            return [Violation(
+                "fluency.main_verb",
+                f"«{verbs[-1].group(0)}{between}{figure}»: sin coma entre el verbo y su "
+                "complemento («obtuvo en @cadena 3.900.000 espectadores únicos»).",
+                (start, end))]
     opens = not _WORD_RE.search(before)
     # After a heading's colon, a list: "Lo más visto del día: X (@c), N espectadores
     # únicos, …"; not "…: X, de @c a N espectadores únicos" (a verb's preposition).
@@ -426,12 +439,35 @@ def _other_verb(post: Post, first: int, start: int) -> bool:
 _MIXED_COPULA_RE = re.compile(r"\b(?:fue|era) de \{n\} y (?:un|una)\b")
 
 
+# "Datos de X, en @c sumó …": a nominal heading ("Datos de X en @c: N …") that goes on
+# as a sentence with a verb (blind panel of 2026-12-03).
+_HEADING_RE = re.compile(r"^\s*(?:los\s+)?(?:datos|resultado|cifras)\s+de\b[^:]*$")
+
+
+def _heading_with_verb(post: Post) -> list[Violation]:
+    text = post.text.split("\n", 1)[0]
+    sentence = _CLAUSE_SENTENCE_RE.match(text)
+    if sentence is None:
+        return []
+    head = sentence.group(0).split(":", 1)[0]
+    if ":" in sentence.group(0) or not _HEADING_RE.match(fold(head)):
+        return []
+    verb = next((w for w in _WORD_RE.finditer(head) if _finite(w.group(0))), None)
+    if verb is None:
+        return []
+    return [Violation(
+        "fluency.construction",
+        f"«{head[:verb.end()].strip()}»: un título («Datos de X») no lleva verbo; escribe "
+        "«Datos de X en @cadena: N espectadores únicos, …» o «X sumó N …».", verb.span())]
+
+
 def _construction(post: Post) -> list[Violation]:
+    found = _heading_with_verb(post)
     text = re.sub(r"\d+(?:[.,]\d+)*(?:\s?%)?", "{n}", fold(post.text))
     m = _MIXED_COPULA_RE.search(text)
     if not m:
-        return []
-    return [Violation(
+        return found
+    return [*found, Violation(
         "fluency.construction",
         "«… fue de N y un …»: dos construcciones mezcladas; escribe «su audiencia media fue "
         "de N y su cuota, del S%» o «con N de audiencia media y un S% de cuota».", None)]

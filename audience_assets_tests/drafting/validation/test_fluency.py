@@ -260,3 +260,32 @@ def test_the_verbs_corpus_stays_frozen_and_the_verb_rule_holds_on_it(
     row = next(line for line in capsys.readouterr().out.splitlines()
                if line.startswith("| fluency.verb "))
     assert [c.strip() for c in row.strip("|").split("|")][1:5] == ["6", "6", "0", "0"]
+
+
+@pytest.mark.parametrize("text, flagged", [
+    # What the blind readers of 2026-12-03 (third panel) marked down.
+    ("@navedelmisterio obtuvo en @cuatro, 4.624.000 espectadores únicos", True),
+    ("@navedelmisterio reunió en @cuatro, a 4.624.000 espectadores únicos", True),
+    ("@navedelmisterio obtuvo en @cuatro 4.624.000 espectadores únicos", False),
+    ("@navedelmisterio, de @cuatro, sumó 4.624.000 espectadores únicos", False),
+    ("@navedelmisterio fue lo más visto del día en @cuatro, 4.624.000 espectadores únicos",
+     False),
+])
+def test_a_comma_between_the_verb_and_the_reach_figure_is_named(text: str,
+                                                                 flagged: bool) -> None:
+    post = f"{text}, con 794.000 de audiencia media y un 7.4% de cuota." + TAIL
+    assert ("fluency.main_verb" in rules(post)) is flagged
+
+
+@pytest.mark.parametrize("text, flagged", [
+    ("Datos de @navedelmisterio, en @cuatro sumó 4.624.000 espectadores únicos", True),
+    ("Resultado de @navedelmisterio en @cuatro, que sumó 4.624.000 espectadores únicos", True),
+    ("Datos de @navedelmisterio en @cuatro: 4.624.000 espectadores únicos", False),
+    ("Resultado de @navedelmisterio en @cuatro: lo vieron 4.624.000 espectadores únicos",
+     False),
+])
+def test_a_nominal_heading_that_goes_on_with_a_verb_is_named(text: str,
+                                                             flagged: bool) -> None:
+    post = (f"{text}, con 794.000 de audiencia media y un 7.4% de cuota. Fue lo más visto "
+            "del día." + TAIL)
+    assert ("fluency.construction" in rules(post)) is flagged
