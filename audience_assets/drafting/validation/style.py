@@ -34,7 +34,8 @@ def check(post: Post) -> list[Violation]:
     found.extend(_phrase_rule(post, "style.promotional", post.config.words.promotional,
                               "lenguaje promocional o valorativo; el texto debe ser neutro"))
     found.extend(_phrase_rule(post, "style.comparison", post.config.words.comparison,
-                              "comparación con otros programas, que no está en los datos"))
+                              "comparación con otros programas, que no está en los datos",
+                              event_backed=True))
     found.extend(_phrase_rule(post, "style.context", post.config.words.context,
                               "contexto que no está en los datos (presentadores, resultado...)"))
     found.extend(_time_reference(post))
@@ -50,9 +51,22 @@ def _exclamation(post: Post) -> list[Violation]:
             for m in _EXCLAMATION_RE.finditer(text)][:1]
 
 
-def _phrase_rule(post: Post, rule: str, phrases: list[str], why: str) -> list[Violation]:
+def _phrase_rule(post: Post, rule: str, phrases: list[str], why: str,
+                 event_backed: bool = False) -> list[Violation]:
+    """`event_backed`: a phrase the event itself says is data ("se situó muy por encima
+    de la media mensual de @La2_tve" for the event "Muy por encima de la media mensual de
+    la cadena"; an editor's post the validator refused, 2026-12-03)."""
+    event_f = " ".join(fold(post.facts.event).split()) if event_backed else ""
+    text = post.style_folded
+
+    def backed(s: int, e: int) -> bool:
+        # The comparison and what it compares with, as the event says it: "por encima
+        # de la media"; not "por encima de El Intermedio".
+        said = " ".join((text[s:e] + " " + " ".join(text[e:].split()[:2])).split())
+        return bool(event_f) and said in event_f
+
     return [Violation(rule, f"«{post.text[s:e]}»: {why}.", (s, e))
-            for _, (s, e) in find_phrases(post.style_folded, phrases)]
+            for _, (s, e) in find_phrases(text, phrases) if not backed(s, e)]
 
 
 def _time_reference(post: Post) -> list[Violation]:

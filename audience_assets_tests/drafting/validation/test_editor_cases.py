@@ -52,3 +52,15 @@ def test_the_target_s_ages_next_to_the_share_are_not_a_figure() -> None:
     assert rules(text, TARGET) == set()
     other_ages = text.replace("de 25 a 44 años", "de 13 a 24 años")
     assert "data.mismatch" in rules(other_ages, TARGET)
+
+
+def test_a_comparison_the_event_itself_makes_is_data_and_one_it_does_not_is_refused() -> None:
+    # The editor of the week's reference posts (2026-12-03, third stop) met this one.
+    sheet = {"title": "SABER Y GANAR", "channel": "@La2_tve", "unique_viewers": 699000,
+             "avg_audience": 400000, "share": 4.7,
+             "event": "Muy por encima de la media mensual de la cadena"}
+    post = ("Saber y ganar se situó muy por encima de la media mensual de @La2_tve: sumó "
+            "699.000 espectadores únicos, 400.000 de audiencia media y un 4.7% de cuota. "
+            "🧠📈\n#SaberYGanar #La2")
+    assert "style.comparison" not in rules(post, sheet)
+    assert "style.comparison" in rules(post, {**sheet, "event": "Lo más visto del día"})
