@@ -37,7 +37,8 @@ def test_there_are_phrases_to_turn() -> None:
 @pytest.mark.parametrize("phrase", PHRASES)
 def test_each_event_phrase_as_a_clause_passes_the_validator(phrase: str) -> None:
     clause = events.event_clause(phrase)
-    assert clause[:1].islower() and clause.split()[0] in {"fue", "marcó", "tuvo", "firmó"}
+    assert clause[:1].islower() and clause.split()[0] in {"fue", "marcó", "tuvo", "firmó",
+                                                               "estuvo"}
     sheet = FactSheet("@programa", "@cadena", 2_620_000, 1_206_000, 15.7, phrase)
     text = templates.fill("{programa} reunió en {cadena} a {espectadores} espectadores "
                           "únicos, con una audiencia media de {audiencia} y un {cuota} de "

@@ -398,29 +398,39 @@ def _folded(words: tuple[str, ...]) -> frozenset[str]:
 
 def _verb(post: Post) -> list[Violation]:
     """The reach figure governed by a verb an editor uses for an audience (words.yaml
-    `reach_verbs`): not "agregó a N espectadores únicos", "recibió N", "reconoció"."""
+    `reach_verbs`): not "agregó a N espectadores únicos", "recibió N", "reconoció"; the
+    viewers' verb with the viewers as its subject and the programme as its object."""
     allowed = _folded(tuple(post.config.words.reach_verbs))
     found = reach_verb(post)
-    if found is not None:
-        # "N espectadores únicos vieron M de audiencia media": what they saw is the
-        # programme, not another figure.
-        after = post.text[found[1][1]:].lstrip()
-        figure = data.NUMBER_RE.match(fold(after))
-        reach_first = any(
-            not m.group("pct") and data.to_value(m.group("num"), m.group("mult"))[0]
-            == post.facts.unique_viewers
-            for m in data.NUMBER_RE.finditer(fold(post.text[:found[1][0]])))
-        if reach_first and figure and (figure.group("pct") or data.to_value(
-                figure.group("num"), figure.group("mult"))[0] == post.facts.avg_audience):
-            return [Violation(
-                "fluency.verb",
-                f"«{found[0]} {after.split(' ', 1)[0]}»: el verbo de los espectadores "
-                "únicos no puede tener otra cifra como objeto («N espectadores únicos "
-                "vieron X»).", found[1])]
-    # "ha reunido": the tense rule names the compound; its participle is the verb.
-    if not allowed or found is None or fold(found[0]) in allowed | {"ha", "han"}:
+    if not allowed or found is None:
         return []
     word, span = found
+    verb = fold(word)
+    reach_first = any(
+        not m.group("pct") and data.to_value(m.group("num"), m.group("mult"))[0]
+        == post.facts.unique_viewers
+        for m in data.NUMBER_RE.finditer(fold(post.text[:span[0]])))
+    after = post.text[span[1]:].lstrip()
+    figure = data.NUMBER_RE.match(fold(after))
+    if reach_first and figure and (figure.group("pct") or data.to_value(
+            figure.group("num"), figure.group("mult"))[0] == post.facts.avg_audience):
+        # "N espectadores únicos vieron M de audiencia media": what they saw is the
+        # programme, not another figure.
+        return [Violation(
+            "fluency.verb",
+            f"«{word} {after.split(' ', 1)[0]}»: el verbo de los espectadores únicos no "
+            "puede tener otra cifra como objeto («N espectadores únicos vieron X»).", span)]
+    if verb in allowed and verb.endswith(("aron", "ieron")) and not reach_first \
+            and not re.search(r"\b(?:lo|la|los|las)\s+$", post.text[:span[0]], re.IGNORECASE):
+        # "@eldebatedegh vieron 4.997.000 …" (blind panel of 2026-12-03): "N espectadores
+        # únicos vieron X" and "lo vieron N espectadores únicos" are the Spanish.
+        return [Violation(
+            "fluency.verb",
+            f"«{word}»: el sujeto de «{word}» son los espectadores («N espectadores únicos "
+            "vieron X», «lo vieron N espectadores únicos»).", span)]
+    # "ha reunido": the tense rule names the compound; its participle is the verb.
+    if verb in allowed | {"ha", "han"}:
+        return []
     return [Violation(
         "fluency.verb",
         f"«{word}»: no es un verbo de audiencia para los espectadores únicos; escribe "
@@ -461,8 +471,27 @@ def _heading_with_verb(post: Post) -> list[Violation]:
         "«Datos de X en @cadena: N espectadores únicos, …» o «X sumó N …».", verb.span())]
 
 
+def _bare_share(post: Post) -> list[Violation]:
+    """"Sumó 12.0% de cuota": a verb takes the share with its article ("un 12.0% de
+    cuota", "una cuota del 12.0%"; blind panel of 2026-12-03). After "y" in a list ("…,
+    M de audiencia media y 14.8% de cuota") editors leave it out; that stays."""
+    folded = fold(post.text)
+    for m in data.NUMBER_RE.finditer(folded):
+        if not m.group("pct") or round(data.to_value(m.group("num"), m.group("mult"))[0], 1) \
+                != round(post.facts.share, 1):
+            continue
+        words = _WORD_RE.findall(post.text[:m.start()])
+        if words and _is_preterite(words[-1]):
+            return [Violation(
+                "fluency.construction",
+                f"«{words[-1]} {post.text[m.start():m.end()]}»: la cuota lleva artículo («un "
+                f"{post.text[m.start():m.end()]} de cuota», «una cuota del …»).",
+                m.span())]
+    return []
+
+
 def _construction(post: Post) -> list[Violation]:
-    found = _heading_with_verb(post)
+    found = [*_heading_with_verb(post), *_bare_share(post)]
     text = re.sub(r"\d+(?:[.,]\d+)*(?:\s?%)?", "{n}", fold(post.text))
     m = _MIXED_COPULA_RE.search(text)
     if not m:

@@ -50,7 +50,7 @@ class Approval:
 
 # Where {evento} reads for any event: opening a sentence or a heading, after a colon,
 # a comma, "y" or "que" (as a clause: the fill writes it so).
-_EVENT_SLOT_RE = re.compile(r"(?:^|[.:;,]\s+|\b(?:[yY]|que)\s+)\{evento\}")
+_EVENT_SLOT_RE = re.compile(r"(?:^|[.:;,]\s+|\b(?:[yY]|que)\s+|\{programa\}\s+)\{evento\}")
 _HASHTAG_RE = regex.compile(r"#[\p{L}\p{N}_]+")
 _TIME_RE = re.compile(
     r"\s*\(?\b(?:a\s+las|desde\s+las|de\s+las|las)?\s*\d{1,2}[:.]\d{2}\s*(?:h\b|horas\b)\)?",
@@ -89,8 +89,11 @@ def _replace_event(text: str, sheet: FactSheet) -> tuple[str, bool]:
     for label in sorted(set(_event_labels(sheet)), key=len, reverse=True):
         clause = events.event_clause(label)
         if clause and clause.lower() != label.lower():
-            pattern = re.compile(r"(^|[.?]\s+|\b[yY]\s+|\bque\s+)" + re.escape(clause)
-                                 + r"(?![\w])", re.IGNORECASE)
+            # Also as the programme's predicate: "@eldebatedegh fue lo más visto del día."
+            names = "|".join(re.escape(n) for n in _programme_names(sheet))
+            pattern = re.compile(r"(^|[.?]\s+|\b[yY]\s+|\bque\s+"
+                                 + (rf"|(?:{names})\s+" if names else "") + ")"
+                                 + re.escape(clause) + r"(?![\w])", re.IGNORECASE)
             if pattern.search(text):
                 return pattern.sub(lambda m: m.group(1) + "{evento}", text, count=1), True
     return _replace_first(text, _event_labels(sheet), "{evento}")
@@ -138,12 +141,12 @@ def delexicalise(text: str, sheet: FactSheet, allowed_emojis: Sequence[str]
         body, ok = _replace_event(body, sheet)
         if not ok:
             return "el evento no aparece con sus palabras (reescrito por el editor)"
-        if not _EVENT_SLOT_RE.search(body):
-            # "en su {evento}" reads for "minuto de oro", not for "lo más visto del día"
-            return "el evento va en un sitio que solo sirve para ese evento"
     body, ok = _replace_first(body, _programme_names(sheet), "{programa}")
     if not ok:
         return "el programa no aparece con su nombre ni su cuenta"
+    if sheet.event and not _EVENT_SLOT_RE.search(body):
+        # "en su {evento}" reads for "minuto de oro", not for "lo más visto del día"
+        return "el evento va en un sitio que solo sirve para ese evento"
     # "El Pasapalabra reunió": the article was this programme's; the fill gives a name
     # its own ("la final de ...") and contracts "de el", so the example keeps none.
     body = re.sub(r"\b(?:[Ee]l|[Ll]a|[Ll]os|[Ll]as)\s+\{programa\}", "{programa}", body)

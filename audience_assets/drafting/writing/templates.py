@@ -105,9 +105,11 @@ def fill(sentence: str, sheet: FactSheet) -> str:
         after = sentence[match.end():]
         starts = bool(re.search(r"(?:^|[.?])\s*$", before))
         if name == "evento" and ((starts and re.match(r"\s*\.", after))
-                                 or re.search(r"\b(?:[yY]|que)\s*$", before)):
+                                 or re.search(r"(?:\b[yY]|\bque|\{programa\})\s*$", before)):
             # A verb phrase is wanted: the event alone as a sentence ("… de cuota.
-            # Lo más visto del día." reads as a caption) or after "y"/"que".
+            # Lo más visto del día." reads as a caption), after "y"/"que", or as the
+            # programme's predicate ("{programa} {evento}. En {cadena} reunió …": how
+            # the editors open, "@eldebatedegh fue lo más visto del día.").
             filled = events.event_clause(filled)
         if starts:
             return filled[:1].upper() + filled[1:]
