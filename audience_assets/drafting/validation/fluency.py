@@ -191,6 +191,28 @@ def _slots(post: Post) -> list[Violation]:
                 "fluency.slot",
                 f"«{m.group(0).strip()}»: un nombre suelto como frase; nómbralo dentro de "
                 "la frase («… en @cadena»).", m.span()))
+    channel = post.facts.channel.strip()
+    for name in names_folded:
+        if not name or not channel:
+            continue
+        folded_body = fold(body)
+        # "@eldebatedegh, de @telecincoes reunió …": the inserted phrase opens with a
+        # comma and never closes (fifth blind panel, 2026-12-03).
+        opened = re.search(rf"(?:^|[.:]\s+){re.escape(name)},\s+(?:de|en)\s+"
+                           rf"{re.escape(fold(channel))}\s+(\w+)", folded_body)
+        # fold() keeps the length: the verb as written is at the same place in `body`.
+        verb = body[opened.start(1):opened.end(1)] if opened else ""
+        if verb and _finite(verb):
+            found.append(Violation(
+                "fluency.slot",
+                f"«…, de {channel} {verb}»: el inciso abre con coma y no se cierra; "
+                f"escribe «X, de {channel}, {verb} …».", None))
+        # "Polònia emitió @tv3cat": the channel broadcasts the programme, not the reverse.
+        if re.search(rf"{re.escape(name)}\s+emitio\s+{re.escape(fold(channel))}", folded_body):
+            found.append(Violation(
+                "fluency.slot",
+                f"«… emitió {channel}»: la cadena emite el programa («{channel} emitió X»).",
+                None))
     if ":" in body:
         tail = fold(body.rsplit(":", 1)[1]).strip(" .")
         if tail and any(tail == n for n in names_folded):
@@ -490,8 +512,25 @@ def _bare_share(post: Post) -> list[Violation]:
     return []
 
 
+# Fifth blind panel (2026-12-03): "…, en una audiencia media de 2.091.000" (the average
+# is no place), "una cuota de 17.0%" (the share takes "del").
+_WRONG_PREPOSITION_RE = re.compile(
+    r"\ben (?:una|la|su) audiencia media\b|\bcuota(?: de pantalla)? de \{n\}%")
+
+
+def _prepositions(post: Post) -> list[Violation]:
+    text = re.sub(r"\d+(?:[.,]\d+)*(?=\s?%)", "{n}", fold(post.text))
+    m = _WRONG_PREPOSITION_RE.search(text)
+    if m is None:
+        return []
+    return [Violation(
+        "fluency.construction",
+        f"«{m.group(0).replace('{n}', 'N')}»: escribe «con una audiencia media de …» y «una "
+        "cuota del N%» («un N% de cuota»).", None)]
+
+
 def _construction(post: Post) -> list[Violation]:
-    found = [*_heading_with_verb(post), *_bare_share(post)]
+    found = [*_heading_with_verb(post), *_bare_share(post), *_prepositions(post)]
     text = re.sub(r"\d+(?:[.,]\d+)*(?:\s?%)?", "{n}", fold(post.text))
     m = _MIXED_COPULA_RE.search(text)
     if not m:

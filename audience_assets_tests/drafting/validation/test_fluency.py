@@ -256,7 +256,9 @@ def test_the_verbs_corpus_stays_frozen_and_the_verb_rule_holds_on_it(
     assert sum("fluency.verb" in i["expected"] for i in verbs) == 6
     assert sum(not i["expected"] for i in verbs) == 78
     figures = evaluate("verbs")
-    assert figures["false_rejects"] == 0.0
+    # One: v094 "… y una cuota de 17.2%", which this corpus's labeller passed and the
+    # writers corpus's labeller and both readers of the fifth panel did not.
+    assert figures["false_rejects"] <= 1 / 78
     row = next(line for line in capsys.readouterr().out.splitlines()
                if line.startswith("| fluency.verb "))
     assert [c.strip() for c in row.strip("|").split("|")][1:5] == ["6", "6", "0", "0"]
@@ -289,3 +291,24 @@ def test_a_nominal_heading_that_goes_on_with_a_verb_is_named(text: str,
     post = (f"{text}, con 794.000 de audiencia media y un 7.4% de cuota. Fue lo más visto "
             "del día." + TAIL)
     assert ("fluency.construction" in rules(post)) is flagged
+
+
+@pytest.mark.parametrize("text, rule", [
+    # What the readers of the fifth blind panel (2026-12-03) named.
+    ("@navedelmisterio, de @cuatro reunió a 4.624.000 espectadores únicos, con 794.000 de "
+     "audiencia media y un 7.4% de cuota.", "fluency.slot"),
+    ("@navedelmisterio emitió @cuatro, que alcanzó 4.624.000 espectadores únicos, con "
+     "794.000 de audiencia media y un 7.4% de cuota.", "fluency.slot"),
+    ("4.624.000 espectadores únicos vieron @navedelmisterio en @cuatro, en una audiencia "
+     "media de 794.000 y un 7.4% de cuota.", "fluency.construction"),
+    ("@navedelmisterio reunió en @cuatro a 4.624.000 espectadores únicos, con una audiencia "
+     "media de 794.000 y una cuota de 7.4%.", "fluency.construction"),
+])
+def test_the_fifth_panel_s_defects_are_named_and_their_mended_forms_pass(text: str,
+                                                                           rule: str) -> None:
+    assert rule in rules(text + " Fue lo más visto del día." + TAIL)
+    mended = (text.replace("@cuatro reunió", "@cuatro, reunió")
+              .replace("@navedelmisterio emitió @cuatro", "@cuatro emitió @navedelmisterio")
+              .replace("en una audiencia", "con una audiencia")
+              .replace("cuota de 7.4%", "cuota del 7.4%"))
+    assert rule not in rules(mended + " Fue lo más visto del día." + TAIL)
