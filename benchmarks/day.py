@@ -26,6 +26,7 @@ of the benchmark's process tree (runs included) and of the Ollama server (with
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -104,6 +105,24 @@ def one_pass(label: str, date: str, hot: Path, ollama_pid: int | None) -> float:
     return total
 
 
+def write_posts(path: Path, date: str) -> None:
+    """The day's drafts as the desk shows them, read from SQL (the one handoff)."""
+    from audience_assets.drafting.store import load_drafts
+    from audience_assets.sql.engine import make_engine
+
+    drafts = load_drafts(make_engine(os.environ["AUDIENCE_DB_URL"]), date)
+    with path.open("w", encoding="utf-8") as out:
+        for d in drafts:
+            attempts = [{"text": a.get("text", ""), "valid": a.get("valid"),
+                         "rules": sorted({v["rule"] for v in a.get("violations") or []})}
+                        for a in d.get("attempts") or []]
+            out.write(json.dumps({"sheet_key": d["sheet_key"], "network": d["network"],
+                                  "writer": d["writer"], "valid": d["valid"],
+                                  "text": d["text"], "attempts": attempts},
+                                 ensure_ascii=False) + "\n")
+    print(f"{len(drafts)} drafts written to {path}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--date", default="2026-11-16")
@@ -112,6 +131,9 @@ def main() -> None:
     parser.add_argument("--site-port", type=int, default=0, help="sample site port (0: free)")
     parser.add_argument("--ollama-state-dir", type=Path,
                         help="scripts/ollama's --state-dir: count the server's CPU seconds")
+    parser.add_argument("--posts", type=Path,
+                        help="also write the warm pass's drafts here (JSON lines: the post "
+                             "as written, its writer, attempts and each attempt's rules)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-day-") as tmp:
         work = Path(tmp)
@@ -148,6 +170,8 @@ def main() -> None:
             warm = one_pass("warm", args.date, hot, ollama_pid)
             print(f"\nday {args.date}: cold {cold:.1f} s, warm {warm:.1f} s "
                   f"(goal, 2 quiet cores, warm: < 90 s); {os.cpu_count()} CPUs visible")
+            if args.posts:
+                write_posts(args.posts, args.date)
         finally:
             site.terminate()
             site.wait(timeout=30)

@@ -312,3 +312,12 @@ def test_the_fifth_panel_s_defects_are_named_and_their_mended_forms_pass(text: s
               .replace("en una audiencia", "con una audiencia")
               .replace("cuota de 7.4%", "cuota del 7.4%"))
     assert rule not in rules(mended + " Fue lo más visto del día." + TAIL)
+
+
+def test_the_prompt_s_list_written_as_a_post_is_named() -> None:
+    # Kept on the sample day of 2026-12-03 before these rules.
+    post = ("Los datos proporcionados son los siguientes: @navedelmisterio, @cuatro, "
+            "4.624.000 espectadores únicos, luego 794.000 de audiencia media, luego 7.4% de "
+            "cuota. Fue lo más visto del día.")
+    found = rules(post + TAIL)
+    assert {"words.banned", "fluency.pleonasm"} <= found
