@@ -7,9 +7,11 @@ plus the editors' frozen reference posts, shuffled under codes into the forms of
     # send DIR/formularios/ to the reviewers; keep DIR/clave.json apart; then
     .venv/bin/audience evaluate scores DIR/formularios/evaluacion_*.json --key DIR/clave.json
 
-Fact sheets: data/evaluation/reference_posts.jsonl (the study's five and five more),
-whose editor posts were written and committed before any writer ran for the panel.
-Writers: natural (production: 3 candidates, template fallback), guided, free, study
+Fact sheets: data/evaluation/reference_posts.jsonl (the study's five and five more), or
+another file of the same shape (--references: reference_posts_week.jsonl and _week2, real
+plan sheets of the sample week), whose editor posts were written and committed before
+any writer ran for the panel.
+Writers: natural (production: DEFAULT_CANDIDATES, 1, template fallback), guided, free, study
 (the study's own prompt, ../shared/STUDY-PROMPT.md; no fallback) against OLLAMA_HOST,
 and template (no model). `natural:POLICY` is the natural writer with another copy policy
 for its examples (drafting/writing/copying.py MODES: `natural:phrases`), so two policies

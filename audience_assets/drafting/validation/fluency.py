@@ -178,10 +178,10 @@ def _slots(post: Post) -> list[Violation]:
                 f"«{m.group(0).strip()}»: un nombre suelto como frase; nómbralo dentro de "
                 "la frase («… en @cadena»).", m.span()))
     channel = post.facts.channel.strip()
-    for name in names_folded:
-        if not name or not channel:
+    folded_body = fold(body)
+    for name in names_folded if channel else ():
+        if not name:
             continue
-        folded_body = fold(body)
         # "@eldebatedegh, de @telecincoes reunió …": the inserted phrase opens with a
         # comma and never closes (fifth blind panel, 2026-12-03).
         opened = re.search(rf"(?:^|[.:]\s+){re.escape(name)},\s+(?:de|en)\s+"

@@ -130,14 +130,14 @@ def _reach_clause(post: Post, text: str, folded: str,
         (start, end))]
 
 
-def reach_verb(post: Post) -> tuple[str, tuple[int, int]] | None:
+def reach_verb(post: Post) -> tuple[str, tuple[int, int], bool] | None:
     """The verb that governs the reach figure, as written, with its span: the nearest
     finite verb before the figure in its sentence ("X reunió en @c a N", "…, que en @c
     sumó N") unless the figure follows "con" or a colon; else the verb right after its
     metric words ("N espectadores únicos vieron X"); else, after a nominal lead, the
     sentence's first verb ("Con N espectadores únicos, …, X cerró su emisión en @c").
-    None for a heading without one ("Datos de X: N espectadores únicos, …") or a post
-    without the figure."""
+    The third item: whether the verb comes after the figure. None for a heading without
+    one ("Datos de X: N espectadores únicos, …") or a post without the figure."""
     text = post.text.split("\n", 1)[0]
     folded = fold(text)
     for sentence in CLAUSE_SENTENCE_RE.finditer(folded):
@@ -154,14 +154,14 @@ def reach_verb(post: Post) -> tuple[str, tuple[int, int]] | None:
                 # is another word; the figure is a complement or a list after a heading.
                 if NOMINAL_LEAD_RE.search(lead) or ":" in text[before[-1].end():start]:
                     return None
-                return before[-1].group(0), before[-1].span()
+                return before[-1].group(0), before[-1].span(), False
             after = [w for w in WORD_RE.finditer(text, end, last)
                      if fold(w.group(0)) not in _REACH_WORDS]
             verbs = [w for w in after if finite(w.group(0))]
             if not verbs:
                 return None
             if after[0] is verbs[0] or NOMINAL_LEAD_RE.search(lead):
-                return verbs[0].group(0), verbs[0].span()
+                return verbs[0].group(0), verbs[0].span(), True
             return None
     return None
 
@@ -179,12 +179,8 @@ def verb(post: Post) -> list[Violation]:
     found = reach_verb(post)
     if not allowed or found is None:
         return []
-    word, span = found
+    word, span, reach_first = found
     verb = fold(word)
-    reach_first = any(
-        not m.group("pct") and data.to_value(m.group("num"), m.group("mult"))[0]
-        == post.facts.unique_viewers
-        for m in data.NUMBER_RE.finditer(fold(post.text[:span[0]])))
     after = post.text[span[1]:].lstrip()
     figure = data.NUMBER_RE.match(fold(after))
     if reach_first and figure and (figure.group("pct") or data.to_value(

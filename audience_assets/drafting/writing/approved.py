@@ -86,11 +86,11 @@ def _event_labels(sheet: FactSheet) -> list[str]:
 def _replace_event(text: str, sheet: FactSheet) -> tuple[str, bool]:
     """The event as a clause where the writer's fill would write one (a sentence of its
     own, after "y" or "que": "Fue lo más visto del día."), else as its label."""
+    # Also as the programme's predicate: "@eldebatedegh fue lo más visto del día."
+    names = "|".join(re.escape(n) for n in _programme_names(sheet))
     for label in sorted(set(_event_labels(sheet)), key=len, reverse=True):
         clause = events.event_clause(label)
         if clause and clause.lower() != label.lower():
-            # Also as the programme's predicate: "@eldebatedegh fue lo más visto del día."
-            names = "|".join(re.escape(n) for n in _programme_names(sheet))
             pattern = re.compile(r"(^|[.?]\s+|\b[yY]\s+|\bque\s+"
                                  + (rf"|(?:{names})\s+" if names else "") + ")"
                                  + re.escape(clause) + r"(?![\w])", re.IGNORECASE)
